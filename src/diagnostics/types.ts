@@ -1,0 +1,29 @@
+/**
+ * Diagnostics are data: a code from the registry, a severity, a message, a source span and an optional hint.
+ * Detection (parser, schema, semantic checks) creates them; rendering (code frames, JSON) is separate.
+ */
+
+/** A range in a source file. Lines and columns are 1-based, offsets 0-based; `end` is exclusive. */
+export interface SourceSpan {
+  startOffset: number;
+  endOffset: number;
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  /** Stable code such as `SN1001`; documented in docs/diagnostics.md. */
+  code: string;
+  severity: Severity;
+  message: string;
+  /** File name as given by the caller (relative paths stay relative). */
+  file: string;
+  /** Null only when there is no meaningful position (e.g. an I/O error). */
+  span: SourceSpan | null;
+  /** What would be right: `did you mean 'recurrent'?`, a valid range, the list of valid values. */
+  hint?: string;
+}

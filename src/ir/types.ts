@@ -1,0 +1,272 @@
+/**
+ * The model IR: a versioned, fully-defaulted, plain-JSON description of one model.
+ *
+ * This is the contract between the front end (grammar → AST → validation → lowering) and the back ends (the
+ * tfjs compiler, the TypeScript generator, `seqnet train`, and the runtime layers). Every value is resolved:
+ * presets are expanded into explicit normalization sites, defaults are filled in, names are assigned. Nothing
+ * after lowering needs the source text to understand a model; source positions are not part of the IR.
+ *
+ * Conventions (shared with tfjs / Keras so weights can be exchanged):
+ * - LSTM gate order `i, f, c, o` (c is the candidate, called g in the equations); kernel `[in, 4u]`,
+ *   recurrent kernel `[u, 4u]`, bias `[4u]`; states `[h, c]`.
+ * - GRU gate order `z, r, h`; kernel `[in, 3u]`, recurrent kernel `[u, 3u]`, bias `[3u]`; state `[h]`.
+ * - Simple RNN: kernel `[in, u]`, recurrent kernel `[u, u]`, bias `[u]`; state `[h]`.
+ *
+ * The file has no imports and no code, so that any stage (including `seqnet/runtime`) can import its types
+ * without pulling in the compiler.
+ */
+
+/** Bumped whenever the IR changes shape; back ends refuse IR of another version. */
+export const IR_VERSION = 1 as const;
+
+export type Activation =
+  | 'tanh'
+  | 'sigmoid'
+  | 'hard_sigmoid'
+  | 'relu'
+  | 'elu'
+  | 'selu'
+  | 'gelu'
+  | 'softsign'
+  | 'softplus'
+  | 'swish'
+  | 'linear'
+  | 'softmax';
+
+export type CellKind = 'rnn' | 'lstm' | 'gru';
+export type NormKind = 'layer' | 'batch' | 'rms';
+
+/**
+ * Where a normalization sits inside a cell.
+ * - `input`: the input projection `W·x_t` (all gates, or per gate).
+ * - `recurrent`: the recurrent projection `U·h_{t-1}`.
+ * - `gates`: the joint pre-activation `W·x_t + U·h_{t-1}` (before the bias); TF1 contrib's placement.
+ * - `cell`: the LSTM cell state `c_t` (LSTM only).
+ * - `hidden`: the hidden output `h_t` (the normalized value is both output and carried state).
+ */
+export type NormSite = 'input' | 'recurrent' | 'gates' | 'cell' | 'hidden';
+
+/** Batch statistics inside a cell. */
+export interface BatchStatisticsIR {
+  /**
+   * `per_step`: separate minibatch and population statistics for each time step up to `maxSteps`, steps
+   * beyond it use the last (Cooijmans et al. 2016). `shared`: one set of statistics over batch and time
+   * (Laurent et al. 2016); only possible where the normalized value does not depend on the recurrence
+   * (the `input` site).
+   */
+  statistics: 'per_step' | 'shared';
+  /** Number of per-step statistics kept; null for `shared`. */
+  maxSteps: number | null;
+  /** Moving-average momentum of the population statistics: `pop = momentum·pop + (1 − momentum)·batch`. */
+  momentum: number;
+}
+
+export interface NormIR {
+  site: NormSite;
+  kind: NormKind;
+  epsilon: number;
+  /** Initial value of the gain γ. */
+  gammaInit: number;
+  /** Initial value of the shift β (ignored when `center` is false). */
+  betaInit: number;
+  /** Whether a trainable β exists (Cooijmans et al. use none where the cell bias already shifts). */
+  center: boolean;
+  /**
+   * For `input`, `recurrent` and `gates`: true normalizes each gate's slice separately (own γ, β per gate,
+   * statistics over `units`), false normalizes all gates together (statistics over `gates·units`).
+   * Always false for `cell` and `hidden`.
+   */
+  perGate: boolean;
+  /**
+   * For `cell` only: true carries the normalized `c_t` to the next step (TF1 contrib, TF Addons); false uses
+   * it only for the output `h_t = o ⊙ tanh(N(c_t))` and carries the raw `c_t` (Ba et al., Cooijmans et al.).
+   * Always false for other sites.
+   */
+  carry: boolean;
+  /** Present when `kind` is `batch`, null otherwise. */
+  batch: BatchStatisticsIR | null;
+}
+
+export type MaskLifetime = 'sequence' | 'step';
+
+/** Dropout and zoneout inside one recurrent layer. A null field means that form is off. */
+export interface RecurrentDropoutIR {
+  /** Dropout on the input `x_t`: one mask per sequence (Keras/tfjs) or a new mask every step. */
+  input: { rate: number; mask: MaskLifetime } | null;
+  /** Variational recurrent dropout on `h_{t-1}` entering `U·h` (Gal & Ghahramani 2016): one mask per sequence. */
+  recurrent: { rate: number } | null;
+  /** Dropout on the candidate (`g` for LSTM, `h̃` for GRU, the new `h` for RNN) without memory loss (Semeniuta et al. 2016). */
+  candidate: { rate: number; mask: MaskLifetime } | null;
+  /** Zoneout (Krueger et al. 2017): probability that each unit keeps its previous value, per step. */
+  zoneout: { cell: number; hidden: number } | null;
+}
+
+export interface InitializersIR {
+  kernel: 'glorot_uniform' | 'glorot_normal' | 'he_normal' | 'he_uniform' | 'orthogonal' | 'zeros';
+  recurrentKernel: 'orthogonal' | 'glorot_uniform' | 'glorot_normal' | 'identity';
+  bias: 'zeros';
+}
+
+export interface RecurrentLayerIR {
+  type: 'recurrent';
+  /** Unique layer name (the tfjs layer name). */
+  name: string;
+  cell: CellKind;
+  units: number;
+  activation: Activation;
+  recurrentActivation: Activation;
+  /** Whether the layer returns the whole sequence `[batch, time, units]` or the last output `[batch, units]`. */
+  returnSequences: boolean;
+  /** Null for a unidirectional layer. */
+  bidirectional: { merge: 'concat' | 'sum' | 'mul' | 'ave' } | null;
+  /** Adds the layer's input to its output (requires equal widths; never on the first layer of a different width). */
+  residual: boolean;
+  useBias: boolean;
+  /**
+   * LSTM forget gate: `init` is added to the forget slice of the bias at initialization (1.0 is Keras's
+   * `unit_forget_bias`); `constant` is added to the forget pre-activation at every step (TF1's
+   * `forget_bias`). Both 0 for RNN and GRU.
+   */
+  forgetBias: { init: number; constant: number };
+  /**
+   * GRU only: `before` applies the reset gate to `h_{t-1}` before the recurrent matmul (tfjs, Keras
+   * `reset_after=False`); `after` applies it to `U_h·h_{t-1}` (Ba et al.'s LN-GRU, cuDNN). False for others.
+   */
+  resetAfter: boolean;
+  /** Explicit normalization sites, presets expanded; at most one entry per site. */
+  norms: NormIR[];
+  /** The preset the norms came from (for comments and `explain`), or null. */
+  preset: string | null;
+  dropout: RecurrentDropoutIR;
+  initializers: InitializersIR;
+  /** Output width of this layer (units, or 2·units for a concatenating bidirectional layer). */
+  outputSize: number;
+}
+
+/** Normalization over a layer's outputs, between layers (the naive placement). */
+export interface NormalizationLayerIR {
+  type: 'normalization';
+  name: string;
+  kind: NormKind;
+  epsilon: number;
+  /** Batch norm only: moving-average momentum of the population statistics; null otherwise. */
+  momentum: number | null;
+  center: boolean;
+  gammaInit: number;
+  betaInit: number;
+  outputSize: number;
+}
+
+/** Dropout between layers. `step`: independent per element; `sequence`: one mask per sequence (per feature). */
+export interface DropoutLayerIR {
+  type: 'dropout';
+  name: string;
+  rate: number;
+  mask: MaskLifetime;
+  outputSize: number;
+}
+
+/** A dense layer applied at every step (time-distributed) or, after a non-sequence layer, once. */
+export interface DenseLayerIR {
+  type: 'dense';
+  name: string;
+  units: number;
+  activation: Activation;
+  outputSize: number;
+}
+
+export type LayerIR = RecurrentLayerIR | NormalizationLayerIR | DropoutLayerIR | DenseLayerIR;
+
+export type LossName =
+  | 'mse'
+  | 'mae'
+  | 'huber'
+  | 'binary_crossentropy'
+  | 'categorical_crossentropy'
+  | 'sparse_categorical_crossentropy';
+
+export type MetricName = 'mse' | 'mae' | 'accuracy' | 'binary_accuracy' | 'categorical_accuracy' | 'sparse_categorical_accuracy';
+
+/** Where a head reads the body's output. */
+export type HeadPosition = 'each_step' | 'last_step' | 'mean' | 'max';
+
+export interface HeadIR {
+  name: string;
+  units: number;
+  activation: Activation;
+  at: HeadPosition;
+  loss: LossName;
+  lossWeight: number;
+  metrics: MetricName[];
+  /** Output shape without the batch dimension: `[steps, units]` for `each_step` (steps null if variable), else `[units]`. */
+  outputShape: (number | null)[];
+}
+
+export interface InputIR {
+  /** Fixed number of steps, or null for variable-length sequences. */
+  steps: number | null;
+  features: number;
+  /** Steps whose features all equal this value are masked (padding); null disables masking. */
+  padding: number | null;
+}
+
+export type OptimizerIR =
+  | { type: 'adam'; learningRate: number; beta1: number; beta2: number; epsilon: number }
+  | { type: 'sgd'; learningRate: number; momentum: number; nesterov: boolean }
+  | { type: 'rmsprop'; learningRate: number; decay: number; momentum: number; epsilon: number };
+
+export type ScheduleIR =
+  | { type: 'step'; every: number; factor: number }
+  | { type: 'plateau'; patience: number; factor: number; minLearningRate: number };
+
+export interface TrainIR {
+  optimizer: OptimizerIR;
+  /** Clip the global gradient norm to this value; null for none. */
+  clipNorm: number | null;
+  /** Clip each gradient element to [−v, v]; null for none. */
+  clipValue: number | null;
+  batchSize: number;
+  epochs: number;
+  /** Fraction of the training data held out for validation when the data block has no validation split. */
+  validationSplit: number;
+  earlyStopping: { patience: number; minDelta: number; restoreBest: boolean } | null;
+  schedule: ScheduleIR | null;
+  seed: number;
+  shuffle: boolean;
+}
+
+export type SyntheticTask = 'sine_cosine' | 'adding' | 'copy';
+
+export type DataSourceIR =
+  | {
+      type: 'csv';
+      path: string;
+      features: string[];
+      targets: string[];
+      window: number;
+      horizon: number;
+      stride: number;
+      standardize: boolean;
+      delimiter: string;
+    }
+  | { type: 'jsonl'; path: string }
+  | { type: 'text'; path: string; window: number; stride: number }
+  | { type: 'synthetic'; task: SyntheticTask; samples: number; steps: number; seed: number };
+
+export interface DataIR {
+  source: DataSourceIR;
+  /** Fractions that sum to 1; the split is chronological for CSV series. */
+  split: { train: number; validation: number; test: number };
+}
+
+export interface ModelIR {
+  irVersion: typeof IR_VERSION;
+  name: string;
+  description: string | null;
+  input: InputIR;
+  /** The body, in order from the input. */
+  layers: LayerIR[];
+  heads: HeadIR[];
+  train: TrainIR;
+  data: DataIR | null;
+}
