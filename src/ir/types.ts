@@ -35,6 +35,7 @@ export type Activation =
 
 export type CellKind = 'rnn' | 'lstm' | 'gru';
 export type NormKind = 'layer' | 'batch' | 'rms';
+export type NormGroups = 'all' | 'per_gate' | 'gates_and_candidate';
 
 /**
  * Where a normalization sits inside a cell.
@@ -72,11 +73,15 @@ export interface NormIR {
   /** Whether a trainable β exists (Cooijmans et al. use none where the cell bias already shifts). */
   center: boolean;
   /**
-   * For `input`, `recurrent` and `gates`: true normalizes each gate's slice separately (own γ, β per gate,
-   * statistics over `units`), false normalizes all gates together (statistics over `gates·units`).
-   * Always false for `cell` and `hidden`.
+   * How the gate pre-activations are grouped for the statistics, for `input`, `recurrent` and `gates`:
+   * - `all`: one normalization over all gates together (statistics over `gates·units`; Ba et al. LSTM, TF Addons).
+   * - `per_gate`: each gate's slice separately, over `units` (TF1 contrib).
+   * - `gates_and_candidate`: the sigmoid gates together, the candidate separately (Ba et al.'s LN-GRU: `[z, r]`
+   *   over 2u and `h̃` over u; for an LSTM `[i, f, o]` over 3u and `g` over u).
+   * γ and β always have one entry per normalized unit (`gates·units`), whatever the grouping.
+   * Always `all` for `cell` and `hidden`.
    */
-  perGate: boolean;
+  groups: NormGroups;
   /**
    * For `cell` only: true carries the normalized `c_t` to the next step (TF1 contrib, TF Addons); false uses
    * it only for the output `h_t = o ⊙ tanh(N(c_t))` and carries the raw `c_t` (Ba et al., Cooijmans et al.).
