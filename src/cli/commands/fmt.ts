@@ -1,0 +1,4 @@
+// Placeholder until this command group lands; replaced by its owner.
+import type { Command } from 'commander';
+
+export function registerFormatCommand(_program: Command): void {}
