@@ -1,1 +1,6 @@
-export {};
+/** Training support for compiled models: optimizers with gradient clipping, losses, compile, seeds. */
+export { ClippedOptimizer, clipGradients, type GradientClipping } from './clipping.js';
+export { buildOptimizer, type OptimizerSettings } from './optimizer.js';
+export { huber, lossFor, metricFor, sparseCategoricalCrossentropy, type LossFunction, type LossIdentifier } from './losses.js';
+export { compileForTraining, type HeadTraining } from './compile-model.js';
+export { layerSeed } from './seeds.js';
