@@ -4,3 +4,5 @@ export { buildOptimizer, type OptimizerSettings } from './optimizer.js';
 export { huber, lossFor, metricFor, sparseCategoricalCrossentropy, type LossFunction, type LossIdentifier } from './losses.js';
 export { compileForTraining, type HeadTraining } from './compile-model.js';
 export { layerSeed } from './seeds.js';
+// Generated builders type their training constants with the IR's own type.
+export type { HeadIR, TrainIR } from '../../ir/types.js';

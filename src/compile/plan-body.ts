@@ -1,0 +1,139 @@
+/** Plans the body: recurrent layers (with residual additions), and the norm / dropout / dense layers between them. */
+import type { DenseLayerIR, DropoutLayerIR, LayerIR, NormalizationLayerIR, RecurrentLayerIR } from '../ir/types.js';
+import { CompileError } from './errors.js';
+import type { PlanNode, TfjsActivation } from './plan-types.js';
+import type { Activation } from '../ir/types.js';
+
+/** Where the plan stands after each layer: the node to read, its width, and whether it still has a time axis. */
+export interface Cursor {
+  node: string;
+  width: number;
+  sequence: boolean;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A spec-derived word for a generated comment: only identifiers, so no comment can be broken out of. */
+export function commentWord(word: string): string {
+  return IDENTIFIER.test(word) ? word : '(unnamed)';
+}
+
+export function tfjsActivation(activation: Activation): TfjsActivation {
+  return activation === 'hard_sigmoid' ? 'hardSigmoid' : activation;
+}
+
+export function planLayer(layer: LayerIR, index: number, cursor: Cursor): { nodes: PlanNode[]; cursor: Cursor } {
+  switch (layer.type) {
+    case 'recurrent':
+      return planRecurrent(layer, index, cursor);
+    case 'normalization':
+      return single(planNormalization(layer, cursor), cursor, layer.outputSize);
+    case 'dropout':
+      return single(planDropout(layer, cursor), cursor, layer.outputSize);
+    case 'dense':
+      return single(planDense(layer, index, cursor), cursor, layer.outputSize);
+  }
+}
+
+function single(node: PlanNode, cursor: Cursor, width: number): { nodes: PlanNode[]; cursor: Cursor } {
+  return { nodes: [node], cursor: { node: node.name, width, sequence: cursor.sequence } };
+}
+
+function describeRecurrent(layer: RecurrentLayerIR): string {
+  const parts = [`${layer.cell.toUpperCase()}, ${layer.units} units`];
+  if (layer.bidirectional) parts.push(`bidirectional (${layer.bidirectional.merge})`);
+  if (layer.preset !== null) parts.push(`norm preset ${commentWord(layer.preset)}`);
+  else if (layer.norms.length > 0) parts.push(`norm at ${layer.norms.map((norm) => norm.site).join(', ')}`);
+  parts.push(layer.returnSequences ? 'returns every step' : 'returns the last step');
+  return `${commentWord(layer.name)}: ${parts.join('; ')}`;
+}
+
+function planRecurrent(layer: RecurrentLayerIR, index: number, cursor: Cursor): { nodes: PlanNode[]; cursor: Cursor } {
+  const { cell, units, activation, recurrentActivation, returnSequences, bidirectional, useBias } = layer;
+  const { forgetBias, resetAfter, norms, dropout, initializers, name } = layer;
+  const recurrent: PlanNode = {
+    factory: 'recurrent',
+    name,
+    inputs: [cursor.node],
+    seedIndex: index,
+    comment: describeRecurrent(layer),
+    config: { name, cell, units, activation, recurrentActivation, returnSequences, bidirectional, useBias, forgetBias, resetAfter, norms, dropout, initializers },
+  };
+  const after: Cursor = { node: name, width: layer.outputSize, sequence: returnSequences };
+  if (!layer.residual) return { nodes: [recurrent], cursor: after };
+  if (cursor.width !== layer.outputSize || cursor.sequence !== returnSequences) {
+    throw new CompileError(
+      `layer '${name}': a residual connection needs the input (width ${cursor.width}) and the output (width ${layer.outputSize}) to have the same shape`,
+    );
+  }
+  const residualName = `${name}_residual`;
+  const add: PlanNode = {
+    factory: 'add',
+    name: residualName,
+    inputs: [cursor.node, name],
+    seedIndex: null,
+    comment: `${commentWord(residualName)}: adds the input of ${commentWord(name)} to its output`,
+    config: { name: residualName },
+  };
+  return { nodes: [recurrent, add], cursor: { ...after, node: residualName } };
+}
+
+function planNormalization(layer: NormalizationLayerIR, cursor: Cursor): PlanNode {
+  const { name, epsilon, center, gammaInit, betaInit } = layer;
+  const base = { name, inputs: [cursor.node], seedIndex: null };
+  const gammaInitializer = { initializer: 'constant', value: gammaInit } as const;
+  const betaInitializer = { initializer: 'constant', value: betaInit } as const;
+  switch (layer.kind) {
+    case 'batch':
+      if (layer.momentum === null) throw new CompileError(`layer '${name}': batch normalization needs a momentum`);
+      return {
+        ...base,
+        factory: 'batchNormalization',
+        comment: `${commentWord(name)}: batch norm over batch and time, per feature`,
+        config: { name, axis: -1, epsilon, momentum: layer.momentum, center, scale: true, gammaInitializer, betaInitializer },
+      };
+    case 'layer':
+      return {
+        ...base,
+        factory: 'layerNormalization',
+        comment: `${commentWord(name)}: layer norm over the features of each step`,
+        config: { name, axis: -1, epsilon, center, scale: true, gammaInitializer, betaInitializer },
+      };
+    case 'rms':
+      return {
+        ...base,
+        factory: 'rmsNormalization',
+        comment: `${commentWord(name)}: RMS norm over the features of each step`,
+        config: { name, epsilon, center, gammaInit, betaInit },
+      };
+  }
+}
+
+function planDropout(layer: DropoutLayerIR, cursor: Cursor): PlanNode {
+  const lifetime = layer.mask === 'sequence' ? 'one mask per sequence' : 'a new mask every step';
+  return {
+    factory: 'dropout',
+    name: layer.name,
+    inputs: [cursor.node],
+    seedIndex: null,
+    comment: `${commentWord(layer.name)}: dropout ${layer.rate}, ${lifetime}`,
+    config: { name: layer.name, rate: layer.rate, mask: layer.mask },
+  };
+}
+
+function planDense(layer: DenseLayerIR, index: number, cursor: Cursor): PlanNode {
+  const where = cursor.sequence ? 'at every step' : 'once';
+  return {
+    factory: 'dense',
+    name: layer.name,
+    inputs: [cursor.node],
+    seedIndex: index,
+    comment: `${commentWord(layer.name)}: dense, ${layer.units} units, ${layer.activation}, ${where}`,
+    config: {
+      name: layer.name,
+      units: layer.units,
+      activation: tfjsActivation(layer.activation),
+      kernelInitializer: { initializer: 'glorotUniform' },
+    },
+  };
+}
