@@ -9,6 +9,13 @@ export interface Cursor {
   node: string;
   width: number;
   sequence: boolean;
+  /** Number of steps of the model's input (null if variable), for output shapes. */
+  steps: number | null;
+}
+
+/** The output shape (without batch) of a layer that leaves `cursor` with this width. */
+export function shapeAt(cursor: Cursor, width: number, sequence = cursor.sequence): (number | null)[] {
+  return sequence ? [cursor.steps, width] : [width];
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -36,7 +43,7 @@ export function planLayer(layer: LayerIR, index: number, cursor: Cursor): { node
 }
 
 function single(node: PlanNode, cursor: Cursor, width: number): { nodes: PlanNode[]; cursor: Cursor } {
-  return { nodes: [node], cursor: { node: node.name, width, sequence: cursor.sequence } };
+  return { nodes: [node], cursor: { ...cursor, node: node.name, width } };
 }
 
 function describeRecurrent(layer: RecurrentLayerIR): string {
@@ -57,9 +64,10 @@ function planRecurrent(layer: RecurrentLayerIR, index: number, cursor: Cursor): 
     inputs: [cursor.node],
     seedIndex: index,
     comment: describeRecurrent(layer),
+    outputShape: shapeAt(cursor, layer.outputSize, returnSequences),
     config: { name, cell, units, activation, recurrentActivation, returnSequences, bidirectional, useBias, forgetBias, resetAfter, norms, dropout, initializers },
   };
-  const after: Cursor = { node: name, width: layer.outputSize, sequence: returnSequences };
+  const after: Cursor = { ...cursor, node: name, width: layer.outputSize, sequence: returnSequences };
   if (!layer.residual) return { nodes: [recurrent], cursor: after };
   if (cursor.width !== layer.outputSize || cursor.sequence !== returnSequences) {
     throw new CompileError(
@@ -73,6 +81,7 @@ function planRecurrent(layer: RecurrentLayerIR, index: number, cursor: Cursor): 
     inputs: [cursor.node, name],
     seedIndex: null,
     comment: `${commentWord(residualName)}: adds the input of ${commentWord(name)} to its output`,
+    outputShape: recurrent.outputShape,
     config: { name: residualName },
   };
   return { nodes: [recurrent, add], cursor: { ...after, node: residualName } };
@@ -80,7 +89,7 @@ function planRecurrent(layer: RecurrentLayerIR, index: number, cursor: Cursor): 
 
 function planNormalization(layer: NormalizationLayerIR, cursor: Cursor): PlanNode {
   const { name, epsilon, center, gammaInit, betaInit } = layer;
-  const base = { name, inputs: [cursor.node], seedIndex: null };
+  const base = { name, inputs: [cursor.node], seedIndex: null, outputShape: shapeAt(cursor, layer.outputSize) };
   const gammaInitializer = { initializer: 'constant', value: gammaInit } as const;
   const betaInitializer = { initializer: 'constant', value: betaInit } as const;
   switch (layer.kind) {
@@ -117,6 +126,7 @@ function planDropout(layer: DropoutLayerIR, cursor: Cursor): PlanNode {
     inputs: [cursor.node],
     seedIndex: null,
     comment: `${commentWord(layer.name)}: dropout ${layer.rate}, ${lifetime}`,
+    outputShape: shapeAt(cursor, layer.outputSize),
     config: { name: layer.name, rate: layer.rate, mask: layer.mask },
   };
 }
@@ -129,6 +139,7 @@ function planDense(layer: DenseLayerIR, index: number, cursor: Cursor): PlanNode
     inputs: [cursor.node],
     seedIndex: index,
     comment: `${commentWord(layer.name)}: dense, ${layer.units} units, ${layer.activation}, ${where}`,
+    outputShape: shapeAt(cursor, layer.units),
     config: {
       name: layer.name,
       units: layer.units,

@@ -1,7 +1,7 @@
 /** Plans the heads: how each reads the body's output (every step, last valid step, mean, max), then its dense layer. */
 import type { HeadIR } from '../ir/types.js';
 import { CompileError } from './errors.js';
-import { commentWord, tfjsActivation, type Cursor } from './plan-body.js';
+import { commentWord, shapeAt, tfjsActivation, type Cursor } from './plan-body.js';
 import type { PlanNode } from './plan-types.js';
 
 /** The nodes of one head; the last is the dense output layer, named after the head. */
@@ -14,6 +14,7 @@ export function planHead(head: HeadIR, seedIndex: number, body: Cursor): PlanNod
     name: head.name,
     inputs: [source],
     seedIndex,
+    outputShape: shapeAt(body, head.units, head.at === 'each_step'),
     comment: `head ${commentWord(head.name)}: dense, ${head.units} unit${head.units === 1 ? '' : 's'}, ${head.activation}${perStep}`,
     config: {
       name: head.name,
@@ -31,7 +32,7 @@ function planReader(head: HeadIR, body: Cursor): PlanNode | null {
     if (head.at === 'last_step') return null;
     throw new CompileError(`head '${head.name}' reads '${head.at}', but the body returns only the last step`);
   }
-  const base = { inputs: [body.node], seedIndex: null };
+  const base = { inputs: [body.node], seedIndex: null, outputShape: shapeAt(body, body.width, false) };
   switch (head.at) {
     case 'each_step':
       return null;

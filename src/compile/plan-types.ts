@@ -40,6 +40,8 @@ interface NodeBase {
   seedIndex: number | null;
   /** One line describing the layer, for generated code (spec-derived identifiers and numbers only). */
   comment: string;
+  /** Output shape without the batch dimension: `[steps, width]` (steps null if variable) or `[width]`. */
+  outputShape: (number | null)[];
 }
 
 export type PlanNode = NodeBase &

@@ -1,7 +1,7 @@
 /** Turns a ModelIR into the build plan shared by `compileModel` and the TypeScript generator. */
 import { IR_VERSION, type ModelIR } from '../ir/types.js';
 import { CompileError } from './errors.js';
-import { planLayer, type Cursor } from './plan-body.js';
+import { planLayer, shapeAt, type Cursor } from './plan-body.js';
 import { planHead } from './plan-heads.js';
 import type { ModelPlan, PlanNode } from './plan-types.js';
 
@@ -13,9 +13,9 @@ export function planModel(ir: ModelIR): ModelPlan {
     throw new CompileError(`IR version ${String(ir.irVersion)} is not supported (expected ${IR_VERSION})`);
   }
   const nodes: PlanNode[] = [];
-  let cursor: Cursor = { node: INPUT_NAME, width: ir.input.features, sequence: true };
+  let cursor: Cursor = { node: INPUT_NAME, width: ir.input.features, sequence: true, steps: ir.input.steps };
   if (ir.input.padding !== null) {
-    nodes.push(maskingNode(ir.input.padding));
+    nodes.push(maskingNode(ir.input.padding, shapeAt(cursor, cursor.width)));
     cursor = { ...cursor, node: MASKING_NAME };
   }
   ir.layers.forEach((layer, index) => {
@@ -31,8 +31,9 @@ export function planModel(ir: ModelIR): ModelPlan {
   return { modelName: ir.name, input: { name: INPUT_NAME, shape: [ir.input.steps, ir.input.features] }, nodes, outputs };
 }
 
-function maskingNode(padding: number): PlanNode {
+function maskingNode(padding: number, outputShape: (number | null)[]): PlanNode {
   return {
+    outputShape,
     factory: 'masking',
     name: MASKING_NAME,
     inputs: [INPUT_NAME],

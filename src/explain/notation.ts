@@ -1,0 +1,76 @@
+/** Shared notation of the explanations: activation symbols, number formatting, norm sites and their wording. */
+import type { Activation, NormIR, NormSite, RecurrentLayerIR } from '../ir/types.js';
+import { GATES } from './summary.js';
+
+/** σ for the logistic sigmoid, the activation's own name otherwise. */
+export function activationSymbol(activation: Activation): string {
+  return activation === 'sigmoid' ? 'σ' : activation;
+}
+
+/** Numbers as written in the spec language (1e-12 stays 1e-12). */
+export function num(value: number): string {
+  // Twelve significant digits hide float noise such as 1 − 0.99 = 0.010000000000000009.
+  const clean = Number(value.toPrecision(12));
+  return Math.abs(clean) > 0 && Math.abs(clean) < 1e-3 ? clean.toExponential() : String(clean);
+}
+
+/** The symbol of the normalization at a site, e.g. `LN_in`, `BN_rec`, `RMS_c`. */
+export function normSymbol(norm: NormIR): string {
+  const kind = norm.kind === 'layer' ? 'LN' : norm.kind === 'batch' ? 'BN' : 'RMS';
+  const site: Record<NormSite, string> = { input: 'x', recurrent: 'h', gates: 'gates', cell: 'c', hidden: 'out' };
+  return `${kind}_${site[norm.site]}`;
+}
+
+export function findNorm(layer: RecurrentLayerIR, site: NormSite): NormIR | null {
+  return layer.norms.find((norm) => norm.site === site) ?? null;
+}
+
+export function gateNames(layer: RecurrentLayerIR): string[] {
+  if (layer.cell === 'lstm') return ['i', 'f', 'g', 'o'];
+  if (layer.cell === 'gru') return ['z', 'r', 'h'];
+  return ['h'];
+}
+
+/** How the statistics of a projection-site norm are grouped, in words with this layer's widths. */
+function grouping(layer: RecurrentLayerIR, norm: NormIR): string {
+  const gates = gateNames(layer);
+  const all = GATES[layer.cell] * layer.units;
+  if (norm.site === 'cell' || norm.site === 'hidden' || norm.groups === 'all' || layer.cell === 'rnn') {
+    const width = norm.site === 'cell' || norm.site === 'hidden' ? layer.units : all;
+    return `statistics over all ${width} values together`;
+  }
+  if (norm.groups === 'per_gate') return `statistics per gate: ${gates.join(', ')} each over its own ${layer.units} values`;
+  const sigmoidGates = layer.cell === 'lstm' ? ['i', 'f', 'o'] : ['z', 'r'];
+  const candidate = layer.cell === 'lstm' ? 'g' : 'h';
+  return `statistics for the gates [${sigmoidGates.join(', ')}] together over ${sigmoidGates.length * layer.units} values, and for the candidate ${candidate} separately over ${layer.units}`;
+}
+
+function statistics(norm: NormIR): string {
+  if (norm.kind === 'layer') return 'mean and variance over the features of each example at each step';
+  if (norm.kind === 'rms') return 'mean square over the features of each example at each step (no centering)';
+  const batch = norm.batch;
+  if (batch === null) return 'batch statistics';
+  const population = `population statistics at inference, updated as pop = ${num(batch.momentum)}·pop + ${num(1 - batch.momentum)}·batch`;
+  if (batch.statistics === 'shared') return `mean and variance over the batch and all steps together; ${population}`;
+  return `mean and variance over the batch, separately for each step t ≤ ${batch.maxSteps ?? '?'} (later steps use step ${batch.maxSteps ?? '?'}'s); ${population}`;
+}
+
+/** One line describing a norm site with all its settings. */
+export function describeNorm(layer: RecurrentLayerIR, norm: NormIR): string {
+  const kind = { layer: 'layer norm', batch: 'batch norm', rms: 'RMS norm' }[norm.kind];
+  const beta = norm.center ? `β init ${num(norm.betaInit)}` : 'no β';
+  const parts = [`${normSymbol(norm)}: ${kind} at ${norm.site}`, `ε = ${num(norm.epsilon)}`, `γ init ${num(norm.gammaInit)}`, beta];
+  parts.push(grouping(layer, norm), statistics(norm));
+  if (norm.site === 'cell') {
+    parts.push(norm.carry ? 'the normalized c_t is carried to the next step' : 'used for the output only; the raw c_t is carried');
+  }
+  if (norm.site === 'hidden') parts.push('the normalized h_t is both the output and the carried state');
+  return parts.join('; ');
+}
+
+/** The definition of each norm kind, printed once per explanation when used. */
+export const NORM_DEFINITIONS: Record<NormIR['kind'], string> = {
+  layer: 'LN(v) = γ ⊙ (v − mean(v)) / √(var(v) + ε) + β',
+  batch: 'BN(v) = γ ⊙ (v − μ_B) / √(σ²_B + ε) + β, with μ_B, σ²_B batch statistics (population statistics at inference)',
+  rms: 'RMS(v) = γ ⊙ v / √(mean(v²) + ε) (+ β when it has one)',
+};

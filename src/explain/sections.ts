@@ -1,0 +1,129 @@
+/** The explanation as data: one section per layer and head, each with its settings in words and its equations. */
+import type { DenseLayerIR, DropoutLayerIR, HeadIR, ModelIR, NormalizationLayerIR, RecurrentLayerIR } from '../ir/types.js';
+import { recurrentEquations } from './equations.js';
+import { activationSymbol, describeNorm, num } from './notation.js';
+import { GATES } from './summary.js';
+
+export interface Section {
+  title: string;
+  facts: string[];
+  equations: string[];
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function lifetime(mask: 'sequence' | 'step'): string {
+  return mask === 'sequence' ? 'one mask per sequence, reused at every step' : 'a new mask at every step';
+}
+
+function forgetBiasFacts(layer: RecurrentLayerIR): string[] {
+  if (layer.cell !== 'lstm') return [];
+  const facts: string[] = [];
+  if (layer.useBias) facts.push(`forget slice b_f of the bias starts at ${num(layer.forgetBias.init)}`);
+  if (layer.forgetBias.constant !== 0) facts.push(`constant forget bias: ${num(layer.forgetBias.constant)} is added to the forget pre-activation at every step`);
+  return facts;
+}
+
+function dropoutFacts(layer: RecurrentLayerIR): string[] {
+  const { input, recurrent, candidate, zoneout } = layer.dropout;
+  const facts: string[] = [];
+  const keep = (rate: number) => `Bernoulli(${num(1 - rate)})`;
+  if (input !== null) facts.push(`input dropout: m_x ~ ${keep(input.rate)} per feature, ${lifetime(input.mask)}; identity at inference`);
+  if (recurrent !== null) facts.push(`recurrent dropout (variational): m_h ~ ${keep(recurrent.rate)}, one mask per sequence; identity at inference`);
+  if (candidate !== null) {
+    facts.push(`candidate dropout (no memory loss): m_cand ~ ${keep(candidate.rate)}, ${lifetime(candidate.mask)}; identity at inference`);
+  }
+  if (zoneout !== null) {
+    const parts = layer.cell === 'lstm' ? [`c with probability z_c = ${num(zoneout.cell)}`] : [];
+    parts.push(`h with probability z_h = ${num(zoneout.hidden)}`);
+    facts.push(
+      `zoneout: each unit keeps its previous value (${parts.join(', ')}); d ~ Bernoulli(z) drawn anew every step; at inference the expectation z·previous + (1 − z)·new`,
+    );
+  }
+  return facts;
+}
+
+function recurrentSection(layer: RecurrentLayerIR, inputWidth: number, masked: boolean): Section {
+  const gateUnits = GATES[layer.cell] * layer.units;
+  const facts = [
+    layer.preset === null ? 'no normalization preset' : `preset ${layer.preset}, expanded to the settings below`,
+    `input width ${inputWidth}; W is [${inputWidth}, ${gateUnits}], U is [${layer.units}, ${gateUnits}]`,
+    `activation ${layer.activation}${layer.cell === 'rnn' ? '' : `, gate activation ${layer.recurrentActivation}`}`,
+    layer.useBias ? `bias b of ${gateUnits} values` : 'no bias',
+    ...forgetBiasFacts(layer),
+  ];
+  if (layer.cell === 'gru') facts.push(layer.resetAfter ? 'reset gate applied after the recurrent product (cuDNN, Ba et al.)' : 'reset gate applied before the recurrent product (tfjs, Keras reset_after=False)');
+  facts.push(...(layer.norms.length === 0 ? ['no normalization inside the cell'] : layer.norms.map((norm) => describeNorm(layer, norm))));
+  facts.push(...dropoutFacts(layer));
+  if (layer.bidirectional !== null) {
+    facts.push(`bidirectional: a second copy with its own weights reads the sequence backwards; outputs merged by ${layer.bidirectional.merge} (width ${layer.outputSize})`);
+  }
+  if (masked) facts.push('padded (masked) steps leave the state unchanged');
+  facts.push(layer.returnSequences ? 'returns h_t at every step' : 'returns only the last step’s h_t');
+  if (layer.residual) facts.push('residual: the layer’s input is added to its output');
+  const title = `${layer.name}: ${layer.cell.toUpperCase()}, ${layer.units} units`;
+  return { title, facts, equations: recurrentEquations(layer) };
+}
+
+function normalizationSection(layer: NormalizationLayerIR): Section {
+  const beta = layer.center ? `β init ${num(layer.betaInit)}` : 'no β';
+  const facts = [`ε = ${num(layer.epsilon)}, γ init ${num(layer.gammaInit)}, ${beta}`];
+  const shift = layer.center ? ' + β' : '';
+  if (layer.kind === 'batch') {
+    facts.push(`statistics per feature over the batch and all steps together (padded steps included); at inference population statistics, pop = ${num(layer.momentum ?? 0.99)}·pop + ${num(1 - (layer.momentum ?? 0.99))}·batch`);
+    return { title: `${layer.name}: batch norm between layers`, facts, equations: [`y_t = γ ⊙ (h_t − μ_B) / √(σ²_B + ε)${shift}`] };
+  }
+  if (layer.kind === 'layer') {
+    facts.push('statistics over the features of each example at each step');
+    return { title: `${layer.name}: layer norm between layers`, facts, equations: [`y_t = γ ⊙ (h_t − mean(h_t)) / √(var(h_t) + ε)${shift}`] };
+  }
+  facts.push('mean square over the features of each example at each step (no centering)');
+  return { title: `${layer.name}: RMS norm between layers`, facts, equations: [`y_t = γ ⊙ h_t / √(mean(h_t²) + ε)${shift}`] };
+}
+
+function dropoutSection(layer: DropoutLayerIR): Section {
+  const facts = [
+    `rate ${num(layer.rate)}: m ~ Bernoulli(${num(1 - layer.rate)}), ${layer.mask === 'sequence' ? 'one mask per sequence and feature, shared by every step' : 'independent for every element and step'}`,
+    'a fresh mask for every training batch; identity at inference',
+  ];
+  return { title: `${layer.name}: dropout between layers`, facts, equations: [`y_t = h_t ⊙ m / ${num(1 - layer.rate)}`] };
+}
+
+function denseSection(layer: DenseLayerIR, inputWidth: number, sequence: boolean): Section {
+  const facts = [`W is [${inputWidth}, ${layer.units}], activation ${layer.activation}, ${sequence ? 'applied at every step with the same weights' : 'applied once'}`];
+  return { title: `${layer.name}: dense`, facts, equations: [`y${sequence ? '_t' : ''} = ${activationSymbol(layer.activation)}(W·h${sequence ? '_t' : ''} + b)`] };
+}
+
+const HEAD_READS: Record<HeadIR['at'], [string, string]> = {
+  each_step: ['every step', 'y_t = {act}(W·h_t + b)'],
+  last_step: ['the last valid step T (the last unmasked step when padded)', 'y = {act}(W·h_T + b)'],
+  mean: ['the mean over the valid steps', 'y = {act}(W·(1/|V|)·Σ_{t∈V} h_t + b)'],
+  max: ['the element-wise max over the valid steps', 'y = {act}(W·max_{t∈V} h_t + b)'],
+};
+
+function headSection(head: HeadIR): Section {
+  const [reads, equation] = HEAD_READS[head.at];
+  const facts = [
+    `reads ${reads}; ${plural(head.units, 'unit')}, activation ${head.activation}`,
+    `loss ${head.loss}${head.lossWeight === 1 ? '' : ` × ${num(head.lossWeight)}`}${head.metrics.length > 0 ? `; metrics ${head.metrics.join(', ')}` : ''}`,
+  ];
+  return { title: `head ${head.name}`, facts, equations: [equation.replace('{act}', activationSymbol(head.activation))] };
+}
+
+/** One section per body layer and head, in order. */
+export function modelSections(ir: ModelIR): Section[] {
+  const sections: Section[] = [];
+  let width = ir.input.features;
+  let sequence = true;
+  for (const layer of ir.layers) {
+    if (layer.type === 'recurrent') sections.push(recurrentSection(layer, width, ir.input.padding !== null));
+    if (layer.type === 'normalization') sections.push(normalizationSection(layer));
+    if (layer.type === 'dropout') sections.push(dropoutSection(layer));
+    if (layer.type === 'dense') sections.push(denseSection(layer, width, sequence));
+    if (layer.type === 'recurrent') sequence = layer.returnSequences;
+    width = layer.outputSize;
+  }
+  return [...sections, ...ir.heads.map(headSection)];
+}
