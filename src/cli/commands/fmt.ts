@@ -1,4 +1,100 @@
-// Placeholder until this command group lands; replaced by its owner.
+/**
+ * `seqnet fmt FILES… [--check]`: rewrites `.seqnet` files in their canonical layout (only those that change), or
+ * with `--check` lists the ones that are not formatted. A file with syntax errors is reported and left alone.
+ */
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
+import { renderDiagnostics } from '../../diagnostics/render.js';
+import { formatSpec } from '../../format/index.js';
+import { ExitCode, type ExitCodeValue } from '../errors.js';
 
-export function registerFormatCommand(_program: Command): void {}
+interface FormatOptions {
+  check?: boolean;
+}
+
+export function registerFormatCommand(program: Command): void {
+  program
+    .command('fmt')
+    .description('format .seqnet files in place: two-space indentation, one statement per line, comments kept')
+    .argument('<files...>', '.seqnet files to format')
+    .option('--check', 'write nothing; list the files that are not formatted and exit with 1 if there are any')
+    .action(async (files: string[], options: FormatOptions) => {
+      process.exitCode = await formatFiles(files, options.check === true);
+    });
+}
+
+type FileOutcome = 'unchanged' | 'formatted' | 'unformatted' | 'invalid' | 'io-error';
+
+/** Formats (or checks) every file, even after one fails, and returns the exit code for the worst outcome. */
+export async function formatFiles(files: readonly string[], check: boolean): Promise<ExitCodeValue> {
+  const outcomes: FileOutcome[] = [];
+  for (const file of files) outcomes.push(await formatFile(file, check));
+  const unformatted = files.filter((_, index) => outcomes[index] === 'unformatted');
+  if (unformatted.length > 0) {
+    const names = unformatted.map(quoteArgument).join(' ');
+    process.stdout.write(`run \`seqnet fmt ${names}\` to fix\n`);
+  }
+  if (outcomes.includes('io-error')) return ExitCode.Usage;
+  if (outcomes.includes('invalid') || unformatted.length > 0) return ExitCode.Invalid;
+  return ExitCode.Ok;
+}
+
+async function formatFile(file: string, check: boolean): Promise<FileOutcome> {
+  if (file.endsWith('.json')) {
+    process.stderr.write(`seqnet: ${file}: fmt formats .seqnet files; JSON specs are left as they are\n`);
+    return 'io-error';
+  }
+  let source: string;
+  try {
+    source = await readFile(file, 'utf8');
+  } catch (error) {
+    process.stderr.write(`seqnet: cannot read ${file}: ${describeIoError(error)}\n`);
+    return 'io-error';
+  }
+  const result = formatSpec(source, file);
+  if (result.text === null) {
+    const color = process.stderr.isTTY === true && process.env.NO_COLOR === undefined;
+    process.stderr.write(renderDiagnostics(result.diagnostics, new Map([[file, source]]), { format: 'text', color }));
+    return 'invalid';
+  }
+  if (result.text === source) return 'unchanged';
+  if (check) {
+    process.stdout.write(`${file} is not formatted\n`);
+    return 'unformatted';
+  }
+  try {
+    await replaceFile(file, result.text);
+  } catch (error) {
+    process.stderr.write(`seqnet: cannot write ${file}: ${describeIoError(error)}\n`);
+    return 'io-error';
+  }
+  process.stdout.write(`formatted ${file}\n`);
+  return 'formatted';
+}
+
+/** Writes a temporary file beside `file` and renames it over `file`, so no reader ever sees half a file. */
+async function replaceFile(file: string, text: string): Promise<void> {
+  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.fmt.tmp`);
+  const { mode } = await stat(file);
+  try {
+    await writeFile(temporary, text, { mode });
+    await rename(temporary, file);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+}
+
+function describeIoError(error: unknown): string {
+  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A file name as it would be typed in a shell: quoted only when it needs to be. */
+function quoteArgument(file: string): string {
+  return /^[\w./-]+$/.test(file) ? file : `'${file.replaceAll("'", "'\\''")}'`;
+}

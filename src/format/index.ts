@@ -1,0 +1,2 @@
+/** The formatter behind `seqnet fmt`. */
+export { formatAst, formatSpec, type FormatResult } from './format.js';
