@@ -1,0 +1,81 @@
+/** The constructor config of `SeqnetRecurrent` (a slice of the IR's recurrent layer) and its checks. */
+import type { CellKind, NormIR, NormSite, RecurrentLayerIR } from '../../ir/types.js';
+
+export type SeqnetRecurrentConfig = Pick<
+  RecurrentLayerIR,
+  | 'cell'
+  | 'units'
+  | 'activation'
+  | 'recurrentActivation'
+  | 'returnSequences'
+  | 'bidirectional'
+  | 'useBias'
+  | 'forgetBias'
+  | 'resetAfter'
+  | 'norms'
+  | 'dropout'
+  | 'initializers'
+> & {
+  name?: string;
+  returnState?: boolean;
+  goBackwards?: boolean;
+  seed?: number;
+  inputShape?: (number | null)[];
+  batchInputShape?: (number | null)[];
+  trainable?: boolean;
+};
+
+/** Gate blocks in the kernels: LSTM `i, f, c, o`, GRU `z, r, h`, RNN one. */
+export const GATE_COUNT: Record<CellKind, number> = { lstm: 4, gru: 3, rnn: 1 };
+
+/** Index of the candidate block (the one under `activation` rather than `recurrentActivation`). */
+export const CANDIDATE_GATE: Record<CellKind, number> = { lstm: 2, gru: 2, rnn: 0 };
+
+/** Sites whose width is `gates·units`; `cell` and `hidden` are `units` wide. */
+export function siteWidth(site: NormSite, cell: CellKind, units: number): number {
+  return site === 'cell' || site === 'hidden' ? units : GATE_COUNT[cell] * units;
+}
+
+/** Gate blocks a site's width is made of (1 for `cell` and `hidden`). */
+export function siteGates(site: NormSite, cell: CellKind): number {
+  return site === 'cell' || site === 'hidden' ? 1 : GATE_COUNT[cell];
+}
+
+/** The norm at a site, or undefined. */
+export function normAt(norms: readonly NormIR[], site: NormSite): NormIR | undefined {
+  return norms.find((norm) => norm.site === site);
+}
+
+/**
+ * Rejects configs the layer cannot compute, with a message naming the field. The front end validates specs
+ * before they get here; this guards hand-written configs and JSON from elsewhere.
+ */
+export function checkConfig(config: SeqnetRecurrentConfig): void {
+  const fail = (message: string): never => {
+    throw new Error(`SeqnetRecurrent${config.name === undefined ? '' : ` '${config.name}'`}: ${message}`);
+  };
+  if (!(config.units >= 1) || !Number.isInteger(config.units)) fail(`units must be a positive integer, got ${config.units}`);
+  if (!(config.cell in GATE_COUNT)) fail(`unknown cell '${String(config.cell)}'`);
+  const seen = new Set<NormSite>();
+  for (const norm of config.norms) {
+    if (seen.has(norm.site)) fail(`more than one norm at site '${norm.site}'`);
+    seen.add(norm.site);
+    if (norm.site === 'cell' && config.cell !== 'lstm') fail(`a 'cell' norm needs an LSTM, not '${config.cell}'`);
+    if (norm.kind === 'batch') checkBatch(norm, fail);
+    else if (norm.batch !== null) fail(`norm at '${norm.site}' is '${norm.kind}' but has batch statistics`);
+  }
+  const rates = [config.dropout.input?.rate, config.dropout.recurrent?.rate, config.dropout.candidate?.rate];
+  for (const rate of rates) if (rate !== undefined && !(rate >= 0 && rate < 1)) fail(`dropout rate must be in [0, 1), got ${rate}`);
+  const zoneout = config.dropout.zoneout;
+  if (zoneout !== null && ![zoneout.cell, zoneout.hidden].every((z) => z >= 0 && z <= 1)) fail('zoneout probabilities must be in [0, 1]');
+}
+
+function checkBatch(norm: NormIR, fail: (message: string) => never): void {
+  if (norm.batch === null) return fail(`batch norm at '${norm.site}' has no batch statistics settings`);
+  if (norm.batch.statistics === 'shared' && norm.site !== 'input') {
+    fail(`batch statistics shared over time are only possible at the 'input' site, not '${norm.site}'`);
+  }
+  if (norm.batch.statistics === 'per_step' && !(Number.isInteger(norm.batch.maxSteps) && (norm.batch.maxSteps as number) >= 1)) {
+    fail(`per-step batch norm at '${norm.site}' needs maxSteps ≥ 1`);
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The four stochastic forms inside a recurrent layer, drawn fresh on every training call with seeds from
+ * `nextSeed()` (tfjs's own RNN layers cache their masks across calls; these never do):
+ * - input dropout on `x_t`: one mask per sequence `[b, 1, in]` (Keras/tfjs) or per step `[b, t, in]`;
+ * - variational recurrent dropout on `h_{t−1}` entering `U·h` (Gal & Ghahramani 2016), one `[b, u]` mask;
+ * - candidate dropout without memory loss (Semeniuta et al. 2016), per sequence or per step;
+ * - zoneout on `c` and `h` (Krueger et al. 2017): per step and element, `new = d·prev + (1 − d)·new` with
+ *   `d ~ Bernoulli(z)` in training, `z·prev + (1 − z)·new` at inference.
+ * All but zoneout are inverted (kept units scaled by 1/(1 − rate)), so inference is the identity.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { RecurrentDropoutIR } from '../../ir/types.js';
+import { nextSeed } from '../random.js';
+
+/** Masks and zoneout mixing for one direction of one call; null or 0 where a form is off. */
+export interface CallDropout {
+  /** Multiplies the batch-major input `[b, t, in]` before the input projection. */
+  input: tf.Tensor | null;
+  /** Multiplies `h_{t−1}` before the recurrent matmul. */
+  recurrent: tf.Tensor | null;
+  /** Multiplies the candidate at step t. */
+  candidate: (step: number) => tf.Tensor | null;
+  /** Zoneout of the cell state at step t: `{ mask }` in training, `{ probability }` at inference. */
+  zoneoutCell: (step: number) => Zoneout | null;
+  zoneoutHidden: (step: number) => Zoneout | null;
+}
+
+export type Zoneout = { mask: tf.Tensor } | { probability: number };
+
+/** Inverted dropout mask: 1/(1 − rate) with probability 1 − rate, else 0. */
+function keepMask(shape: number[], rate: number): tf.Tensor {
+  const keep = 1 - rate;
+  return tf.div(tf.cast(tf.less(tf.randomUniform(shape, 0, 1, 'float32', nextSeed()), keep), 'float32'), keep);
+}
+
+/** One `[b, u]` tensor per step, drawn at once as `[t, b, u]` and split once (no per-step slicing). */
+function perStep(steps: number, batch: number, units: number, draw: (shape: number[]) => tf.Tensor): tf.Tensor[] {
+  if (steps === 1) return [tf.reshape(draw([1, batch, units]), [batch, units])];
+  return tf.split(tf.reshape(draw([steps, batch, units]), [steps * batch, units]), steps, 0);
+}
+
+export function drawDropout(dropout: RecurrentDropoutIR, training: boolean, shape: { batch: number; steps: number; features: number; units: number }): CallDropout {
+  const { batch, steps, features, units } = shape;
+  const none = () => null;
+  const result: CallDropout = { input: null, recurrent: null, candidate: none, zoneoutCell: none, zoneoutHidden: none };
+  const zoneout = dropout.zoneout;
+  if (!training) {
+    if (zoneout !== null && zoneout.cell > 0) result.zoneoutCell = () => ({ probability: zoneout.cell });
+    if (zoneout !== null && zoneout.hidden > 0) result.zoneoutHidden = () => ({ probability: zoneout.hidden });
+    return result;
+  }
+  const input = dropout.input;
+  if (input !== null && input.rate > 0) result.input = keepMask([batch, input.mask === 'step' ? steps : 1, features], input.rate);
+  if (dropout.recurrent !== null && dropout.recurrent.rate > 0) result.recurrent = keepMask([batch, units], dropout.recurrent.rate);
+  const candidate = dropout.candidate;
+  if (candidate !== null && candidate.rate > 0) {
+    if (candidate.mask === 'sequence') {
+      const mask = keepMask([batch, units], candidate.rate);
+      result.candidate = () => mask;
+    } else {
+      const masks = perStep(steps, batch, units, (s) => keepMask(s, candidate.rate));
+      result.candidate = (step) => masks[step];
+    }
+  }
+  const bernoulli = (probability: number) => (s: number[]) =>
+    tf.cast(tf.less(tf.randomUniform(s, 0, 1, 'float32', nextSeed()), probability), 'float32');
+  if (zoneout !== null && zoneout.cell > 0) {
+    const masks = perStep(steps, batch, units, bernoulli(zoneout.cell));
+    result.zoneoutCell = (step) => ({ mask: masks[step] });
+  }
+  if (zoneout !== null && zoneout.hidden > 0) {
+    const masks = perStep(steps, batch, units, bernoulli(zoneout.hidden));
+    result.zoneoutHidden = (step) => ({ mask: masks[step] });
+  }
+  return result;
+}
+
+/** `next` with zoneout applied: `next + d·(prev − next)`, d the mask or the probability. */
+export function applyZoneout(previous: tf.Tensor, next: tf.Tensor, zoneout: Zoneout | null): tf.Tensor {
+  if (zoneout === null) return next;
+  const keepPrevious = 'mask' in zoneout ? zoneout.mask : zoneout.probability;
+  return tf.add(next, tf.mul(keepPrevious, tf.sub(previous, next)));
+}

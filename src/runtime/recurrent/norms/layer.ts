@@ -1,0 +1,25 @@
+/** Layer normalization over groups of gate blocks of one example (Ba, Kiros & Hinton 2016). */
+import * as tf from '@tensorflow/tfjs';
+import { constantInitializer } from '../initializers.js';
+import { gateBlocks, groupMean, scaleAndShift } from './grouping.js';
+import type { NormDescriptor } from './types.js';
+
+export const layerNorm: NormDescriptor = {
+  kind: 'layer',
+  equation: 'LN(v) = γ ⊙ (v − mean_g(v)) / √(var_g(v) + ε) + β, mean and (population) variance over each group g of one example',
+  source: 'Ba, Kiros & Hinton 2016, "Layer Normalization", eqs. 20–22; ryankiros/layer-norm (authors\' code)',
+
+  createWeights(addWeight, site, width, norm) {
+    const gamma = addWeight(`${site}_norm/gamma`, [width], constantInitializer(norm.gammaInit), true);
+    const beta = norm.center ? addWeight(`${site}_norm/beta`, [width], constantInitializer(norm.betaInit), true) : null;
+    return { site, norm, gamma, beta, movingMean: null, movingVariance: null };
+  },
+
+  apply(span, value) {
+    const blocks = gateBlocks(value, span.groupIds.length, span.units);
+    const centered = tf.sub(blocks, groupMean(blocks, span.groupIds));
+    const variance = groupMean(tf.square(centered) as tf.Tensor3D, span.groupIds);
+    const normalized = tf.reshape(tf.mul(centered, tf.rsqrt(tf.add(variance, span.norm.epsilon))), value.shape);
+    return scaleAndShift(normalized, span.gamma, span.beta);
+  },
+};

@@ -1,0 +1,69 @@
+/** The norms of one direction during one call: applies a site (or a span of its gate blocks) to a value. */
+import * as tf from '@tensorflow/tfjs';
+import type { CellKind, NormIR, NormSite } from '../../../ir/types.js';
+import { CANDIDATE_GATE, siteGates } from '../config.js';
+import { groupIdsFor } from './grouping.js';
+import type { PopulationRecorder } from './population.js';
+import { normDescriptor } from './registry.js';
+import type { NormSpan, NormWeights } from './types.js';
+
+export class CallNorms {
+  private readonly bySite = new Map<NormSite, NormWeights>();
+  private readonly spans = new Map<string, NormSpan>();
+
+  constructor(
+    weights: readonly NormWeights[],
+    private readonly cell: CellKind,
+    private readonly units: number,
+    private readonly training: boolean,
+    readonly population: PopulationRecorder,
+  ) {
+    for (const site of weights) this.bySite.set(site.site, site);
+  }
+
+  /** The norm configured at a site, if any. */
+  norm(site: NormSite): NormIR | undefined {
+    return this.bySite.get(site)?.norm;
+  }
+
+  /**
+   * The value normalized at `site` (unchanged if the site has no norm). `value` holds gate blocks
+   * `first … first + count − 1` of the site (all of them by default). `step` null: a whole time-major sequence.
+   */
+  apply(site: NormSite, value: tf.Tensor, step: number | null, mask: tf.Tensor | null, first = 0, count?: number): tf.Tensor {
+    const weights = this.bySite.get(site);
+    if (weights === undefined) return value;
+    const span = this.span(weights, first, count ?? siteGates(site, this.cell));
+    return normDescriptor(weights.norm.kind).apply(span, value, { training: this.training, step, mask, population: this.population });
+  }
+
+  /** A span's parameters, sliced once per call. */
+  private span(weights: NormWeights, first: number, count: number): NormSpan {
+    const key = `${weights.site}:${first}:${count}`;
+    const cached = this.spans.get(key);
+    if (cached !== undefined) return cached;
+    const whole = count === siteGates(weights.site, this.cell);
+    const start = first * this.units;
+    const width = count * this.units;
+    const columns = (variable: tf.LayerVariable | null): tf.Tensor | null => {
+      if (variable === null) return null;
+      const value = variable.read();
+      if (whole) return value;
+      return value.rank === 1 ? tf.slice(value, [start], [width]) : tf.slice(value, [0, start], [-1, width]);
+    };
+    const candidate = siteGates(weights.site, this.cell) === 1 ? -1 : CANDIDATE_GATE[this.cell];
+    const span: NormSpan = {
+      site: weights.site,
+      norm: weights.norm,
+      units: this.units,
+      groupIds: groupIdsFor(weights.norm.groups, first, count, candidate),
+      firstColumn: start,
+      gamma: columns(weights.gamma) as tf.Tensor,
+      beta: columns(weights.beta),
+      movingMean: columns(weights.movingMean),
+      movingVariance: columns(weights.movingVariance),
+    };
+    this.spans.set(key, span);
+    return span;
+  }
+}

@@ -1,0 +1,59 @@
+/** The interface every normalization kind implements; one file per kind, collected in `registry.ts`. */
+import type * as tf from '@tensorflow/tfjs';
+import type { NormIR, NormKind, NormSite } from '../../../ir/types.js';
+import type { Initializer } from '../initializers.js';
+import type { PopulationRecorder } from './population.js';
+
+/** Creates one weight of the layer (`Layer.addWeight` with the layer's naming and seeding). */
+export type WeightFactory = (name: string, shape: number[], init: Initializer, trainable: boolean) => tf.LayerVariable;
+
+/** The variables of one norm site. */
+export interface NormWeights {
+  site: NormSite;
+  norm: NormIR;
+  gamma: tf.LayerVariable;
+  beta: tf.LayerVariable | null;
+  /** Batch norm population statistics: `[maxSteps, width]` per step, `[width]` shared; null otherwise. */
+  movingMean: tf.LayerVariable | null;
+  movingVariance: tf.LayerVariable | null;
+}
+
+/**
+ * A contiguous run of gate blocks of one site, with its parameters read for one call. GRU's reset-before
+ * candidate is normalized apart from its gates (it depends on them), so a site can be applied in spans.
+ */
+export interface NormSpan {
+  site: NormSite;
+  norm: NormIR;
+  units: number;
+  /** Group id of each gate block in the span: blocks with the same id share one statistic. */
+  groupIds: number[];
+  /** First column of the span in the site's full width (where its population statistics live). */
+  firstColumn: number;
+  gamma: tf.Tensor;
+  beta: tf.Tensor | null;
+  movingMean: tf.Tensor | null;
+  movingVariance: tf.Tensor | null;
+}
+
+/**
+ * Where a value being normalized comes from: one step (`step` ≥ 0, value `[batch, width]`, mask `[batch, 1]`)
+ * or the whole sequence at once (`step` null, value time-major `[time, batch, width]`, mask `[time, batch, 1]`).
+ */
+export interface NormContext {
+  training: boolean;
+  step: number | null;
+  /** 1 for valid steps, 0 for padding; null when every step is valid. */
+  mask: tf.Tensor | null;
+  population: PopulationRecorder;
+}
+
+export interface NormDescriptor {
+  kind: NormKind;
+  /** The equation, as documented in docs/runtime.md. */
+  equation: string;
+  /** Where the equation comes from. */
+  source: string;
+  createWeights(addWeight: WeightFactory, site: NormSite, width: number, norm: NormIR): NormWeights;
+  apply(span: NormSpan, value: tf.Tensor, context: NormContext): tf.Tensor;
+}

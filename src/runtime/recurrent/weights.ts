@@ -1,0 +1,50 @@
+/** Creates the variables of one direction of a recurrent layer, with the contract's names and seeded inits. */
+import type { SeqnetRecurrentConfig } from './config.js';
+import { GATE_COUNT, siteWidth } from './config.js';
+import * as tf from '@tensorflow/tfjs';
+import { constantInitializer, gateIdentity, kernelInitializer, lstmBias, weightSeed } from './initializers.js';
+import { normDescriptor } from './norms/registry.js';
+import type { WeightFactory } from './norms/types.js';
+import type { DirectionWeights } from './sequence.js';
+
+/**
+ * `kernel` `[in, G·u]`, `recurrent_kernel` `[u, G·u]`, `bias` `[G·u]` (if useBias), then each norm site's
+ * `<site>_norm/…` in the config's order, every name under `prefix` (`forward/`, `backward/` or none).
+ * `nextIndex` numbers the weights in build order so each gets its own seed.
+ */
+export function createDirectionWeights(
+  addWeight: WeightFactory,
+  config: SeqnetRecurrentConfig,
+  features: number,
+  prefix: string,
+  nextIndex: () => number,
+): DirectionWeights {
+  const gates = GATE_COUNT[config.cell];
+  const width = gates * config.units;
+  const seed = () => weightSeed(config.seed, nextIndex());
+  const kernel = addWeight(`${prefix}kernel`, [features, width], kernelInitializer(config.initializers.kernel, seed()), true);
+  const recurrentInit = config.initializers.recurrentKernel;
+  const recurrentKernel = addWeight(`${prefix}recurrent_kernel`, [config.units, width], kernelInitializer(recurrentInit, seed()), true);
+  if (recurrentInit === 'identity') overwrite(recurrentKernel, gateIdentity(config.units, gates));
+  const bias = config.useBias ? addWeight(`${prefix}bias`, [width], constantInitializer(0), true) : null;
+  const forgetInit = config.cell === 'lstm' ? config.forgetBias.init : 0;
+  if (bias !== null && forgetInit !== 0) overwrite(bias, lstmBias(config.units, forgetInit));
+  const prefixed: WeightFactory = (name, shape, init, trainable) => addWeight(`${prefix}${name}`, shape, init, trainable);
+  const norms = config.norms.map((norm) =>
+    normDescriptor(norm.kind).createWeights(prefixed, norm.site, siteWidth(norm.site, config.cell, config.units), norm),
+  );
+  return { kernel, recurrentKernel, bias, norms };
+}
+
+/** Replaces a fresh variable's value (initial values tfjs's initializers cannot express). */
+function overwrite(variable: tf.LayerVariable, value: tf.Tensor): void {
+  variable.write(value);
+  value.dispose();
+}
+
+/** Numbers the layer's weights in build order (0, 1, …), the index each weight's seed is derived from. */
+export function counter(): () => number {
+  let next = 0;
+  return () => next++;
+}
+
