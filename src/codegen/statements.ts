@@ -5,6 +5,7 @@ import { formatNumber, printedEntries, printObject, stringLiteral } from './lite
 /** The runtime class each seqnet-specific factory constructs (tfjs's own layers come from `tf.layers`). */
 const RUNTIME_CLASSES: Partial<Record<PlanNode['factory'], string>> = {
   recurrent: 'SeqnetRecurrent',
+  add: 'ResidualAdd',
   rmsNormalization: 'RmsNormalization',
   dropout: 'SequenceDropout',
   lastStep: 'LastStep',
@@ -13,7 +14,6 @@ const RUNTIME_CLASSES: Partial<Record<PlanNode['factory'], string>> = {
 
 const TFJS_FACTORIES: Partial<Record<PlanNode['factory'], string>> = {
   masking: 'tf.layers.masking',
-  add: 'tf.layers.add',
   batchNormalization: 'tf.layers.batchNormalization',
   layerNormalization: 'tf.layers.layerNormalization',
   dense: 'tf.layers.dense',

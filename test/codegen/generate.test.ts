@@ -55,7 +55,7 @@ describe('generateTypeScript', () => {
     for (const name of ['input_masking', 'lstm_1', 'lstm_2', 'lstm_2_residual', 'norm_1', 'dense_1', 'dropout_1', 'norm_2', 'last_last_step', 'average_mean', 'peak_max']) {
       expect(text).toMatch(new RegExp(`// ${name}: .*\\n\\s*const ${name} = `));
     }
-    expect(text).toContain('const lstm_2_residual = tf.layers.add({ name: "lstm_2_residual" }).apply([lstm_1, lstm_2]) as tf.SymbolicTensor;');
+    expect(text).toContain('const lstm_2_residual = new ResidualAdd({ name: "lstm_2_residual" }).apply([lstm_1, lstm_2]) as tf.SymbolicTensor;');
   });
 
   it('renames layer variables that would shadow reserved words or the module’s own names', () => {

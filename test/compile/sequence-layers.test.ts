@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { getRandomState, LastStep, RmsNormalization, seedRandom, SequenceDropout, SequencePooling } from '../../src/runtime/index.js';
+import { getRandomState, seedRandom } from '../../src/runtime/random.js';
+import { LastStep, RmsNormalization, SequenceDropout, SequencePooling } from '../../src/runtime/sequence/index.js';
 
 /** Two sequences of 4 steps × 2 features; the second is padded (-1) after 2 steps. */
 const VALUES = [

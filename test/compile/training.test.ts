@@ -10,7 +10,7 @@ import {
   layerSeed,
   lossFor,
   sparseCategoricalCrossentropy,
-} from '../../src/runtime/index.js';
+} from '../../src/runtime/training/index.js';
 
 const ADAM = { type: 'adam', learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as const;
 
@@ -86,25 +86,32 @@ describe('losses', () => {
   });
 
   it('a loss weight scales the head loss', () => {
-    const weighted = lossFor('mse', 0.25);
-    expect(typeof weighted).toBe('function');
-    const value = (weighted as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor)(tf.tensor2d([[0, 0]]), tf.tensor2d([[2, 4]]));
+    const value = lossFor('mse', 0.25)(tf.tensor2d([[0, 0]]), tf.tensor2d([[2, 4]]));
     expect(value.dataSync()[0]).toBeCloseTo(0.25 * ((4 + 16) / 2), 5);
-    expect(lossFor('mse')).toBe('meanSquaredError');
+  });
+
+  it('reduces a per-step loss to one value per example', () => {
+    // Example 0: steps with squared errors (1 + 1)/2 = 1 and (4 + 0)/2 = 2 → 1.5; example 1: 0.
+    const yTrue = tf.zeros([2, 2, 2]);
+    const yPred = tf.tensor3d([[[1, -1], [2, 0]], [[0, 0], [0, 0]]]);
+    const value = lossFor('mse')(yTrue, yPred);
+    expect(value.shape).toEqual([2]);
+    expect(Array.from(value.dataSync())).toEqual([1.5, 0]);
   });
 });
 
 describe('compileForTraining', () => {
-  it('trains a two-head model with weighted losses and per-head metrics', async () => {
-    const input = tf.input({ shape: [3] });
+  it('trains a per-step head beside a per-sequence head, with weighted losses and per-head metrics', async () => {
+    const input = tf.input({ shape: [5, 3] });
     const a = tf.layers.dense({ name: 'a', units: 1 }).apply(input) as tf.SymbolicTensor;
-    const b = tf.layers.dense({ name: 'b', units: 2, activation: 'softmax' }).apply(input) as tf.SymbolicTensor;
+    const pooled = tf.layers.globalAveragePooling1d({}).apply(input) as tf.SymbolicTensor;
+    const b = tf.layers.dense({ name: 'b', units: 2, activation: 'softmax' }).apply(pooled) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: [a, b] });
     compileForTraining(model, { optimizer: ADAM, clipNorm: 1, clipValue: 0.5 }, [
       { name: 'a', loss: 'huber', lossWeight: 0.5, metrics: ['mae'] },
       { name: 'b', loss: 'sparse_categorical_crossentropy', lossWeight: 1, metrics: ['accuracy'] },
     ]);
-    const history = await model.fit(tf.ones([4, 3]), [tf.zeros([4, 1]), tf.zeros([4, 1])], { epochs: 1, verbose: 0 });
+    const history = await model.fit(tf.ones([4, 5, 3]), [tf.zeros([4, 5, 1]), tf.zeros([4, 1])], { epochs: 1, verbose: 0 });
     // `accuracy` on a sparse cross-entropy head resolves to sparse categorical accuracy.
     expect(Object.keys(history.history).sort()).toEqual(['a_loss', 'a_mae', 'b_loss', 'b_sparseCategoricalAccuracy', 'loss']);
     expect(Number(history.history.loss[0])).toBeGreaterThan(0);

@@ -3,3 +3,4 @@ export { SequencePooling, type PoolingMode, type SequencePoolingConfig } from '.
 export { LastStep, type LastStepConfig } from './last-step.js';
 export { RmsNormalization, type RmsNormalizationConfig } from './rms-norm.js';
 export { SequenceDropout, type SequenceDropoutConfig } from './dropout.js';
+export { ResidualAdd, type ResidualAddConfig } from './residual.js';

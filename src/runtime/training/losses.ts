@@ -1,4 +1,4 @@
-/** seqnet's loss and metric names mapped to what tfjs's `model.compile` accepts, with loss weights. */
+/** seqnet's losses (weighted, reduced per example) and metric names mapped to what tfjs's `model.compile` accepts. */
 import * as tf from '@tensorflow/tfjs';
 import type { LossName, MetricName } from '../../ir/types.js';
 
@@ -25,16 +25,6 @@ export function sparseCategoricalCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor
   });
 }
 
-/** tfjs's own identifiers, used when a head's loss is not reweighted so that tfjs names its logs as usual. */
-const LOSS_IDENTIFIERS: Record<LossName, LossIdentifier> = {
-  mse: 'meanSquaredError',
-  mae: 'meanAbsoluteError',
-  huber,
-  binary_crossentropy: 'binaryCrossentropy',
-  categorical_crossentropy: 'categoricalCrossentropy',
-  sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
-};
-
 const LOSS_FUNCTIONS: Record<LossName, LossFunction> = {
   mse: tf.metrics.meanSquaredError,
   mae: tf.metrics.meanAbsoluteError,
@@ -44,13 +34,21 @@ const LOSS_FUNCTIONS: Record<LossName, LossFunction> = {
   sparse_categorical_crossentropy: sparseCategoricalCrossentropy,
 };
 
-/** The loss for one head; tfjs has no `lossWeights`, so a weight other than 1 scales the loss function itself. */
-export function lossFor(name: LossName, weight = 1): LossIdentifier {
-  if (weight === 1) return LOSS_IDENTIFIERS[name];
+/**
+ * The loss of one head, scaled by its weight (tfjs has no `lossWeights`) and reduced to one value per example:
+ * tfjs adds the heads' unreduced losses together, so a per-step head's `[batch, steps]` loss could not be
+ * added to a last-step head's `[batch]`. The mean over examples is the same as tfjs's own reduction.
+ */
+export function lossFor(name: LossName, weight = 1): LossFunction {
   const base = LOSS_FUNCTIONS[name];
-  const weighted: LossFunction = (yTrue, yPred) => tf.tidy(() => tf.mul(base(yTrue, yPred), weight));
-  Object.defineProperty(weighted, 'name', { value: `${name}_x${weight}` });
-  return weighted;
+  const loss: LossFunction = (yTrue, yPred) =>
+    tf.tidy(() => {
+      const value = base(yTrue, yPred);
+      const perExample = value.rank > 1 ? tf.mean(value, Array.from({ length: value.rank - 1 }, (_, axis) => axis + 1)) : value;
+      return weight === 1 ? perExample : tf.mul(perExample, weight);
+    });
+  Object.defineProperty(loss, 'name', { value: name });
+  return loss;
 }
 
 const METRICS: Record<Exclude<MetricName, 'accuracy'>, LossIdentifier> = {
@@ -64,7 +62,7 @@ const METRICS: Record<Exclude<MetricName, 'accuracy'>, LossIdentifier> = {
 
 /**
  * A metric for a head trained with `loss`. `accuracy` is resolved here from the loss, as Keras does, because
- * tfjs only does so when the loss is its own unwrapped function.
+ * tfjs only does so when the loss is one of its own functions (ours are wrapped).
  */
 export function metricFor(name: MetricName, loss: LossName): LossIdentifier {
   if (name !== 'accuracy') return METRICS[name];
