@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { generateCstDts } from '@chevrotain/cst-dts-gen';
 import { createSyntaxDiagramsCode, Lexer, type TokenType } from 'chevrotain';
 import { SeqnetParser } from './parser.js';
-import { allTokens } from './tokens.js';
+import { allTokens, malformedTokens } from './tokens.js';
 import { rulesToEbnf, terminalName } from './ebnf.js';
 
 export const EBNF_BEGIN = '<!-- BEGIN GENERATED GRAMMAR (grammar/docs-generator.ts) -->';
@@ -52,6 +52,7 @@ function tokenRow(tokenType: TokenType): string {
   if (tokenType.GROUP === Lexer.SKIPPED) notes.push('skipped');
   else if (typeof tokenType.GROUP === 'string') notes.push(`kept aside (group \`${tokenType.GROUP}\`)`);
   if (tokenType.LONGER_ALT) notes.push('yields to a longer identifier');
+  if (malformedTokens.has(tokenType)) notes.push('an error: reported by the lexer, never parsed');
   if (tokenType.LABEL && terminalName(tokenType) !== tokenType.LABEL) notes.push(`shown as ${tokenType.LABEL}`);
   // Backslashes are literal inside a code span; only the table's cell separator needs escaping.
   const cell = (text: string): string => text.replaceAll('|', '\\|');

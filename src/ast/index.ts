@@ -9,6 +9,7 @@ import { parseTokens } from '../../grammar/parser.js';
 import type { SpecAst } from './types.js';
 import { commentNodes } from './comments.js';
 import { statementsFromCst } from './cst-to-ast.js';
+import { markRecoveredStatements } from './recovered.js';
 import { wholeTextSpan } from './spans.js';
 import { MAX_NESTING_DEPTH, MAX_REPORTED_SYNTAX_ERRORS, SyntaxCode } from './syntax-codes.js';
 
@@ -52,6 +53,7 @@ export function parseSpec(source: string, fileName = '<input>'): ParseResult {
   const context = { file: fileName, tokens: braces.tokens, unclosed: braces.unclosed };
   diagnostics = diagnostics.concat(parseErrorDiagnostics(parsed.errors, context));
   ast.statements = statementsFromCst(parsed.csts, { file: fileName, diagnostics });
+  markRecoveredStatements(ast.statements, diagnostics);
   return { ast, diagnostics: capDiagnostics(diagnostics, fileName, parsed.complete) };
 }
 

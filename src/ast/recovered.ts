@@ -1,0 +1,41 @@
+/**
+ * Marks the statements a syntax error touched as `recovered`, so later stages can skip them instead of reporting
+ * cascades (a statement whose bad argument the lexer dropped looks valid but is not what the user wrote).
+ */
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { StatementNode } from './types.js';
+
+/** A statement is touched when an error lies within its span, or on its line when it has no block. */
+export function markRecoveredStatements(statements: readonly StatementNode[], diagnostics: readonly Diagnostic[]): void {
+  const offsets: number[] = [];
+  const lines = new Set<number>();
+  for (const { span } of diagnostics) {
+    if (span === null) continue;
+    offsets.push(span.startOffset);
+    lines.add(span.startLine);
+  }
+  if (offsets.length === 0) return;
+  offsets.sort((a, b) => a - b);
+  const visit = (list: readonly StatementNode[]): void => {
+    for (const statement of list) {
+      const { span } = statement;
+      const next = offsets[firstIndexAtLeast(offsets, span.startOffset)];
+      const within = next !== undefined && next <= span.endOffset;
+      const onItsLine = statement.block === null && lines.has(span.startLine);
+      if (within || onItsLine) statement.recovered = true;
+      if (statement.block) visit(statement.block);
+    }
+  };
+  visit(statements);
+}
+
+function firstIndexAtLeast(values: readonly number[], target: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (values[middle] < target) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
