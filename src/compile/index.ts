@@ -1,0 +1,5 @@
+/** The tfjs back end: a ModelIR compiled directly to a tfjs LayersModel. */
+export { compileModel, type CompileOptions } from './model.js';
+export { CompileError } from './errors.js';
+export { planModel } from './plan.js';
+export type { InitializerRef, ModelPlan, PlainValue, PlanNode } from './plan-types.js';
