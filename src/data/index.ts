@@ -1,0 +1,59 @@
+/** Data sources by type: each turns a spec's `data` block into train / validation / test samples. */
+import { isAbsolute, resolve } from 'node:path';
+import type { DataIR, ModelIR } from '../ir/types.js';
+import { loadCsv } from './csv.js';
+import { loadJsonl } from './jsonl.js';
+import { loadSynthetic } from './synthetic.js';
+import { loadText } from './text.js';
+import { DataError, type ModelShape, type PreparedData, type Preprocessing } from './types.js';
+
+export * from './types.js';
+export { Prng } from './prng.js';
+export { makeWindows } from './csv.js';
+export { readNumericCsv } from './csv-table.js';
+export { parseJsonl, padSamples } from './jsonl.js';
+export { encodeText } from './text.js';
+export { unstandardize } from './standardize.js';
+export { COPY_BLANK, COPY_DELIMITER } from './synthetic.js';
+
+type SourceType = DataIR['source']['type'];
+
+export interface LoadContext {
+  /** Folder that relative data paths are resolved against (the spec file's folder). */
+  baseDir: string;
+  validationSplit: number;
+  shape: ModelShape;
+  /** Preprocessing saved with a trained model, applied instead of fitting new statistics. */
+  saved: Preprocessing | null;
+}
+
+type SourceOf<K extends SourceType> = Extract<DataIR['source'], { type: K }>;
+type Loader<K extends SourceType> = (source: SourceOf<K>, split: DataIR['split'], context: LoadContext) => Promise<PreparedData>;
+
+const resolvePath = (path: string, context: LoadContext): string => (isAbsolute(path) ? path : resolve(context.baseDir, path));
+
+/** The registry: one loader per source type. */
+const LOADERS: { [K in SourceType]: Loader<K> } = {
+  synthetic: async (source, split, context) => loadSynthetic(source, split, context.validationSplit, context.shape),
+  csv: (source, split, context) =>
+    loadCsv(source, resolvePath(source.path, context), split, context.validationSplit, context.shape, context.saved),
+  jsonl: (source, split, context) => loadJsonl(source, resolvePath(source.path, context), split, context.validationSplit, context.shape),
+  text: (source, split, context) =>
+    loadText(source, resolvePath(source.path, context), split, context.validationSplit, context.shape, context.saved),
+};
+
+/** The model's input and (single) head, as the data sources need them. */
+export function modelShape(ir: ModelIR): ModelShape {
+  if (ir.heads.length !== 1) {
+    throw new DataError(`seqnet train reads one target per sample; model '${ir.name}' has ${ir.heads.length} heads`);
+  }
+  const head = ir.heads[0];
+  return { ...ir.input, targetUnits: head.units, perStep: head.at === 'each_step' };
+}
+
+/** Loads and splits the data a spec describes. */
+export function loadData(data: DataIR, context: LoadContext): Promise<PreparedData> {
+  // TypeScript cannot correlate the key with the entry's parameter type; the mapped type guarantees it.
+  const loader = LOADERS[data.source.type] as Loader<SourceType>;
+  return loader(data.source, data.split, context);
+}

@@ -1,0 +1,112 @@
+/**
+ * JSON Lines: one `{"x": [[…], …], "y": …}` sample per line. Sequences of different lengths are padded with
+ * the input's padding value (so the model masks them); splits follow file order.
+ */
+import { readFile } from 'node:fs/promises';
+import type { DataIR } from '../ir/types.js';
+import { splitCounts, splitSamples } from './split.js';
+import { DataError, type ModelShape, type PreparedData, type SampleSet } from './types.js';
+
+interface RawSample {
+  x: number[][];
+  y: number[][] | number[];
+  line: number;
+}
+
+/** Parses the samples of a JSON Lines text; `y` is omitted (an empty array) when `requireTargets` is false. */
+export function parseJsonl(text: string, displayPath: string, shape: ModelShape, requireTargets: boolean): RawSample[] {
+  const samples: RawSample[] = [];
+  text.split(/\r?\n/).forEach((lineText, index) => {
+    if (lineText.trim() === '') return;
+    const line = index + 1;
+    let value: unknown;
+    try {
+      value = JSON.parse(lineText);
+    } catch (error) {
+      throw new DataError(`${displayPath}:${line}:${jsonErrorColumn(error as Error, lineText)}: not valid JSON (${(error as Error).message})`);
+    }
+    samples.push(checkSample(value, shape, requireTargets, `${displayPath}:${line}`, line));
+  });
+  if (samples.length === 0) throw new DataError(`${displayPath}:1:1: the file has no samples`);
+  return samples;
+}
+
+/** Node reports "at position N" (0-based) for most JSON errors; otherwise point at the line start. */
+function jsonErrorColumn(error: Error, lineText: string): number {
+  const match = /position (\d+)/.exec(error.message);
+  if (match !== null) return Number(match[1]) + 1;
+  return /end of JSON input/.test(error.message) ? lineText.length + 1 : 1;
+}
+
+function isNumberArray(value: unknown, length?: number): value is number[] {
+  return Array.isArray(value) && (length === undefined || value.length === length) && value.every((v) => typeof v === 'number' && Number.isFinite(v));
+}
+
+function checkSample(value: unknown, shape: ModelShape, requireTargets: boolean, where: string, line: number): RawSample {
+  const at = `${where}:1`;
+  if (typeof value !== 'object' || value === null || !('x' in value)) throw new DataError(`${at}: expected an object with "x"${requireTargets ? ' and "y"' : ''}`);
+  const { x, y } = value as { x: unknown; y?: unknown };
+  if (!Array.isArray(x) || x.length === 0 || !x.every((step) => isNumberArray(step, shape.features))) {
+    throw new DataError(`${at}: "x" must be a non-empty list of steps, each a list of ${shape.features} numbers`);
+  }
+  if (shape.steps !== null && x.length > shape.steps) throw new DataError(`${at}: "x" has ${x.length} steps; the model takes at most ${shape.steps}`);
+  if (!requireTargets) return { x: x as number[][], y: [], line };
+  if (y === undefined) throw new DataError(`${at}: missing "y"`);
+  return { x: x as number[][], y: checkTarget(y, x.length, shape, at), line };
+}
+
+function checkTarget(y: unknown, steps: number, shape: ModelShape, at: string): number[][] | number[] {
+  const units = shape.targetUnits;
+  if (shape.perStep) {
+    if (!Array.isArray(y) || y.length !== steps || !y.every((step) => isNumberArray(step, units))) {
+      throw new DataError(`${at}: "y" must give ${units} number(s) for each of the ${steps} steps (the head predicts at each step)`);
+    }
+    return y as number[][];
+  }
+  const flat = typeof y === 'number' ? [y] : y;
+  if (!isNumberArray(flat, units)) throw new DataError(`${at}: "y" must be ${units === 1 ? 'a number' : `a list of ${units} numbers`}`);
+  return flat;
+}
+
+/** Pads every sequence to one length with the padding value (targets of padded steps are 0). */
+export function padSamples(samples: RawSample[], shape: ModelShape, displayPath: string): SampleSet {
+  const longest = Math.max(...samples.map((sample) => sample.x.length));
+  const steps = shape.steps ?? longest;
+  const ragged = samples.find((sample) => sample.x.length !== steps);
+  if (ragged !== undefined && shape.padding === null) {
+    throw new DataError(`${displayPath}:${ragged.line}:1: ${ragged.x.length} steps instead of ${steps}; variable-length data needs \`padding\` in the input block`);
+  }
+  const units = shape.targetUnits;
+  const ySize = shape.perStep ? steps * units : units;
+  const x = new Float32Array(samples.length * steps * shape.features).fill(shape.padding ?? 0);
+  const y = new Float32Array(samples.length * ySize);
+  samples.forEach((sample, i) => {
+    sample.x.forEach((step, t) => x.set(step, (i * steps + t) * shape.features));
+    if (sample.y.length === 0) return;
+    if (shape.perStep) (sample.y as number[][]).forEach((step, t) => y.set(step, i * ySize + t * units));
+    else y.set(sample.y as number[], i * ySize);
+  });
+  return { count: samples.length, steps, features: shape.features, targetShape: shape.perStep ? [steps, units] : [units], x, y, naive: null };
+}
+
+export async function loadJsonl(
+  source: Extract<DataIR['source'], { type: 'jsonl' }>,
+  path: string,
+  split: DataIR['split'],
+  validationSplit: number,
+  shape: ModelShape,
+): Promise<PreparedData> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new DataError(`cannot read ${source.path}: ${(error as Error).message}`);
+  }
+  const all = padSamples(parseJsonl(text, source.path, shape, true), shape, source.path);
+  const counts = splitCounts(all.count, split, validationSplit);
+  return {
+    ...splitSamples(all, counts),
+    preprocessing: { kind: 'none' },
+    summary: `jsonl ${source.path}: ${counts.train} train / ${counts.validation} validation / ${counts.test} test sequences (padded to ${all.steps} steps)`,
+  };
+}
