@@ -38,7 +38,9 @@ function projections(layer: RecurrentLayerIR, gates: string[]): string[] {
 function preActivation(layer: RecurrentLayerIR, gate: string, resetScaled = false): string {
   const v = resetScaled ? `r_t ⊙ v_${gate}` : `v_${gate}`;
   const gatesNorm = findNorm(layer, 'gates');
-  const sum = gatesNorm === null ? `u_${gate} + ${v}` : `${normSymbol(gatesNorm)}(u + v)_${gate}`;
+  let sum = `u_${gate} + ${v}`;
+  // The GRU candidate's joint pre-activation is normalized on its own (it depends on r_t).
+  if (gatesNorm !== null) sum = layer.cell === 'gru' && gate === 'h' ? `${normSymbol(gatesNorm)}(${sum})` : `${normSymbol(gatesNorm)}(u + v)_${gate}`;
   const bias = layer.useBias ? ` + b_${gate}` : '';
   const constant = gate === 'f' && layer.forgetBias.constant !== 0 ? ` + ${layer.forgetBias.constant}` : '';
   return `${sum}${bias}${constant}`;

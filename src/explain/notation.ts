@@ -34,15 +34,18 @@ export function gateNames(layer: RecurrentLayerIR): string[] {
 /** How the statistics of a projection-site norm are grouped, in words with this layer's widths. */
 function grouping(layer: RecurrentLayerIR, norm: NormIR): string {
   const gates = gateNames(layer);
-  const all = GATES[layer.cell] * layer.units;
-  if (norm.site === 'cell' || norm.site === 'hidden' || norm.groups === 'all' || layer.cell === 'rnn') {
-    const width = norm.site === 'cell' || norm.site === 'hidden' ? layer.units : all;
-    return `statistics over all ${width} values together`;
-  }
-  if (norm.groups === 'per_gate') return `statistics per gate: ${gates.join(', ')} each over its own ${layer.units} values`;
+  if (norm.site === 'cell' || norm.site === 'hidden') return `statistics over all ${layer.units} values together`;
+  if (layer.cell === 'rnn') return `statistics over all ${layer.units} values together`;
+  // With the reset gate before the recurrent product the GRU candidate's term needs r_t first, so the
+  // recurrent and joint sites are normalized as [z, r] and h separately even when grouped as `all`.
+  const split = layer.cell === 'gru' && !layer.resetAfter && norm.site !== 'input' && norm.groups === 'all';
+  const groups = split ? 'gates_and_candidate' : norm.groups;
+  if (groups === 'all') return `statistics over all ${GATES[layer.cell] * layer.units} values together`;
+  if (groups === 'per_gate') return `statistics per gate: ${gates.join(', ')} each over its own ${layer.units} values`;
   const sigmoidGates = layer.cell === 'lstm' ? ['i', 'f', 'o'] : ['z', 'r'];
   const candidate = layer.cell === 'lstm' ? 'g' : 'h';
-  return `statistics for the gates [${sigmoidGates.join(', ')}] together over ${sigmoidGates.length * layer.units} values, and for the candidate ${candidate} separately over ${layer.units}`;
+  const reason = split ? ' (reset before the product: the candidate term is computed after r_t)' : '';
+  return `statistics for the gates [${sigmoidGates.join(', ')}] together over ${sigmoidGates.length * layer.units} values, and for the candidate ${candidate} separately over ${layer.units}${reason}`;
 }
 
 function statistics(norm: NormIR): string {

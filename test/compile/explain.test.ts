@@ -70,6 +70,20 @@ describe('explainModel', () => {
     expect(after).toContain('ĥ_t = tanh(u_h + r_t ⊙ v_h + b_h)    (reset after the recurrent product)');
   });
 
+  it('states how a GRU with the reset gate before the product groups its recurrent and joint norms', () => {
+    const gru = lstm('gru_1', 8, {
+      cell: 'gru',
+      forgetBias: { init: 0, constant: 0 },
+      norms: [layerNorm('recurrent'), layerNorm('gates', { groups: 'per_gate' })],
+    });
+    const before = explainModel(single(gru));
+    expect(before).toContain('statistics for the gates [z, r] together over 16 values, and for the candidate h separately over 8 (reset before');
+    expect(before).toContain('ĥ_t = tanh(LN_gates(u_h + v_h) + b_h)');
+    const after = explainModel(single({ ...gru, resetAfter: true }));
+    expect(after).toContain('statistics over all 24 values together');
+    expect(after).toContain('ĥ_t = tanh(LN_gates(u_h + r_t ⊙ v_h) + b_h)');
+  });
+
   it('renders Markdown with a section per layer and head', () => {
     const markdown = explainModel(MULTI_HEAD, { format: 'markdown' });
     expect(markdown.startsWith('# Model `multi_head`')).toBe(true);
