@@ -1,6 +1,6 @@
 /** The `.seqnet` lexer: one chevrotain Lexer, plus the pass that turns malformed literals into lexical errors. */
 import { Lexer, type ILexerErrorMessageProvider, type IToken } from 'chevrotain';
-import { allTokens, COMMENT_GROUP, InvalidNumber, malformedTokens, UnterminatedString } from './tokens.js';
+import { allTokens, COMMENT_GROUP, malformedTokens, UnterminatedString } from './tokens.js';
 import { describeCharacters } from './messages.js';
 
 export type LexicalErrorKind = 'unexpected-character' | 'invalid-number' | 'unterminated-string';
@@ -77,16 +77,16 @@ export function lex(source: string, lexer: Lexer = seqnetLexer()): LexResult {
 }
 
 function malformedLiteralError(token: IToken): LexicalError {
-  const position = {
+  const unterminated = token.tokenType === UnterminatedString;
+  return {
+    kind: unterminated ? 'unterminated-string' : 'invalid-number',
+    message: unterminated
+      ? 'string is not closed before the end of the line'
+      : `'${token.image.slice(0, 40)}' is not a valid number`,
     text: token.image.slice(0, 16),
     offset: token.startOffset,
     length: token.image.length,
     line: token.startLine ?? 1,
     column: token.startColumn ?? 1,
   };
-  if (token.tokenType === UnterminatedString) {
-    return { kind: 'unterminated-string', message: 'string is not closed before the end of the line', ...position };
-  }
-  const kind = token.tokenType === InvalidNumber ? 'invalid-number' : 'unexpected-character';
-  return { kind, message: `'${token.image.slice(0, 40)}' is not a valid number`, ...position };
 }

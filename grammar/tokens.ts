@@ -94,5 +94,5 @@ export const allTokens: TokenType[] = [
   Identifier,
 ];
 
-/** Tokens the lexer stage reports as errors and removes before parsing. */
+/** Tokens the lexer stage reports as errors (an invalid number or an unterminated string) and removes. */
 export const malformedTokens: ReadonlySet<TokenType> = new Set([InvalidNumber, UnterminatedString]);
