@@ -55,6 +55,19 @@ describe('compileModel', () => {
     expect(weightValues(compileModel(SINE, { seed: 6, compile: false }))).not.toEqual(first);
   });
 
+  it('saves and loads through tfjs serialization (every seqnet layer is registered)', async () => {
+    const built = compileModel(MULTI_HEAD, { compile: false });
+    let artifacts: tf.io.ModelArtifacts | null = null;
+    await built.save(tf.io.withSaveHandler(async (saved) => {
+      artifacts = saved;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts as unknown as tf.io.ModelArtifacts));
+    const input = tf.randomUniform([2, 4, 3], -1, 1, 'float32', 3);
+    const [a, b] = [built.predict(input) as tf.Tensor[], loaded.predict(input) as tf.Tensor[]];
+    a.forEach((output, index) => expect(Array.from(output.dataSync())).toEqual(Array.from(b[index].dataSync())));
+  });
+
   it('refuses a residual connection between different widths', () => {
     const bad = model('bad', [lstm('lstm_1', 4), lstm('lstm_2', 8, { residual: true })], [head('y', 1)]);
     expect(() => compileModel(bad)).toThrow(CompileError);
