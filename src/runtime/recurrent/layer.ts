@@ -34,7 +34,8 @@ export class SeqnetRecurrent extends tf.layers.Layer {
   constructor(config: SeqnetRecurrentConfig) {
     super(config);
     checkConfig(config);
-    this.config = { ...config, returnState: config.returnState ?? false, goBackwards: config.goBackwards ?? false };
+    // Only this layer's own fields (no name, shapes or trainable: tfjs's base Layer keeps those), defaults filled.
+    this.config = configFromJson(configToJson(config));
     this.supportsMasking = true;
   }
 
