@@ -1,0 +1,2 @@
+/** tfjs backend selection. */
+export { BACKEND_NAMES, BackendError, selectBackend, type BackendName, type SelectedBackend } from './select.js';
