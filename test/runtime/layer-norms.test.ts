@@ -18,10 +18,10 @@ function goldenStep(overrides: Partial<SeqnetRecurrentConfig>, biasForget: numbe
   layer.apply(x, { initialState });
   layer.setWeights(
     layer.weights.map((w) => {
-      if (w.originalName.endsWith('gamma')) return tf.ones(w.shape);
-      if (w.originalName.endsWith('beta')) return tf.zeros(w.shape);
+      if (w.originalName.endsWith('gamma')) return tf.ones(w.shape as number[]);
+      if (w.originalName.endsWith('beta')) return tf.zeros(w.shape as number[]);
       if (w.originalName.endsWith('bias') && biasForget !== null) return tf.tensor1d([0.5, 0.5, biasForget, biasForget, 0.5, 0.5, 0.5, 0.5]);
-      return tf.fill(w.shape, 0.5);
+      return tf.fill(w.shape as number[], 0.5);
     }),
   );
   const [, h, c] = layer.apply(x, { initialState }) as tf.Tensor[];

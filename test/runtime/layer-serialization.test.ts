@@ -36,7 +36,7 @@ describe('serialization', () => {
     const layer = new SeqnetRecurrent(RICH);
     const config = layer.getConfig();
     expect(JSON.parse(JSON.stringify(config))).toEqual(config);
-    const rebuilt = SeqnetRecurrent.fromConfig(SeqnetRecurrent, config);
+    const rebuilt = SeqnetRecurrent.fromConfig(SeqnetRecurrent, config) as SeqnetRecurrent;
     expect(rebuilt.config).toEqual(layer.config);
   });
 

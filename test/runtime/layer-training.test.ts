@@ -34,7 +34,7 @@ describe('training', () => {
       const loss = () => tf.mean(tf.square(layer.apply(x, { training: true, mask }) as tf.Tensor)) as tf.Scalar;
       const { grads } = tf.variableGrads(loss, layer.trainableWeights.map((w) => w.read() as tf.Variable));
       for (const weight of layer.trainableWeights) {
-        const grad = grads[weight.read().name];
+        const grad = grads[(weight.read() as tf.Variable).name];
         expect(grad, weight.name).toBeDefined();
         expect(maxDifference(grad, tf.zerosLike(grad)), weight.name).toBeGreaterThan(0);
       }
@@ -52,9 +52,9 @@ describe('training', () => {
   it('inference leaks nothing', () => {
     const layer = new SeqnetRecurrent(VARIANTS['cooijmans lstm, masked']);
     const x = sequenceInput(2, 6, 3);
-    tf.dispose(layer.apply(x));
+    tf.dispose(layer.apply(x) as tf.Tensor);
     const before = tf.memory().numTensors;
-    tf.dispose(layer.apply(x));
+    tf.dispose(layer.apply(x) as tf.Tensor);
     expect(tf.memory().numTensors).toBe(before);
   });
 });
