@@ -1,0 +1,60 @@
+/**
+ * Every default of the language, in one place. Lowering (lower.ts) reads nothing else for a value the spec
+ * leaves out; docs/language.md documents the same values.
+ */
+import type { Activation, InitializersIR, LossName, NormKind, OptimizerIR } from './types.js';
+
+export const DEFAULTS = {
+  recurrent: {
+    activation: 'tanh' as Activation,
+    /** Keras's sigmoid, not tfjs's hard_sigmoid. */
+    recurrentActivation: 'sigmoid' as Activation,
+    bidirectionalMerge: 'concat' as const,
+    residual: false,
+    useBias: true,
+    /** Keras `unit_forget_bias`: the LSTM forget slice of the bias starts at 1. */
+    forgetBiasInit: 1,
+    resetAfter: false,
+    initializers: { kernel: 'glorot_uniform', recurrentKernel: 'orthogonal', bias: 'zeros' } as InitializersIR,
+  },
+  norm: {
+    epsilon: { layer: 1e-5, batch: 1e-5, rms: 1e-6 } as Record<NormKind, number>,
+    gamma: 1,
+    beta: 0,
+    /** RMSNorm has no centering unless a β is asked for. */
+    center: { layer: true, batch: true, rms: false } as Record<NormKind, boolean>,
+    groups: 'all' as const,
+    /** A GRU's candidate depends on r, so its joint `gates` pre-activation cannot be normalized as one group. */
+    gruGatesGroups: 'per_gate' as const,
+    carry: false,
+    statistics: 'per_step' as const,
+    momentum: 0.99,
+  },
+  dropout: {
+    inputMask: 'per_sequence' as const,
+    candidateMask: 'per_step' as const,
+    betweenLayersMask: 'per_step' as const,
+  },
+  dense: { activation: 'linear' as Activation },
+  head: { activation: 'linear' as Activation, at: 'last_step' as const, weight: 1 },
+  train: {
+    loss: 'mse' as LossName,
+    optimizer: { type: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as OptimizerIR,
+    sgd: { learningRate: 0.01, momentum: 0, nesterov: false },
+    rmsprop: { learningRate: 0.001, decay: 0.9, momentum: 0, epsilon: 1e-7 },
+    adam: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+    batchSize: 32,
+    epochs: 10,
+    validationSplit: 0.2,
+    earlyStopping: { patience: 5, minDelta: 0, restoreBest: false },
+    stepSchedule: { factor: 0.5 },
+    plateauSchedule: { patience: 5, factor: 0.5, minLearningRate: 0 },
+    seed: 42,
+    shuffle: true,
+  },
+  data: {
+    split: { train: 0.8, validation: 0.1, test: 0.1 },
+    synthetic: { samples: 1000 },
+    csv: { horizon: 1, stride: 1, standardize: true, delimiter: ',' },
+  },
+} as const;

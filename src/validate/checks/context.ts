@@ -1,0 +1,36 @@
+/** What a semantic check sees (the JSON form, its spans, the lowered IR) and how it reports. */
+import type { CodeValue } from '../../diagnostics/codes.js';
+import { createDiagnostic } from '../../diagnostics/create.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import type { LoweredSpec } from '../../ir/lower.js';
+import type { ModelIR } from '../../ir/types.js';
+import { spanAt, type SpanMap, type SpanRole } from '../source-map.js';
+import type { RecurrentJson, SpecJson } from '../spec-json.js';
+
+export interface CheckContext {
+  spec: SpecJson;
+  ir: ModelIR;
+  origins: LoweredSpec['origins'];
+  /** Report at the span of `role` at `pointer` (or its nearest ancestor with spans). */
+  report(code: CodeValue, message: string, pointer: string, role: SpanRole, hint?: string): void;
+}
+
+export type Check = (context: CheckContext) => void;
+
+export function createContext(spec: SpecJson, lowered: LoweredSpec, spans: SpanMap, file: string, diagnostics: Diagnostic[]): CheckContext {
+  return {
+    spec,
+    ir: lowered.ir,
+    origins: lowered.origins,
+    report(code, message, pointer, role, hint) {
+      diagnostics.push(createDiagnostic(code, message, file, spanAt(spans, pointer, role), hint));
+    },
+  };
+}
+
+/** The recurrent layers of the body with their pointers. */
+export function recurrentItems(spec: SpecJson): { item: RecurrentJson; pointer: string }[] {
+  return (spec.body ?? []).flatMap((item, index) =>
+    item.type === 'lstm' || item.type === 'gru' || item.type === 'rnn' ? [{ item, pointer: `/body/${index}` }] : [],
+  );
+}

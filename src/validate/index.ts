@@ -1,0 +1,81 @@
+/**
+ * The front end's API: spec text (`.seqnet`, or `.seqnet.json` by file extension) → diagnostics and, when there
+ * are no errors, the ModelIR. Stages: parse → JSON form → JSON Schema → lowering → semantic checks.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseSpec } from '../ast/index.js';
+import { Code } from '../diagnostics/codes.js';
+import { createDiagnostic, hasErrors, sortDiagnostics } from '../diagnostics/create.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { lowerSpec } from '../ir/lower.js';
+import type { ModelIR } from '../ir/types.js';
+import { createContext, SEMANTIC_CHECKS } from './checks/index.js';
+import { parseJsonSource } from './json-source.js';
+import { validateAgainstSchema } from './schema-validate.js';
+import type { SpecForm } from './schema-errors.js';
+import type { SpanMap } from './source-map.js';
+import type { SpecJson } from './spec-json.js';
+import { astToJson, type JsonValue } from './to-json.js';
+
+export interface CheckResult {
+  diagnostics: Diagnostic[];
+  /** Null when there is any error; warnings do not block the IR. */
+  ir: ModelIR | null;
+}
+
+export interface LoadResult extends CheckResult {
+  /** The file's text ('' when it could not be read). */
+  source: string;
+}
+
+export interface JsonForm {
+  /** Undefined when the text could not be read as a spec at all (invalid JSON). */
+  document: JsonValue | undefined;
+  spans: SpanMap;
+  diagnostics: Diagnostic[];
+  form: SpecForm;
+}
+
+export function isJsonFile(fileName: string): boolean {
+  return fileName.toLowerCase().endsWith('.json');
+}
+
+/** The JSON form of a spec, with spans, plus syntax and structure diagnostics found on the way. */
+export function toJsonForm(source: string, fileName = '<input>'): JsonForm {
+  if (isJsonFile(fileName)) {
+    const parsed = parseJsonSource(source, fileName);
+    return { document: parsed.value, spans: parsed.spans, diagnostics: parsed.diagnostics, form: 'json' };
+  }
+  const parsed = parseSpec(source, fileName);
+  const converted = astToJson(parsed.ast);
+  return { document: converted.document, spans: converted.spans, diagnostics: [...parsed.diagnostics, ...converted.diagnostics], form: 'seqnet' };
+}
+
+export function checkSpec(source: string, fileName = '<input>'): CheckResult {
+  const jsonForm = toJsonForm(source, fileName);
+  const diagnostics = [...jsonForm.diagnostics];
+  if (jsonForm.document === undefined) return { diagnostics: sortDiagnostics(diagnostics), ir: null };
+  const syntaxFailed = diagnostics.some((diagnostic) => diagnostic.code.startsWith('SN0'));
+  const schemaDiagnostics = validateAgainstSchema(jsonForm.document, { file: fileName, spans: jsonForm.spans, form: jsonForm.form, source });
+  // After a syntax error the statements the parser skipped look missing; those reports would only be noise.
+  diagnostics.push(...(syntaxFailed ? schemaDiagnostics.filter((diagnostic) => diagnostic.code !== Code.MissingField) : schemaDiagnostics));
+  if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics), ir: null };
+  const spec = jsonForm.document as unknown as SpecJson;
+  const lowered = lowerSpec(spec);
+  const context = createContext(spec, lowered, jsonForm.spans, fileName, diagnostics);
+  for (const { check } of SEMANTIC_CHECKS) check(context);
+  return { diagnostics: sortDiagnostics(diagnostics), ir: hasErrors(diagnostics) ? null : lowered.ir };
+}
+
+/** Reads and checks a spec file. A read error becomes an SN1000 diagnostic; this never throws for bad input. */
+export async function loadSpecFile(path: string): Promise<LoadResult> {
+  let source: string;
+  try {
+    source = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((error as Error).message ?? 'unreadable');
+    const diagnostic = createDiagnostic(Code.ReadError, `cannot read '${path}': ${reason}`, path, null);
+    return { source: '', diagnostics: [diagnostic], ir: null };
+  }
+  return { source, ...checkSpec(source, path) };
+}

@@ -1,0 +1,139 @@
+/** JSON Schema of the model body: recurrent layers with their normalization and dropout, and the layers between. */
+import { ACTIVATIONS, CELLS, KERNEL_INITIALIZERS, MASKS, MERGES, NORM_GROUPS, NORM_KINDS, NORM_SITES, RECURRENT_INITIALIZERS } from './enums.js';
+import {
+  boolean,
+  identifier,
+  integer,
+  listOf,
+  number,
+  object,
+  oneOfWords,
+  positive,
+  rate,
+  tagged,
+  type Schema,
+} from './schema-helpers.js';
+
+const activation = (description: string): Schema => oneOfWords(ACTIVATIONS, description);
+
+const beta: Schema = {
+  type: ['number', 'string'],
+  pattern: '^none$',
+  description: 'Initial shift β, or `none` for no β at all.',
+};
+
+const normParameters: Record<string, Schema> = {
+  epsilon: positive('Added to the variance (the mean square for rms) before the square root.'),
+  gamma: number('Initial gain γ.'),
+  beta,
+  groups: oneOfWords(NORM_GROUPS, 'Statistics over all gates together, each gate separately, or the gates apart from the candidate (input, recurrent, gates sites).'),
+  carry: boolean('cell site only: carry the normalized c to the next step (true) or use it only for the output (false).'),
+  statistics: oneOfWords(['per_step', 'shared'], 'Batch norm only: statistics per time step (Cooijmans) or over batch and time (Laurent; input site only).'),
+  max_steps: integer('Batch norm, per-step statistics: how many steps keep their own statistics; later steps use the last.'),
+  momentum: rate('Batch norm only: population = momentum·population + (1 − momentum)·batch.'),
+};
+
+const cellNorm = object(
+  {
+    preset: identifier('A published variant, expanded to explicit sites (ba2016, tf1_contrib, tfa, cooijmans2016, laurent2016, rms2019).'),
+    kind: oneOfWords(NORM_KINDS, 'Normalization kind, with `sites`.'),
+    sites: listOf(oneOfWords(NORM_SITES, 'A place inside the cell.'), 'Where the normalization applies: input (W·x), recurrent (U·h), gates (W·x + U·h), cell (LSTM c), hidden (h).'),
+    ...normParameters,
+  },
+  'Normalization inside the cell: a preset, or a kind at explicit sites; later entries replace earlier ones site by site.',
+);
+
+const maskedRate = (description: string): Schema =>
+  object(
+    { rate: rate('Fraction of units dropped.'), mask: oneOfWords(MASKS, 'One mask per sequence, or a new mask every step.') },
+    description,
+    ['rate'],
+  );
+
+const recurrentLayer = object(
+  {
+    type: oneOfWords(CELLS, 'The cell: rnn, lstm or gru.'),
+    units: integer('Number of units (width of h).'),
+    repeat: integer('Stack this many identical layers (`x N`).'),
+    name: identifier('Layer name; with `x N`, the layers are NAME_1 … NAME_N.'),
+    activation: activation('Candidate / output activation.'),
+    recurrent_activation: activation('Gate activation (LSTM, GRU).'),
+    sequences: boolean('Return the whole sequence (true) or only the last output (false); implied when absent.'),
+    bidirectional: oneOfWords([true, false, ...MERGES], 'Run both directions; the value is how outputs merge (true means concat).'),
+    residual: boolean("Add the layer's input to its output (equal widths)."),
+    bias: boolean('Whether the cell has a bias.'),
+    forget_bias: object(
+      {
+        value: number('LSTM forget-gate bias.'),
+        mode: oneOfWords(['init', 'constant'], '`init`: initial value of the bias slice; `constant`: added to the forget pre-activation every step (TF1).'),
+      },
+      'LSTM forget-gate bias.',
+      ['value'],
+    ),
+    reset: oneOfWords(['before', 'after'], 'GRU: reset gate applied before the recurrent matmul (tfjs) or after it (cuDNN, Ba et al.).'),
+    initializer: object(
+      {
+        kernel: oneOfWords(KERNEL_INITIALIZERS, 'Initializer of the input kernel W.'),
+        recurrent: oneOfWords(RECURRENT_INITIALIZERS, 'Initializer of the recurrent kernel U.'),
+      },
+      'Weight initializers.',
+    ),
+    norm: { type: 'array', items: cellNorm, description: 'Normalizations inside the cell, in order.' },
+    dropout: object(
+      {
+        input: maskedRate('Dropout on the input x_t.'),
+        recurrent: object({ rate: rate('Fraction of units dropped.') }, 'Variational dropout on h_{t−1} (one mask per sequence).', ['rate']),
+        candidate: maskedRate('Dropout on the candidate without memory loss (Semeniuta et al.).'),
+      },
+      'Dropout inside the cell.',
+    ),
+    zoneout: object(
+      { cell: rate('Probability that a unit of c keeps its previous value.'), hidden: rate('Probability that a unit of h keeps its previous value.') },
+      'Zoneout (Krueger et al.).',
+    ),
+  },
+  'A recurrent layer (or a stack of identical ones).',
+  ['type', 'units'],
+);
+
+const normLayer = object(
+  {
+    type: oneOfWords(['norm'], 'Normalization of the previous layer’s outputs.'),
+    kind: oneOfWords(NORM_KINDS, 'Normalization kind.'),
+    name: identifier('Layer name.'),
+    epsilon: normParameters.epsilon,
+    momentum: normParameters.momentum,
+    gamma: normParameters.gamma,
+    beta,
+  },
+  'Normalization between layers (batch norm: statistics over batch and time).',
+  ['type', 'kind'],
+);
+
+const dropoutLayer = object(
+  {
+    type: oneOfWords(['dropout'], 'Dropout of the previous layer’s outputs.'),
+    rate: rate('Fraction of units dropped.'),
+    mask: oneOfWords(MASKS, 'A new mask every step, or one mask per sequence (per feature).'),
+    name: identifier('Layer name.'),
+  },
+  'Dropout between layers.',
+  ['type', 'rate'],
+);
+
+const denseLayer = object(
+  {
+    type: oneOfWords(['dense'], 'A dense layer applied at every step.'),
+    units: integer('Output width.'),
+    activation: activation('Activation (default linear).'),
+    name: identifier('Layer name.'),
+  },
+  'A dense layer applied at every step.',
+  ['type', 'units'],
+);
+
+export const bodySchema: Schema = {
+  type: 'array',
+  description: 'The body, in order from the input.',
+  items: tagged([recurrentLayer, normLayer, dropoutLayer, denseLayer], 'A body layer; `type` says which.'),
+};

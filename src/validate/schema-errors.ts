@@ -1,0 +1,178 @@
+/**
+ * ajv errors → diagnostics. One diagnostic per JSON pointer (the most specific error wins), wrapper errors of
+ * `oneOf`/`if` dropped, and each kind of error pointed at the right span: unknown keys at the key, bad values at
+ * the value, missing fields at the header of the statement that should contain them.
+ */
+import type { ErrorObject } from 'ajv';
+import { Code, type CodeValue } from '../diagnostics/codes.js';
+import { createDiagnostic } from '../diagnostics/create.js';
+import type { Diagnostic, SourceSpan } from '../diagnostics/types.js';
+import { suggestionHint } from './did-you-mean.js';
+import { childPointer, lastToken, parentPointer, spanAt, type SpanMap } from './source-map.js';
+
+export type SpecForm = 'seqnet' | 'json';
+
+export interface ErrorContext {
+  file: string;
+  spans: SpanMap;
+  form: SpecForm;
+  source: string;
+}
+
+/** Lower ranks win when several errors concern the same pointer. */
+const RANK: Record<string, number> = {
+  discriminator: 0,
+  additionalProperties: 1,
+  required: 2,
+  type: 3,
+  enum: 4,
+  pattern: 5,
+  minimum: 6,
+  maximum: 6,
+  exclusiveMinimum: 6,
+  exclusiveMaximum: 6,
+};
+const WRAPPERS = new Set(['oneOf', 'anyOf', 'if', 'then', 'else', 'allOf']);
+
+export function schemaDiagnostics(errors: readonly ErrorObject[], context: ErrorContext): Diagnostic[] {
+  const best = new Map<string, ErrorObject>();
+  for (const error of errors) {
+    if (WRAPPERS.has(error.keyword)) continue;
+    const pointer = errorPointer(error);
+    const current = best.get(pointer);
+    if (current === undefined || rank(error) < rank(current)) best.set(pointer, error);
+  }
+  const diagnostics: Diagnostic[] = [];
+  for (const [pointer, error] of best) {
+    // A discriminator error on an item makes every error beneath it noise.
+    if (error.keyword !== 'discriminator' && hasDiscriminatorAbove(pointer, best)) continue;
+    diagnostics.push(toDiagnostic(error, pointer, context));
+  }
+  return diagnostics;
+}
+
+function rank(error: ErrorObject): number {
+  return RANK[error.keyword] ?? 9;
+}
+
+function errorPointer(error: ErrorObject): string {
+  if (error.keyword === 'additionalProperties') return childPointer(error.instancePath, (error.params as { additionalProperty: string }).additionalProperty);
+  if (error.keyword === 'required') return childPointer(error.instancePath, (error.params as { missingProperty: string }).missingProperty);
+  return error.instancePath;
+}
+
+function hasDiscriminatorAbove(pointer: string, best: Map<string, ErrorObject>): boolean {
+  for (let current = parentPointer(pointer); current !== null; current = parentPointer(current)) {
+    if (best.get(current)?.keyword === 'discriminator') return true;
+  }
+  return false;
+}
+
+function toDiagnostic(error: ErrorObject, pointer: string, context: ErrorContext): Diagnostic {
+  const make = (code: CodeValue, message: string, span: SourceSpan | null, hint?: string): Diagnostic =>
+    createDiagnostic(code, message, context.file, span, hint);
+  const schema = (error.parentSchema ?? {}) as { description?: string; properties?: Record<string, unknown>; oneOf?: unknown[] };
+  const field = fieldName(pointer);
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return unknownField(pointer, schema, context);
+    case 'required': {
+      const what = context.form === 'seqnet' ? 'statement' : 'field';
+      const owner = ownerName(error.instancePath, context);
+      const inOwner = owner === '' ? '' : ` in '${owner}'`;
+      const description = describe(schema.properties?.[field]);
+      return make(Code.MissingField, `missing required ${what} '${field}'${inOwner}`, spanAt(context.spans, error.instancePath, 'header'), `add '${field}'${description}`);
+    }
+    case 'discriminator': {
+      const tags = (schema.oneOf ?? []).flatMap((branch) => tagValues(branch));
+      const tagValue = (error.params as { tagValue: unknown }).tagValue;
+      const span = spanAt(context.spans, childPointer(pointer, 'type'), 'value');
+      if (typeof tagValue !== 'string') return make(Code.MissingField, `missing 'type'`, spanAt(context.spans, pointer, 'header'), `one of: ${tags.join(', ')}`);
+      return make(Code.InvalidValue, `unknown type '${tagValue}'`, span, suggestionHint(tagValue, tags));
+    }
+    case 'enum': {
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
+      const value = String(error.data);
+      return make(Code.InvalidValue, `invalid value '${value}' for '${field}'`, spanAt(context.spans, pointer, 'value'), suggestionHint(value, allowed));
+    }
+    case 'type':
+      return make(Code.WrongType, `'${field}' must be ${typeWords(error.params as { type: string | string[] }, schema)}, not ${describeValue(error.data)}`, spanAt(context.spans, pointer, 'value'), schema.description);
+    case 'pattern':
+      return make(Code.InvalidValue, `invalid value ${describeValue(error.data)} for '${field}'`, spanAt(context.spans, pointer, 'value'), schema.description);
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return make(Code.OutOfRange, `${describeValue(error.data)} is out of range for '${field}'`, spanAt(context.spans, pointer, 'value'), rangeHint(schema as Record<string, unknown>));
+    default:
+      return make(Code.InvalidShape, `'${field}' ${error.message ?? 'is invalid'}`, spanAt(context.spans, pointer, 'value'), schema.description);
+  }
+}
+
+function unknownField(pointer: string, schema: { properties?: Record<string, unknown> }, context: ErrorContext): Diagnostic {
+  const key = lastToken(pointer);
+  const span = spanAt(context.spans, pointer, 'key');
+  const properties = Object.keys(schema.properties ?? {}).filter((name) => name !== 'type');
+  const allowed = context.form === 'seqnet' ? properties.flatMap((name) => KEYWORDS_OF_PROPERTY[name] ?? [name]) : properties;
+  const written = span === null ? key : context.source.slice(span.startOffset, span.endOffset);
+  const owner = ownerName(parentPointer(pointer) ?? '', context);
+  const where = owner === '' ? '' : ` in '${owner}'`;
+  // A field built from a positional argument (`dropout recurrent 0.1 per_step` → mask) is reported as that argument.
+  if (context.form === 'seqnet' && written !== key) {
+    return createDiagnostic(Code.UnknownField, `unexpected argument '${written}'${where}`, context.file, span, `'${key}' is not allowed here`);
+  }
+  const what = context.form === 'seqnet' ? 'statement' : 'field';
+  return createDiagnostic(Code.UnknownField, `unknown ${what} '${key}'${where}`, context.file, span, suggestionHint(key, allowed, 'allowed here'));
+}
+
+/** In `.seqnet` text, the body and the heads are written as these statements. */
+const KEYWORDS_OF_PROPERTY: Record<string, string[]> = { body: ['lstm', 'gru', 'rnn', 'norm', 'dropout', 'dense'], heads: ['head'] };
+
+/** The block a pointer is in, as the user wrote it: the statement keyword in `.seqnet` text, the key in JSON. */
+function ownerName(pointer: string, context: ErrorContext): string {
+  if (pointer === '') return '';
+  const key = context.spans.get(pointer)?.key;
+  if (context.form === 'seqnet' && key !== undefined && key !== null) return context.source.slice(key.startOffset, key.endOffset);
+  return fieldName(pointer);
+}
+
+/** The name a pointer stands for: its last key, or for an array item the array's key. */
+function fieldName(pointer: string): string {
+  let current: string | null = pointer;
+  while (current !== null && current !== '' && /^\d+$/.test(lastToken(current))) current = parentPointer(current);
+  return current === null || current === '' ? '' : lastToken(current);
+}
+
+function tagValues(branch: unknown): string[] {
+  const type = (branch as { properties?: { type?: { enum?: string[] } } }).properties?.type;
+  return type?.enum ?? [];
+}
+
+function describe(schema: unknown): string {
+  const description = (schema as { description?: string } | undefined)?.description;
+  return description === undefined ? '' : ` (${description.replace(/\.$/, '').toLowerCase()})`;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (Array.isArray(value)) return 'a list';
+  if (value !== null && typeof value === 'object') return 'a block';
+  return String(value);
+}
+
+function typeWords(params: { type: string | string[] }, schema: { description?: string }): string {
+  const types = Array.isArray(params.type) ? params.type : [params.type];
+  const words: Record<string, string> = { integer: 'a whole number', number: 'a number', string: 'a word or string', boolean: 'true or false', object: 'a block', array: 'a list' };
+  if (types.includes('string') && types.length > 1 && schema.description !== undefined) return types.filter((type) => type !== 'string').map((type) => words[type] ?? type).join(' or ') + ' (or the word shown in the hint)';
+  return types.map((type) => words[type] ?? type).join(' or ');
+}
+
+function rangeHint(schema: Record<string, unknown>): string {
+  const parts: string[] = [];
+  if (typeof schema.minimum === 'number') parts.push(`≥ ${schema.minimum}`);
+  if (typeof schema.exclusiveMinimum === 'number') parts.push(`> ${schema.exclusiveMinimum}`);
+  if (typeof schema.maximum === 'number') parts.push(`≤ ${schema.maximum}`);
+  if (typeof schema.exclusiveMaximum === 'number') parts.push(`< ${schema.exclusiveMaximum}`);
+  const whole = schema.type === 'integer' ? 'a whole number ' : '';
+  return `must be ${whole}${parts.join(' and ')}`;
+}

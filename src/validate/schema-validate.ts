@@ -1,0 +1,24 @@
+/** The compiled schema validator (compiled once per process) and the entry point that maps its errors. */
+import { Ajv, type ValidateFunction } from 'ajv';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { SPEC_SCHEMA } from './schema.js';
+import { schemaDiagnostics, type ErrorContext } from './schema-errors.js';
+import type { JsonValue } from './to-json.js';
+
+let compiled: ValidateFunction | null = null;
+
+function validator(): ValidateFunction {
+  if (compiled === null) {
+    // verbose: errors carry their schema, which holds the descriptions and ranges used in hints.
+    const ajv = new Ajv({ allErrors: true, strict: true, discriminator: true, verbose: true, allowUnionTypes: true });
+    compiled = ajv.compile(SPEC_SCHEMA);
+  }
+  return compiled;
+}
+
+/** Schema diagnostics for a JSON-form document; empty when it is valid. */
+export function validateAgainstSchema(document: JsonValue, context: ErrorContext): Diagnostic[] {
+  const validate = validator();
+  if (validate(document)) return [];
+  return schemaDiagnostics(validate.errors ?? [], context);
+}

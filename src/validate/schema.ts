@@ -1,0 +1,194 @@
+/**
+ * The JSON Schema (draft-07) of the spec's JSON form. The same schema validates `.seqnet` files (after
+ * to-json.ts) and `.seqnet.json` files, and `seqnet schema` prints it for editors.
+ */
+import { HEAD_POSITIONS, LOSSES, METRICS, SYNTHETIC_TASKS, ACTIVATIONS } from './enums.js';
+import { bodySchema } from './schema-body.js';
+import { boolean, identifier, integer, listOf, number, object, oneOfWords, positive, rate, string, tagged, type Schema } from './schema-helpers.js';
+
+const loss = oneOfWords(LOSSES, 'Loss function.');
+const metrics = listOf(oneOfWords(METRICS, 'A metric.'), 'Metrics reported during training.');
+const fraction = (description: string): Schema => number(description, { min: 0, max: 1 });
+
+const input = object(
+  {
+    steps: { type: ['integer', 'string'], minimum: 1, pattern: '^variable$', description: 'Sequence length: a positive integer, or `variable`.' },
+    features: integer('Features per step (for text data: the vocabulary capacity).'),
+    padding: number('Steps whose features all equal this value are masked.'),
+  },
+  'The input sequences.',
+  ['steps', 'features'],
+);
+
+const head = object(
+  {
+    name: identifier('Head name (the output name).'),
+    units: integer('Output width.'),
+    activation: oneOfWords(ACTIVATIONS, 'Output activation (default linear).'),
+    at: oneOfWords(HEAD_POSITIONS, 'Which steps the head reads: every step, the last step, or the mean / max over steps.'),
+    loss,
+    weight: number('Loss weight.', { min: 0 }),
+    metrics,
+  },
+  'An output head.',
+  ['name', 'units'],
+);
+
+const optimizer = tagged(
+  [
+    object(
+      {
+        type: oneOfWords(['adam'], 'Adam.'),
+        learning_rate: positive('Learning rate.'),
+        beta1: rate('First-moment decay.'),
+        beta2: rate('Second-moment decay.'),
+        epsilon: positive('Numerical stabilizer.'),
+      },
+      'Adam optimizer.',
+      ['type'],
+    ),
+    object(
+      {
+        type: oneOfWords(['sgd'], 'Stochastic gradient descent.'),
+        learning_rate: positive('Learning rate.'),
+        momentum: rate('Momentum.'),
+        nesterov: boolean('Nesterov momentum.'),
+      },
+      'SGD optimizer.',
+      ['type'],
+    ),
+    object(
+      {
+        type: oneOfWords(['rmsprop'], 'RMSProp.'),
+        learning_rate: positive('Learning rate.'),
+        decay: rate('Decay of the mean square.'),
+        momentum: rate('Momentum.'),
+        epsilon: positive('Numerical stabilizer.'),
+      },
+      'RMSProp optimizer.',
+      ['type'],
+    ),
+  ],
+  'The optimizer.',
+);
+
+const schedule = tagged(
+  [
+    object(
+      { type: oneOfWords(['step'], 'Step decay.'), every: integer('Epochs between decays.'), factor: number('Multiplier per decay.', { exclusiveMin: 0, exclusiveMax: 1 }) },
+      'Multiply the learning rate by `factor` every `every` epochs.',
+      ['type', 'every'],
+    ),
+    object(
+      {
+        type: oneOfWords(['plateau'], 'Reduce on plateau.'),
+        patience: integer('Epochs without improvement before reducing.'),
+        factor: number('Multiplier per reduction.', { exclusiveMin: 0, exclusiveMax: 1 }),
+        min_learning_rate: number('Lower bound of the learning rate.', { min: 0 }),
+      },
+      'Multiply the learning rate by `factor` when the validation loss stops improving.',
+      ['type'],
+    ),
+  ],
+  'Learning-rate schedule.',
+);
+
+const train = object(
+  {
+    loss,
+    metrics,
+    optimizer,
+    clip: object({ norm: positive('Clip the global gradient norm.'), value: positive('Clip each gradient element to [−v, v].') }, 'Gradient clipping.'),
+    batch_size: integer('Examples per batch.'),
+    epochs: integer('Passes over the training data.'),
+    validation_split: rate('Fraction held out for validation when the data has no validation split.'),
+    early_stopping: object(
+      {
+        patience: integer('Epochs without improvement before stopping.'),
+        min_delta: number('Smallest change that counts as an improvement.', { min: 0 }),
+        restore_best: boolean('Restore the weights of the best epoch.'),
+      },
+      'Stop when the validation loss stops improving.',
+    ),
+    schedule,
+    seed: integer('Random seed.', 0),
+    shuffle: boolean('Shuffle the training data every epoch.'),
+  },
+  'How to train.',
+);
+
+const source = tagged(
+  [
+    object(
+      {
+        type: oneOfWords(['synthetic'], 'A generated task.'),
+        task: oneOfWords(SYNTHETIC_TASKS, 'sine_cosine (1 feature), adding (2 features), copy (10 features).'),
+        samples: integer('Number of sequences.'),
+        steps: integer('Steps per sequence.'),
+        seed: integer('Generator seed.', 0),
+      },
+      'Synthetic data.',
+      ['type', 'task'],
+    ),
+    object(
+      {
+        type: oneOfWords(['csv'], 'A CSV time series.'),
+        path: string('Path, relative to the spec file.'),
+        features: listOf(string('A column.'), 'Input columns.'),
+        targets: listOf(string('A column.'), 'Target columns.'),
+        window: integer('Steps per example.'),
+        horizon: integer('Steps ahead to predict.'),
+        stride: integer('Steps between windows.'),
+        standardize: boolean('Standardize columns with training statistics.'),
+        delimiter: { type: 'string', minLength: 1, maxLength: 1, description: 'Column separator.' },
+      },
+      'A CSV file.',
+      ['type', 'path', 'features', 'targets'],
+    ),
+    object({ type: oneOfWords(['jsonl'], 'JSON lines.'), path: string('Path, relative to the spec file.') }, 'A JSON-lines file of examples.', ['type', 'path']),
+    object(
+      {
+        type: oneOfWords(['text'], 'A text corpus.'),
+        path: string('Path, relative to the spec file.'),
+        window: integer('Characters per example.'),
+        stride: integer('Characters between windows.'),
+      },
+      'A text corpus for next-character prediction.',
+      ['type', 'path'],
+    ),
+  ],
+  'Where the data comes from.',
+);
+
+const data = object(
+  {
+    source,
+    split: object(
+      { train: fraction('Training fraction.'), validation: fraction('Validation fraction.'), test: fraction('Test fraction.') },
+      'Fractions of the data, summing to 1.',
+      ['train', 'validation', 'test'],
+    ),
+  },
+  'Training data.',
+  ['source'],
+);
+
+export const SPEC_SCHEMA: Schema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://seqnet.dev/schema/spec-1.json',
+  title: 'seqnet spec',
+  ...object(
+    {
+      seqnet: { type: 'integer', description: 'Language version; 1.' },
+      model: identifier('Model name.'),
+      description: { type: 'string', description: 'What the model is for.' },
+      input,
+      body: bodySchema,
+      heads: { type: 'array', items: head, minItems: 1, description: 'Output heads.' },
+      train,
+      data,
+    },
+    'A seqnet model: input, body, heads, training and data.',
+    ['seqnet', 'model', 'input', 'heads'],
+  ),
+};
