@@ -53,19 +53,41 @@ export interface ParseErrorContext {
   unclosed: readonly IToken[];
 }
 
+/**
+ * Diagnostics for the parser's errors. Chevrotain reports an error once per rule it unwinds through, so
+ * duplicates (same position, same message) are dropped. A `{` still open at the end of the file always gets an
+ * "expected '}'" error: recovery that re-synchronised past the end of a block does not report one by itself.
+ */
 export function parseErrorDiagnostics(errors: readonly IRecognitionException[], context: ParseErrorContext): Diagnostic[] {
   const unclosed = [...context.unclosed];
-  return errors.map((error) => {
-    const found = error.token;
-    const rule = error.context.ruleStack[error.context.ruleStack.length - 1];
-    const span = hasPosition(found) ? tokenSpan(found) : anchorAfter(previousTokenOf(error), context.tokens);
-    if (error.name === 'NoViableAltException' && rule === 'statements') {
-      return syntaxError(SyntaxCode.MissingSeparator, error.message, context.file, span, SEPARATOR_HINT);
-    }
-    const code = error.name === 'MismatchedTokenException' ? SyntaxCode.ExpectedToken : SyntaxCode.UnexpectedToken;
-    const openBrace = found.tokenType === EOF ? unclosed.pop() : undefined;
-    return syntaxError(code, error.message, context.file, span, parseHint(found, openBrace));
-  });
+  const seen = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const error of errors) {
+    const key = `${error.token.startOffset}:${error.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    diagnostics.push(parseErrorDiagnostic(error, context, unclosed));
+  }
+  // Whatever the parser did not report, innermost first, as the parser would have.
+  for (const brace of unclosed.reverse()) {
+    const span = anchorAfter(undefined, context.tokens);
+    const message = "expected '}' but found end of file";
+    diagnostics.push(syntaxError(SyntaxCode.ExpectedToken, message, context.file, span, unclosedHint(brace)));
+  }
+  return diagnostics;
+}
+
+/** One parser error; an end-of-file error takes the innermost brace still unexplained off `unclosed`. */
+function parseErrorDiagnostic(error: IRecognitionException, context: ParseErrorContext, unclosed: IToken[]): Diagnostic {
+  const found = error.token;
+  const rule = error.context.ruleStack[error.context.ruleStack.length - 1];
+  const span = hasPosition(found) ? tokenSpan(found) : anchorAfter(previousTokenOf(error), context.tokens);
+  if (error.name === 'NoViableAltException' && rule === 'statements') {
+    return syntaxError(SyntaxCode.MissingSeparator, error.message, context.file, span, SEPARATOR_HINT);
+  }
+  const code = error.name === 'MismatchedTokenException' ? SyntaxCode.ExpectedToken : SyntaxCode.UnexpectedToken;
+  const openBrace = found.tokenType === EOF ? unclosed.pop() : undefined;
+  return syntaxError(code, error.message, context.file, span, parseHint(found, openBrace));
 }
 
 /** The token before the error; chevrotain records it on its exception classes but not in their interface. */
@@ -73,10 +95,12 @@ function previousTokenOf(error: IRecognitionException): IToken | undefined {
   return 'previousToken' in error ? (error.previousToken as IToken) : undefined;
 }
 
+function unclosedHint(brace: IToken): string {
+  return `the block opened at line ${brace.startLine ?? 1} is not closed`;
+}
+
 function parseHint(found: IToken, openBrace: IToken | undefined): string | undefined {
-  if (found.tokenType === EOF) {
-    return openBrace ? `the block opened at line ${openBrace.startLine ?? 1} is not closed` : undefined;
-  }
+  if (found.tokenType === EOF) return openBrace ? unclosedHint(openBrace) : undefined;
   if (found.tokenType === LBrace) return BRACE_PLACEMENT_HINT;
   if (found.tokenType !== Identifier && found.tokenType !== Newline) return STATEMENT_HINT;
   return undefined;

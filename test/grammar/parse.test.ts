@@ -105,6 +105,19 @@ describe('syntax errors', () => {
     });
   });
 
+  it('reports each error once, although chevrotain reports it in every rule it unwinds', () => {
+    expect(errors('a { b { c } d }')).toEqual(["SN0011 1:13 expected end of line or ';' but found 'd'"]);
+  });
+
+  it('reports every block left open, even when recovery skipped past its end', () => {
+    const diagnostics = parseSpec('lstm 32 {\n  norm ba2016 {\nhead out { units 1 } loss mse\n').diagnostics;
+    expect(diagnostics.map((d) => [d.code, d.span?.startLine, d.span?.startColumn, d.hint])).toEqual([
+      ['SN0011', 3, 22, 'put each statement on its own line, or separate statements with `;`'],
+      ['SN0010', 3, 30, 'the block opened at line 2 is not closed'],
+      ['SN0010', 3, 30, 'the block opened at line 1 is not closed'],
+    ]);
+  });
+
   it('reports a value where a statement should start, with a hint', () => {
     const [diagnostic] = parseSpec('input {\n  5 steps\n}').diagnostics;
     expect(diagnostic).toMatchObject({
