@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { StatementNode } from './types.js';
+import { firstIndexNotBefore } from './spans.js';
 
 /** A statement is touched when an error lies within its span, or on its line when it has no block. */
 export function markRecoveredStatements(statements: readonly StatementNode[], diagnostics: readonly Diagnostic[]): void {
@@ -19,7 +20,7 @@ export function markRecoveredStatements(statements: readonly StatementNode[], di
   const visit = (list: readonly StatementNode[]): void => {
     for (const statement of list) {
       const { span } = statement;
-      const next = offsets[firstIndexAtLeast(offsets, span.startOffset)];
+      const next = offsets[firstIndexNotBefore(offsets.length, (index) => offsets[index] < span.startOffset)];
       const within = next !== undefined && next <= span.endOffset;
       const onItsLine = statement.block === null && lines.has(span.startLine);
       if (within || onItsLine) statement.recovered = true;
@@ -27,15 +28,4 @@ export function markRecoveredStatements(statements: readonly StatementNode[], di
     }
   };
   visit(statements);
-}
-
-function firstIndexAtLeast(values: readonly number[], target: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (values[middle] < target) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

@@ -77,3 +77,18 @@ export function wholeTextSpan(text: string): SourceSpan {
     endColumn: text.length - lineStart + 1,
   };
 }
+
+/**
+ * Binary search over something sorted: the first index in `[0, count)` for which `isBefore` is false, given that
+ * `isBefore` is true for a prefix of the indexes and false after it.
+ */
+export function firstIndexNotBefore(count: number, isBefore: (index: number) => boolean): number {
+  let low = 0;
+  let high = count;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (isBefore(middle)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

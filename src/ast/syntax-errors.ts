@@ -3,7 +3,7 @@ import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
 import type { Diagnostic, SourceSpan } from '../diagnostics/types.js';
 import type { LexicalError } from '../../grammar/lexer.js';
 import { Identifier, LBrace, Newline } from '../../grammar/tokens.js';
-import { hasPosition, pointSpan, spanAfter, tokenSpan } from './spans.js';
+import { firstIndexNotBefore, hasPosition, pointSpan, spanAfter, tokenSpan } from './spans.js';
 import { MAX_NESTING_DEPTH, SyntaxCode, type SyntaxCodeValue } from './syntax-codes.js';
 
 export const STATEMENT_HINT = 'a statement starts with a keyword such as `lstm` or `head`';
@@ -112,14 +112,8 @@ function parseHint(found: IToken, openBrace: IToken | undefined): string | undef
  */
 function anchorAfter(previous: IToken | undefined, tokens: readonly IToken[]): SourceSpan {
   const limit = hasPosition(previous) ? previous.startOffset + previous.image.length : Infinity;
-  let low = 0;
-  let high = tokens.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (tokens[middle].startOffset < limit) low = middle + 1;
-    else high = middle;
-  }
-  for (let index = low - 1; index >= 0; index -= 1) {
+  const after = firstIndexNotBefore(tokens.length, (index) => tokens[index].startOffset < limit);
+  for (let index = after - 1; index >= 0; index -= 1) {
     const token = tokens[index];
     if (token.tokenType !== Newline && hasPosition(token)) return spanAfter(tokenSpan(token));
   }

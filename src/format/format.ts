@@ -5,6 +5,7 @@
 import type { Diagnostic } from '../diagnostics/types.js';
 import { parseSpec } from '../ast/index.js';
 import type { CommentNode, SpecAst, StatementNode } from '../ast/types.js';
+import { firstIndexNotBefore } from '../ast/spans.js';
 import { INDENT, Layout, type LayoutLine } from './layout.js';
 
 export interface FormatResult {
@@ -55,25 +56,13 @@ function blocksContaining(statements: readonly StatementNode[], comments: readon
   const visit = (list: readonly StatementNode[]): void => {
     for (const { block, blockSpan } of list) {
       if (!block || !blockSpan) continue;
-      const next = offsets[firstIndexAfter(offsets, blockSpan.startOffset)];
+      const next = offsets[firstIndexNotBefore(offsets.length, (index) => offsets[index] <= blockSpan.startOffset)];
       if (next !== undefined && next < blockSpan.endOffset) result.add(blockSpan.startOffset);
       visit(block);
     }
   };
   visit(statements);
   return result;
-}
-
-/** The index of the first value greater than `offset` in ascending `values` (binary search). */
-function firstIndexAfter(values: readonly number[], offset: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (values[middle] <= offset) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 /** Appends each trailing comment to the last printed line that came from the comment's source line. */
