@@ -92,7 +92,9 @@ function lowerRecurrentStack(
   let inputWidth = width;
   for (let position = 1; position <= count; position++) {
     const last = position === count;
-    const name = item.name === undefined ? nextName(item.type) : count === 1 ? item.name : `${item.name}_${position}`;
+    // Default names count every layer of the cell kind, named or not: the third LSTM is lstm_3.
+    const defaultName = nextName(item.type);
+    const name = item.name === undefined ? defaultName : count === 1 ? item.name : `${item.name}_${position}`;
     const implied = !last || laterRecurrent || context.headsNeedSequence;
     const returnSequences = last ? (item.sequences ?? implied) : true;
     const layer = lowerRecurrent(item, name, returnSequences, context.steps);

@@ -34,6 +34,7 @@ export interface JsonForm {
   spans: SpanMap;
   diagnostics: Diagnostic[];
   form: SpecForm;
+  incomplete: Set<string>;
 }
 
 export function isJsonFile(fileName: string): boolean {
@@ -44,11 +45,11 @@ export function isJsonFile(fileName: string): boolean {
 export function toJsonForm(source: string, fileName = '<input>'): JsonForm {
   if (isJsonFile(fileName)) {
     const parsed = parseJsonSource(source, fileName);
-    return { document: parsed.value, spans: parsed.spans, diagnostics: parsed.diagnostics, form: 'json' };
+    return { document: parsed.value, spans: parsed.spans, diagnostics: parsed.diagnostics, form: 'json', incomplete: new Set() };
   }
   const parsed = parseSpec(source, fileName);
   const converted = astToJson(parsed.ast);
-  return { document: converted.document, spans: converted.spans, diagnostics: [...parsed.diagnostics, ...converted.diagnostics], form: 'seqnet' };
+  return { document: converted.document, spans: converted.spans, diagnostics: [...parsed.diagnostics, ...converted.diagnostics], form: 'seqnet', incomplete: converted.incomplete };
 }
 
 export function checkSpec(source: string, fileName = '<input>'): CheckResult {
@@ -56,7 +57,7 @@ export function checkSpec(source: string, fileName = '<input>'): CheckResult {
   const diagnostics = [...jsonForm.diagnostics];
   if (jsonForm.document === undefined) return { diagnostics: sortDiagnostics(diagnostics), ir: null };
   const syntaxFailed = diagnostics.some((diagnostic) => diagnostic.code.startsWith('SN0'));
-  const schemaDiagnostics = validateAgainstSchema(jsonForm.document, { file: fileName, spans: jsonForm.spans, form: jsonForm.form, source });
+  const schemaDiagnostics = validateAgainstSchema(jsonForm.document, { file: fileName, spans: jsonForm.spans, form: jsonForm.form, source, incomplete: jsonForm.incomplete });
   // After a syntax error the statements the parser skipped look missing; those reports would only be noise.
   diagnostics.push(...(syntaxFailed ? schemaDiagnostics.filter((diagnostic) => diagnostic.code !== Code.MissingField) : schemaDiagnostics));
   if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics), ir: null };

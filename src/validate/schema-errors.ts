@@ -17,6 +17,8 @@ export interface ErrorContext {
   spans: SpanMap;
   form: SpecForm;
   source: string;
+  /** Objects already reported as incomplete (a missing block): their missing fields are not reported again. */
+  incomplete?: ReadonlySet<string>;
 }
 
 /** Lower ranks win when several errors concern the same pointer. */
@@ -38,6 +40,7 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], context: Error
   const best = new Map<string, ErrorObject>();
   for (const error of errors) {
     if (WRAPPERS.has(error.keyword)) continue;
+    if (error.keyword === 'required' && context.incomplete?.has(error.instancePath) === true) continue;
     const pointer = errorPointer(error);
     const current = best.get(pointer);
     if (current === undefined || rank(error) < rank(current)) best.set(pointer, error);

@@ -19,23 +19,26 @@ export interface JsonFormResult {
   document: JsonObject;
   spans: SpanMap;
   diagnostics: Diagnostic[];
+  /** Pointers of objects whose block was missing; "missing field" errors inside them would repeat that report. */
+  incomplete: Set<string>;
 }
 
 interface Converter {
   file: string;
   spans: SpanMap;
   diagnostics: Diagnostic[];
+  incomplete: Set<string>;
 }
 
 export function astToJson(ast: SpecAst): JsonFormResult {
-  const converter: Converter = { file: ast.file, spans: new Map(), diagnostics: [] };
+  const converter: Converter = { file: ast.file, spans: new Map(), diagnostics: [], incomplete: new Set() };
   const statements = ast.statements.filter((statement) => !statement.recovered);
   const first = statements[0];
   converter.spans.set('', { key: null, value: ast.span, header: first === undefined ? startOf(ast.span) : headerSpan(first) });
   const document: JsonObject = {};
   convertBlock(converter, statements, 'top', document, '');
   checkVersionFirst(converter, statements);
-  return { document, spans: converter.spans, diagnostics: converter.diagnostics };
+  return { document, spans: converter.spans, diagnostics: converter.diagnostics, incomplete: converter.incomplete };
 }
 
 /** The keyword and arguments of a statement, without its block. */
@@ -80,7 +83,9 @@ function convertUnknown(converter: Converter, statement: StatementNode, target: 
 
 function convertKnown(converter: Converter, statement: StatementNode, rule: StatementRule, target: JsonObject, pointer: string): void {
   const property = rule.property ?? statement.keyword;
-  if (!checkBlock(converter, statement, rule)) return;
+  // A misplaced or missing block is reported, and the statement is still converted (its block ignored) so that
+  // nothing downstream reports it as missing.
+  const blockFits = checkBlock(converter, statement, rule);
   const specs = typeof rule.args === 'function' ? rule.args(statement.args) : rule.args;
   if (rule.store === 'keyed') {
     convertKeyed(converter, statement, rule, specs, target, pointer, property);
@@ -110,13 +115,14 @@ function convertKnown(converter: Converter, statement: StatementNode, rule: Stat
     target[property] = object;
   }
   converter.spans.set(objectPointer, { key: statement.keywordSpan, value: statement.span, header: headerSpan(statement) });
+  if (!blockFits) converter.incomplete.add(objectPointer);
   if (rule.tag === true) {
     object.type = statement.keyword;
     const tagPointer = childPointer(objectPointer, 'type');
     converter.spans.set(tagPointer, { key: statement.keywordSpan, value: statement.keywordSpan, header: statement.keywordSpan });
   }
   setNamed(converter, named, object, objectPointer);
-  if (statement.block !== null && rule.block !== undefined) convertBlock(converter, statement.block, rule.block, object, objectPointer);
+  if (blockFits && statement.block !== null && rule.block !== undefined) convertBlock(converter, statement.block, rule.block, object, objectPointer);
 }
 
 function convertKeyed(

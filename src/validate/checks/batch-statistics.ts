@@ -4,22 +4,24 @@ import type { RecurrentLayerIR } from '../../ir/types.js';
 import type { Check } from './context.js';
 
 export const checkBatchStatistics: Check = (context) => {
+  // One report per `norm` statement and problem, however many sites or stacked layers it covers.
   const reported = new Set<string>();
+  const report = (code: typeof Code.MaxStepsRequired | typeof Code.SharedStatisticsSite, at: string, message: string, hint: string): void => {
+    if (reported.has(`${code}${at}`)) return;
+    reported.add(`${code}${at}`);
+    context.report(code, message, at, 'header', hint);
+  };
   context.ir.layers.forEach((layer, index) => {
     if (layer.type !== 'recurrent') return;
     const origin = context.origins.layers[index];
-    // A stack reports once for all its layers.
-    if (reported.has(origin)) return;
     for (const norm of layer.norms) {
       if (norm.batch === null) continue;
       const at = normPointer(context.spec.body?.[Number(origin.slice('/body/'.length))], origin, norm.site);
       if (norm.batch.statistics === 'per_step' && norm.batch.maxSteps === null) {
-        context.report(Code.MaxStepsRequired, `per-step batch statistics at '${norm.site}' need 'max_steps' when steps are variable`, at, 'header', 'add `max_steps N` to the norm block, or use `statistics shared` at `input`');
-        reported.add(origin);
+        report(Code.MaxStepsRequired, at, 'per-step batch statistics need `max_steps` when steps are variable', 'add `max_steps N` to the norm block, or use `statistics shared` at `input`');
       }
       if (norm.batch.statistics === 'shared' && norm.site !== 'input') {
-        context.report(Code.SharedStatisticsSite, `shared batch statistics cannot be used at '${norm.site}'`, at, 'header', 'statistics over batch and time need a value that does not depend on the recurrence: use the `input` site');
-        reported.add(origin);
+        report(Code.SharedStatisticsSite, at, `shared batch statistics cannot be used at '${norm.site}'`, 'statistics over batch and time need a value that does not depend on the recurrence: use the `input` site');
       }
     }
   });

@@ -1,0 +1,13 @@
+/** The seqnet library: parse and check specs, render diagnostics, and the model IR types. */
+export { parseSpec, type ParseResult } from './ast/index.js';
+export type { ArgumentNode, ArgumentValue, CommentNode, SpecAst, StatementNode } from './ast/types.js';
+export { checkSpec, loadSpecFile, toJsonForm, type CheckResult, type LoadResult } from './validate/index.js';
+export { SPEC_SCHEMA } from './validate/schema.js';
+export type { SpecJson } from './validate/spec-json.js';
+export { lowerSpec } from './ir/lower.js';
+export { DEFAULTS } from './ir/defaults.js';
+export { PRESETS, findPreset, type NormPreset } from './ir/presets/index.js';
+export { renderDiagnostics, type RenderOptions } from './diagnostics/render.js';
+export { DIAGNOSTIC_CODES, type DiagnosticCodeInfo } from './diagnostics/codes.js';
+export type { Diagnostic, Severity, SourceSpan } from './diagnostics/types.js';
+export * from './ir/types.js';
