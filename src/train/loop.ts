@@ -1,0 +1,146 @@
+/**
+ * The training loop: seeded shuffling, one `trainOnBatch` per batch, validation each epoch, early stopping
+ * with best-weights restore, learning-rate schedules, a checkpoint every epoch, and a clean stop between
+ * batches when asked (Ctrl-C) or when the loss stops being finite.
+ *
+ * A custom loop rather than `model.fit`, because an exact resume needs the shuffle order, the dropout
+ * random stream and the position inside an epoch, none of which `fit` exposes.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { TrainIR } from '../ir/types.js';
+import { getRandomState, setRandomState } from '../runtime/random.js';
+import { Prng, type SampleSet } from '../data/index.js';
+import { batchesOf, gatherBatch, wholeSet } from './batches.js';
+import { saveCheckpoint } from './checkpoint.js';
+import { afterEpoch } from './monitor.js';
+import { modelOptimizer, setLearningRate } from './optimizer.js';
+import type { EpochLog, LoopState, ProgressReporter } from './types.js';
+import { snapshotWeights } from './weights.js';
+
+export interface LoopInput {
+  model: tf.LayersModel;
+  train: TrainIR;
+  data: { train: SampleSet; validation: SampleSet };
+  state: LoopState;
+  /** Weights of the best epoch so far (restored from a checkpoint), or null. */
+  best: tf.Tensor[] | null;
+  runDir: string;
+  reporter: ProgressReporter;
+  /** Aborting stops after the current batch, with a checkpoint. */
+  signal?: AbortSignal;
+}
+
+export type LoopOutcome =
+  | { status: 'completed' | 'early_stopping'; state: LoopState }
+  | { status: 'interrupted'; state: LoopState }
+  | { status: 'diverged'; state: LoopState; epoch: number; batch: number; loss: number };
+
+/** Runs epochs from `input.state` until done; the model ends with the weights to keep. */
+export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
+  const { model, train, data, reporter } = input;
+  const state = structuredClone(input.state);
+  let best = input.best;
+  const optimizer = modelOptimizer(model);
+  const shuffler = new Prng(train.seed);
+  const monitorValidation = data.validation.count > 0;
+  while (state.epoch < train.epochs && state.stopped === 'running') {
+    setLearningRate(optimizer, state.monitor.learningRate);
+    const order = epochOrder(train, data.train.count, shuffler, state);
+    const batches = batchesOf(order, train.batchSize);
+    reporter.epochStart(state.epoch + 1, train.epochs, batches.length, state.batch);
+    setRandomState(state.randomState);
+    const started = performance.now();
+    for (; state.batch < batches.length; ) {
+      const values = await trainBatch(model, data.train, batches[state.batch]);
+      if (!values.every(Number.isFinite)) {
+        return { status: 'diverged', state, epoch: state.epoch + 1, batch: state.batch + 1, loss: values[0] };
+      }
+      state.partial.seen += batches[state.batch].length;
+      values.forEach((value, k) => (state.partial.sums[k] = (state.partial.sums[k] ?? 0) + value * batches[state.batch].length));
+      state.batch += 1;
+      state.randomState = getRandomState();
+      reporter.batchEnd(state.batch, state.partial.sums[0] / state.partial.seen);
+      if (input.signal?.aborted === true && state.batch < batches.length) {
+        state.partial.seconds += (performance.now() - started) / 1000;
+        await saveCheckpoint(input.runDir, model, state, best);
+        reporter.close();
+        return { status: 'interrupted', state };
+      }
+    }
+    const log = await finishEpoch(model, train, data.validation, state, (performance.now() - started) / 1000);
+    const monitored = monitorValidation ? log.metrics.val_loss : log.metrics.loss;
+    const decision = afterEpoch(train, state.monitor, state.epoch, monitored);
+    state.monitor = decision.state;
+    if (decision.improved && train.earlyStopping?.restoreBest === true) {
+      if (best !== null) tf.dispose(best);
+      best = snapshotWeights(model);
+    }
+    if (decision.stop) state.stopped = 'early_stopping';
+    else if (state.epoch >= train.epochs) state.stopped = 'completed';
+    reporter.epochEnd(log, train.epochs);
+    await saveCheckpoint(input.runDir, model, state, best);
+    if (input.signal?.aborted === true && state.stopped === 'running') {
+      reporter.close();
+      return { status: 'interrupted', state };
+    }
+  }
+  reporter.close();
+  if (best !== null) {
+    model.setWeights(best);
+    tf.dispose(best);
+  }
+  return { status: state.stopped === 'early_stopping' ? 'early_stopping' : 'completed', state };
+}
+
+/**
+ * The sample order of the current epoch. At an epoch boundary a new order is drawn; in the middle of an
+ * epoch (a resumed interruption) the same order is drawn again from the saved generator state.
+ */
+function epochOrder(train: TrainIR, count: number, shuffler: Prng, state: LoopState): number[] {
+  if (state.batch === 0) state.epochShuffleState = state.shuffleState;
+  shuffler.setState(state.epochShuffleState);
+  const order = train.shuffle ? shuffler.permutation(count) : Array.from({ length: count }, (_, i) => i);
+  state.shuffleState = shuffler.getState();
+  return order;
+}
+
+async function trainBatch(model: tf.LayersModel, set: SampleSet, indices: number[]): Promise<number[]> {
+  const batch = gatherBatch(set, indices);
+  try {
+    const result = await model.trainOnBatch(batch.x, batch.y);
+    return Array.isArray(result) ? result : [result];
+  } finally {
+    tf.dispose([batch.x, batch.y]);
+  }
+}
+
+/** Averages the epoch's batch values, evaluates the validation split and resets the epoch accumulators. */
+async function finishEpoch(model: tf.LayersModel, train: TrainIR, validation: SampleSet, state: LoopState, seconds: number): Promise<EpochLog> {
+  const names = model.metricsNames;
+  const metrics: Record<string, number> = {};
+  names.forEach((name, k) => (metrics[name] = state.partial.sums[k] / state.partial.seen));
+  if (validation.count > 0) {
+    const values = await evaluateSet(model, validation, train.batchSize);
+    names.forEach((name, k) => (metrics[`val_${name}`] = values[k]));
+  }
+  state.epoch += 1;
+  const log: EpochLog = { epoch: state.epoch, learningRate: state.monitor.learningRate, seconds: state.partial.seconds + seconds, metrics };
+  state.history.push(log);
+  state.batch = 0;
+  state.partial = { seen: 0, sums: [], seconds: 0 };
+  return log;
+}
+
+/** Loss and metrics of the model on a whole set (inference mode), in `model.metricsNames` order. */
+export async function evaluateSet(model: tf.LayersModel, set: SampleSet, batchSize: number): Promise<number[]> {
+  const batch = wholeSet(set);
+  try {
+    const result = model.evaluate(batch.x, batch.y, { batchSize });
+    const scalars = Array.isArray(result) ? result : [result];
+    const values = await Promise.all(scalars.map(async (scalar) => (await scalar.data())[0]));
+    tf.dispose(scalars);
+    return values;
+  } finally {
+    tf.dispose([batch.x, batch.y]);
+  }
+}

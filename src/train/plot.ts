@@ -1,0 +1,122 @@
+/**
+ * A self-contained SVG of the training curves: one panel per quantity (loss, then each metric), training in
+ * blue and validation in orange, epochs on x. Losses spanning more than a factor 20 use a log scale.
+ */
+import type { EpochLog } from './types.js';
+
+const WIDTH = 720;
+const PANEL_HEIGHT = 240;
+const MARGIN = { left: 72, right: 150, top: 34, bottom: 40 };
+const COLORS = { train: '#1f77b4', validation: '#ff7f0e' };
+
+interface Series {
+  label: string;
+  color: string;
+  points: [number, number][];
+}
+
+interface Panel {
+  title: string;
+  series: Series[];
+}
+
+const escapeXml = (text: string): string => text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] as string);
+
+/** Rounds to a 1-2-5 step so axis labels are readable. */
+function niceStep(span: number, count: number): number {
+  const raw = span / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const scaled = raw / power;
+  return (scaled <= 1 ? 1 : scaled <= 2 ? 2 : scaled <= 5 ? 5 : 10) * power;
+}
+
+function label(value: number): string {
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  return magnitude >= 1e4 || magnitude < 1e-3 ? value.toExponential(1) : String(Number(value.toPrecision(4)));
+}
+
+function panels(history: EpochLog[]): Panel[] {
+  const names = Object.keys(history[0]?.metrics ?? {}).filter((name) => !name.startsWith('val_'));
+  return names.map((name) => ({
+    title: name,
+    series: [
+      { label: `train ${name}`, color: COLORS.train, key: name },
+      { label: `validation ${name}`, color: COLORS.validation, key: `val_${name}` },
+    ]
+      .map(({ label: text, color, key }) => ({
+        label: text,
+        color,
+        points: history.filter((log) => Number.isFinite(log.metrics[key])).map((log) => [log.epoch, log.metrics[key]] as [number, number]),
+      }))
+      .filter((series) => series.points.length > 0),
+  }));
+}
+
+/** Maps data values to pixels, on a linear or log10 axis. */
+function axis(values: number[], log: boolean, from: number, to: number): { map: (v: number) => number; ticks: number[] } {
+  const t = (v: number): number => (log ? Math.log10(v) : v);
+  let low = Math.min(...values.map(t));
+  let high = Math.max(...values.map(t));
+  if (high - low < 1e-12) {
+    low -= 0.5;
+    high += 0.5;
+  }
+  const ticks: number[] = [];
+  if (log) {
+    for (let p = Math.floor(low); p <= Math.ceil(high); p++) ticks.push(10 ** p);
+    low = Math.floor(low);
+    high = Math.ceil(high);
+  } else {
+    const step = niceStep(high - low, 5);
+    low = Math.floor(low / step) * step;
+    high = Math.ceil(high / step) * step;
+    for (let v = low; v <= high + step / 2; v += step) ticks.push(Number(v.toPrecision(12)));
+  }
+  return { map: (v) => from + ((t(v) - low) / (high - low)) * (to - from), ticks };
+}
+
+function renderPanel(panel: Panel, top: number, epochs: number): string {
+  const x0 = MARGIN.left;
+  const x1 = WIDTH - MARGIN.right;
+  const y0 = top + PANEL_HEIGHT - MARGIN.bottom;
+  const y1 = top + MARGIN.top;
+  const values = panel.series.flatMap((series) => series.points.map(([, v]) => v));
+  const log = values.every((v) => v > 0) && Math.max(...values) / Math.min(...values) > 20;
+  const y = axis(values, log, y0, y1);
+  const x = axis([1, Math.max(epochs, 2)], false, x0, x1);
+  const parts: string[] = [`<text x="${x0}" y="${top + 20}" class="title">${escapeXml(panel.title)}${log ? ' (log scale)' : ''}</text>`];
+  for (const tick of y.ticks) {
+    const py = y.map(tick).toFixed(1);
+    parts.push(`<line x1="${x0}" x2="${x1}" y1="${py}" y2="${py}" class="grid"/><text x="${x0 - 6}" y="${py}" class="ylabel">${label(tick)}</text>`);
+  }
+  for (const tick of x.ticks.filter((v) => Number.isInteger(v) && v >= 1 && v <= Math.max(epochs, 2))) {
+    const px = x.map(tick).toFixed(1);
+    parts.push(`<line x1="${px}" x2="${px}" y1="${y0}" y2="${y0 + 4}" class="axis"/><text x="${px}" y="${y0 + 16}" class="xlabel">${tick}</text>`);
+  }
+  parts.push(`<line x1="${x0}" x2="${x1}" y1="${y0}" y2="${y0}" class="axis"/><line x1="${x0}" x2="${x0}" y1="${y0}" y2="${y1}" class="axis"/>`);
+  parts.push(`<text x="${(x0 + x1) / 2}" y="${y0 + 32}" class="xlabel">epoch</text>`);
+  panel.series.forEach((series, index) => {
+    const points = series.points.map(([e, v]) => `${x.map(e).toFixed(1)},${y.map(v).toFixed(1)}`).join(' ');
+    parts.push(`<polyline points="${points}" fill="none" stroke="${series.color}" stroke-width="2"/>`);
+    for (const [e, v] of series.points) parts.push(`<circle cx="${x.map(e).toFixed(1)}" cy="${y.map(v).toFixed(1)}" r="2.5" fill="${series.color}"/>`);
+    const ly = y1 + 8 + index * 20;
+    parts.push(`<line x1="${x1 + 12}" x2="${x1 + 32}" y1="${ly}" y2="${ly}" stroke="${series.color}" stroke-width="3"/><text x="${x1 + 38}" y="${ly + 4}" class="legend">${escapeXml(series.label)}</text>`);
+  });
+  return parts.join('\n');
+}
+
+/** The whole figure as an SVG document. */
+export function renderHistorySvg(history: EpochLog[], title: string, epochs: number): string {
+  const list = panels(history);
+  const height = 40 + Math.max(list.length, 1) * PANEL_HEIGHT;
+  const body = list.length === 0 ? '<text x="20" y="80">no epochs recorded</text>' : list.map((panel, i) => renderPanel(panel, 40 + i * PANEL_HEIGHT, epochs)).join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="12">
+<style>.grid{stroke:#e4e4e4}.axis{stroke:#444}.title{font-size:14px;font-weight:bold}.ylabel{text-anchor:end;dominant-baseline:middle;fill:#333}.xlabel{text-anchor:middle;fill:#333}.legend{fill:#222}</style>
+<rect width="100%" height="100%" fill="white"/>
+<text x="${WIDTH / 2}" y="24" text-anchor="middle" font-size="16">${escapeXml(title)}</text>
+${body}
+</svg>
+`;
+}

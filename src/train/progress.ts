@@ -1,0 +1,98 @@
+/**
+ * Progress reporters: a bar per epoch on a terminal, one line per epoch otherwise, or one JSON object per
+ * epoch for machines (`--json`, where notes go to stderr so stdout stays pure JSON Lines).
+ */
+import cliProgress from 'cli-progress';
+import type { EpochLog, ProgressReporter } from './types.js';
+
+export interface Streams {
+  out: NodeJS.WritableStream & { isTTY?: boolean };
+  err: NodeJS.WritableStream;
+}
+
+/** "loss 0.0123 · mae 0.0811 · val_loss 0.0130 …": compact, in the model's metric order. */
+export function formatMetrics(metrics: Record<string, number>): string {
+  return Object.entries(metrics)
+    .map(([name, value]) => `${name} ${formatNumber(value)}`)
+    .join(' · ');
+}
+
+function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return Math.abs(value) >= 0.001 || value === 0 ? value.toFixed(4) : value.toExponential(2);
+}
+
+function epochLine(log: EpochLog, epochs: number): string {
+  return `epoch ${log.epoch}/${epochs} · ${formatMetrics(log.metrics)} · lr ${formatNumber(log.learningRate)} · ${log.seconds.toFixed(1)} s`;
+}
+
+/** One line per epoch (non-terminal stdout: logs, CI). */
+export class LineReporter implements ProgressReporter {
+  constructor(private readonly streams: Streams) {}
+  epochStart(): void {}
+  batchEnd(): void {}
+  epochEnd(log: EpochLog, epochs: number): void {
+    this.streams.out.write(`${epochLine(log, epochs)}\n`);
+  }
+  note(line: string): void {
+    this.streams.out.write(`${line}\n`);
+  }
+  close(): void {}
+}
+
+/** One JSON object per epoch on stdout: `{"type":"epoch","epoch":1,"learningRate":…,"seconds":…,"loss":…}`. */
+export class JsonReporter implements ProgressReporter {
+  constructor(private readonly streams: Streams) {}
+  epochStart(): void {}
+  batchEnd(): void {}
+  epochEnd(log: EpochLog): void {
+    const { metrics, ...rest } = log;
+    this.streams.out.write(`${JSON.stringify({ type: 'epoch', ...rest, ...metrics })}\n`);
+  }
+  note(line: string): void {
+    this.streams.err.write(`${line}\n`);
+  }
+  close(): void {}
+}
+
+/** A progress bar per epoch (batches, running loss, ETA), replaced by the epoch's summary line when it ends. */
+export class BarReporter implements ProgressReporter {
+  private bar: cliProgress.SingleBar | null = null;
+
+  constructor(private readonly streams: Streams) {}
+
+  epochStart(epoch: number, epochs: number, batches: number, firstBatch: number): void {
+    this.bar = new cliProgress.SingleBar({
+      format: `epoch ${epoch}/${epochs} [{bar}] {value}/{total} batches · loss {loss} · ETA {eta_formatted}`,
+      stream: this.streams.out,
+      clearOnComplete: true,
+      hideCursor: true,
+      barsize: 24,
+    });
+    this.bar.start(batches, firstBatch, { loss: '…' });
+  }
+
+  batchEnd(batch: number, loss: number): void {
+    this.bar?.update(batch, { loss: formatNumber(loss) });
+  }
+
+  epochEnd(log: EpochLog, epochs: number): void {
+    this.close();
+    this.streams.out.write(`${epochLine(log, epochs)}\n`);
+  }
+
+  note(line: string): void {
+    this.streams.out.write(`${line}\n`);
+  }
+
+  close(): void {
+    this.bar?.stop();
+    this.bar = null;
+  }
+}
+
+/** The reporter for these streams: JSON if asked, a bar on a terminal, lines otherwise. */
+export function createReporter(streams: Streams, json: boolean): ProgressReporter {
+  if (json) return new JsonReporter(streams);
+  return streams.out.isTTY === true ? new BarReporter(streams) : new LineReporter(streams);
+}

@@ -1,0 +1,190 @@
+/**
+ * Starting and resuming a training run: backend, data, model, run directory, loop, and the files written
+ * when the loop stops, whatever the reason.
+ */
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { DataIR, ModelIR } from '../ir/types.js';
+import { compileModel } from '../compile/index.js';
+import { getRandomState, seedRandom } from '../runtime/random.js';
+import { selectBackend, type BackendName } from '../backend/index.js';
+import { loadData, modelShape, Prng, type PreparedData, type Preprocessing } from '../data/index.js';
+import { fileHandler } from '../io/index.js';
+import { findCheckpoint, loadCheckpoint } from './checkpoint.js';
+import { setMetrics } from './evaluation.js';
+import { runLoop, type LoopOutcome } from './loop.js';
+import { initialMonitor } from './monitor.js';
+import { createReporter, formatMetrics, type Streams } from './progress.js';
+import { createRunDir, readRunJson, RUN_FILES, writeRunHistory, writeRunInfo, writeRunStart, type RunInfo } from './run-dir.js';
+import type { EpochLog, LoopState, ProgressReporter } from './types.js';
+
+export interface TrainOptions {
+  backend?: BackendName;
+  epochs?: number;
+  batchSize?: number;
+  seed?: number;
+  /** Another data file for the spec's data source (csv, jsonl or text), relative to the working directory. */
+  data?: string;
+  /** Parent of the run directories (default `runs`). */
+  runsDir?: string;
+  json?: boolean;
+  streams?: Streams;
+  /** Aborting finishes the current batch, writes a checkpoint and returns status `interrupted`. */
+  signal?: AbortSignal;
+  /** Builds the compiled model (default `compileModel`); an embedding application may supply its own. */
+  buildModel?: ModelBuilder;
+}
+
+export type ModelBuilder = (ir: ModelIR, seed: number) => tf.LayersModel;
+
+const defaultBuilder: ModelBuilder = (ir, seed) => compileModel(ir, { seed });
+
+export interface TrainResult {
+  runDir: string;
+  status: RunInfo['status'];
+  history: EpochLog[];
+  bestEpoch: number | null;
+  /** Test-split metrics (`loss`, the heads' metrics, `naive_mse` for forecasts), or null without a test split. */
+  test: Record<string, number> | null;
+  /** What happened, for the console. */
+  message: string;
+}
+
+/** A problem with the request (no data block, no checkpoint); shown to the user without a stack trace. */
+export class TrainError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainError';
+  }
+}
+
+const defaultStreams = (): Streams => ({ out: process.stdout, err: process.stderr });
+
+/** The IR with command-line overrides applied and the data path made absolute (so a resume finds it). */
+function resolveIr(ir: ModelIR, specDir: string, options: TrainOptions): ModelIR & { data: DataIR } {
+  const resolved = structuredClone(ir);
+  if (resolved.data === null) throw new TrainError(`model '${ir.name}' has no data block; add one (see docs/training.md) to train it`);
+  if (options.epochs !== undefined) resolved.train.epochs = options.epochs;
+  if (options.batchSize !== undefined) resolved.train.batchSize = options.batchSize;
+  if (options.seed !== undefined) resolved.train.seed = options.seed;
+  const source = resolved.data.source;
+  if (source.type !== 'synthetic') {
+    source.path = options.data !== undefined ? resolve(options.data) : isAbsolute(source.path) ? source.path : resolve(specDir, source.path);
+  } else if (options.data !== undefined) {
+    throw new TrainError('--data replaces a data file, but this spec uses a synthetic source');
+  }
+  return resolved as ModelIR & { data: DataIR };
+}
+
+/** Trains a validated model IR; `spec` is its source text and path (copied into the run directory). */
+export async function trainIr(ir: ModelIR, spec: { source: string; path: string }, options: TrainOptions = {}): Promise<TrainResult> {
+  const streams = options.streams ?? defaultStreams();
+  const reporter = createReporter(streams, options.json === true);
+  const resolved = resolveIr(ir, dirname(resolve(spec.path)), options);
+  const backend = await selectBackend(options.backend);
+  backend.notes.forEach((line) => reporter.note(line));
+  // Data problems surface here, before a run directory exists: nothing is trained on bad data.
+  const data = await loadData(resolved.data, { baseDir: dirname(resolve(spec.path)), validationSplit: resolved.train.validationSplit, shape: modelShape(resolved), saved: null });
+  reporter.note(data.summary);
+  if (data.train.count === 0) throw new TrainError('the training split has no samples; use more data or a larger train fraction');
+  const runDir = await createRunDir(options.runsDir ?? 'runs', resolved.name);
+  const specCopy = `spec${spec.path.endsWith('.json') ? '.json' : '.seqnet'}`;
+  const info: RunInfo = {
+    model: resolved.name,
+    specPath: spec.path,
+    specCopy,
+    backend: backend.name,
+    data: data.summary,
+    startedAt: new Date().toISOString(),
+    status: 'running',
+    bestEpoch: null,
+    test: null,
+  };
+  await writeRunStart(runDir, { source: spec.source, specCopy, ir: resolved, preprocessing: data.preprocessing, info });
+  reporter.note(`run directory: ${runDir}`);
+  seedRandom(resolved.train.seed);
+  const model = (options.buildModel ?? defaultBuilder)(resolved, resolved.train.seed);
+  const state: LoopState = {
+    epoch: 0,
+    batch: 0,
+    epochShuffleState: 0,
+    shuffleState: new Prng(resolved.train.seed).getState(),
+    randomState: getRandomState(),
+    partial: { seen: 0, sums: [], seconds: 0 },
+    monitor: initialMonitor(resolved.train),
+    history: [],
+    stopped: 'running',
+  };
+  const outcome = await runLoop({ model, train: resolved.train, data, state, best: null, runDir, reporter, signal: options.signal });
+  return finish({ model, ir: resolved, data, runDir, info, outcome, reporter });
+}
+
+/** Continues the run in `runDir` from its last checkpoint; `epochs` may raise the epoch count. */
+export async function resumeRun(runDir: string, options: Pick<TrainOptions, 'backend' | 'epochs' | 'json' | 'streams' | 'signal' | 'buildModel'> = {}): Promise<TrainResult> {
+  const streams = options.streams ?? defaultStreams();
+  const reporter = createReporter(streams, options.json === true);
+  const checkpointDir = await findCheckpoint(runDir);
+  if (checkpointDir === null) throw new TrainError(`${runDir} has no checkpoint to resume from (a run writes one at the end of every epoch)`);
+  const ir = await readRunJson<ModelIR & { data: DataIR }>(runDir, RUN_FILES.ir);
+  const info = await readRunJson<RunInfo>(runDir, RUN_FILES.run);
+  const saved = await readRunJson<Preprocessing>(runDir, RUN_FILES.preprocessing);
+  const checkpoint = await loadCheckpoint(checkpointDir);
+  const state = checkpoint.state;
+  if (options.epochs !== undefined && options.epochs !== ir.train.epochs) {
+    ir.train.epochs = options.epochs;
+    if (state.stopped === 'completed' && state.epoch < options.epochs) state.stopped = 'running';
+  }
+  if (state.stopped !== 'running') {
+    tf.dispose([...checkpoint.weights, ...checkpoint.optimizer.map((entry) => entry.tensor), ...(checkpoint.best ?? [])]);
+    throw new TrainError(`${runDir} already finished (${state.stopped.replace('_', ' ')} after ${state.epoch} epochs); pass --epochs N to train further`);
+  }
+  const backend = await selectBackend(options.backend);
+  backend.notes.forEach((line) => reporter.note(line));
+  const data = await loadData(ir.data, { baseDir: runDir, validationSplit: ir.train.validationSplit, shape: modelShape(ir), saved });
+  reporter.note(`resuming ${runDir} at epoch ${state.epoch + 1}${state.batch > 0 ? `, batch ${state.batch + 1}` : ''}`);
+  const model = (options.buildModel ?? defaultBuilder)(ir, ir.train.seed);
+  model.setWeights(checkpoint.weights);
+  await (model.optimizer as tf.Optimizer).setWeights(checkpoint.optimizer);
+  tf.dispose(checkpoint.weights);
+  await writeRunInfo(runDir, { ...info, backend: backend.name, status: 'running' });
+  const outcome = await runLoop({ model, train: ir.train, data, state, best: checkpoint.best, runDir, reporter, signal: options.signal });
+  return finish({ model, ir, data, runDir, info, outcome, reporter });
+}
+
+interface Finish {
+  model: tf.LayersModel;
+  ir: ModelIR;
+  data: PreparedData;
+  runDir: string;
+  info: RunInfo;
+  outcome: LoopOutcome;
+  reporter: ProgressReporter;
+}
+
+/** Writes history, curves, the final model and run.json, and says what happened. */
+async function finish({ model, ir, data, runDir, info, outcome, reporter }: Finish): Promise<TrainResult> {
+  const { state } = outcome;
+  await writeRunHistory(runDir, state.history, `${ir.name}: training curves`, ir.train.epochs);
+  const bestEpoch = state.monitor.bestEpoch > 0 ? state.monitor.bestEpoch : null;
+  let test: Record<string, number> | null = null;
+  let message: string;
+  if (outcome.status === 'interrupted') {
+    message = `interrupted after epoch ${state.epoch}${state.batch > 0 ? `, batch ${state.batch}` : ''}; checkpoint saved. Resume with: seqnet train --resume ${runDir}`;
+  } else if (outcome.status === 'diverged') {
+    message =
+      `the loss became ${outcome.loss} at epoch ${outcome.epoch}, batch ${outcome.batch}; training stopped. ` +
+      `The last good checkpoint (after epoch ${state.epoch}) is in ${runDir}/checkpoint. ` +
+      'Try a lower learning rate, gradient clipping (`clip norm 1` in the train block), or standardized inputs.';
+  } else {
+    await model.save(fileHandler(runDir));
+    if (data.test.count > 0) test = await setMetrics(model, data.test, ir.train.batchSize);
+    const restored = ir.train.earlyStopping?.restoreBest === true && bestEpoch !== null ? ` (weights of the best epoch, ${bestEpoch})` : '';
+    const how = outcome.status === 'early_stopping' ? `stopped early after epoch ${state.epoch}` : `trained ${state.epoch} epochs`;
+    message = `${how}; model saved in ${runDir}${restored}`;
+    if (test !== null) message += `\ntest: ${formatMetrics(test)}`;
+  }
+  await writeRunInfo(runDir, { ...info, status: outcome.status, bestEpoch, test });
+  reporter.note(message);
+  model.dispose();
+  return { runDir, status: outcome.status, history: state.history, bestEpoch, test, message };
+}
