@@ -120,7 +120,7 @@ export function writeWeights(layer: tf.layers.Layer, config: ReferenceConfig, we
   }
   for (const [path, value] of pairs) {
     const variable = findWeight(layer, path);
-    variable.write(tf.tensor(value as number[], variable.shape));
+    variable.write(tf.tensor(value as number[], variable.shape as number[]));
   }
 }
 
