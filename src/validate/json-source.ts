@@ -19,6 +19,10 @@ export interface JsonSourceResult {
 /** Deeper documents are refused rather than risking the call stack; a spec is four levels deep. */
 const MAX_DEPTH = 256;
 
+/** Sticky (`y`) patterns match at `lastIndex` without copying the rest of the text. */
+const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+const LITERAL = /(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/y;
+
 class JsonSyntaxError extends Error {
   constructor(
     message: string,
@@ -61,7 +65,7 @@ class Scanner {
     while (this.position < this.text.length && ' \t\n\r'.includes(this.text[this.position])) this.position++;
   }
 
-  value(pointer: string, depth: number, keySpanStart: number | null): JsonValue {
+  value(pointer: string, depth: number, keySpan: { start: number; end: number } | null): JsonValue {
     if (depth > MAX_DEPTH) throw new JsonSyntaxError(`nested more than ${MAX_DEPTH} levels deep`, this.position);
     this.skipWhitespace();
     const start = this.position;
@@ -72,12 +76,10 @@ class Scanner {
     else if (char === '"') value = this.string();
     else value = this.literal();
     const valueSpan = this.lines.span(start, this.position);
-    const key = keySpanStart === null ? null : this.lines.span(keySpanStart, this.keyEnd);
+    const key = keySpan === null ? null : this.lines.span(keySpan.start, keySpan.end);
     this.spans.set(pointer, { key, value: valueSpan, header: key ?? this.lines.span(start, start + 1) });
     return value;
   }
-
-  private keyEnd = 0;
 
   private object(pointer: string, depth: number): JsonValue {
     const object: { [key: string]: JsonValue } = {};
@@ -95,8 +97,7 @@ class Scanner {
       const keyEnd = this.position;
       this.skipWhitespace();
       this.expect(':');
-      this.keyEnd = keyEnd;
-      object[key] = this.value(childPointer(pointer, key), depth + 1, keyStart);
+      object[key] = this.value(childPointer(pointer, key), depth + 1, { start: keyStart, end: keyEnd });
       this.skipWhitespace();
       if (this.text[this.position] === ',') {
         this.position++;
@@ -128,14 +129,16 @@ class Scanner {
   }
 
   private string(): string {
-    const match = /^"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/.exec(this.text.slice(this.position));
+    STRING.lastIndex = this.position;
+    const match = STRING.exec(this.text);
     if (match === null) throw new JsonSyntaxError('invalid or unterminated string', this.position);
     this.position += match[0].length;
     return JSON.parse(match[0]) as string;
   }
 
   private literal(): JsonValue {
-    const match = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(this.text.slice(this.position, this.position + 400));
+    LITERAL.lastIndex = this.position;
+    const match = LITERAL.exec(this.text);
     if (match === null) {
       const what = this.position >= this.text.length ? 'unexpected end of the text' : `unexpected character '${this.text[this.position]}'`;
       throw new JsonSyntaxError(what, this.position);
