@@ -47,3 +47,21 @@ describe('.seqnet.json', () => {
     expect(located('[1, 2]').map((entry) => entry.split(' ')[0])).toEqual(['SN1004']);
   });
 });
+
+describe('schema', () => {
+  it('documents every property and closes every object', async () => {
+    const { SPEC_SCHEMA } = await import('../../src/validate/schema.js');
+    const problems: string[] = [];
+    const walk = (schema: Record<string, unknown>, path: string): void => {
+      if (schema.type === 'object' && schema.properties !== undefined && schema.additionalProperties !== false) problems.push(`${path} is open`);
+      for (const [name, child] of Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+        if (typeof child.description !== 'string') problems.push(`${path}/${name} has no description`);
+        walk(child, `${path}/${name}`);
+      }
+      if (typeof schema.items === 'object' && schema.items !== null) walk(schema.items as Record<string, unknown>, `${path}[]`);
+      for (const branch of (schema.oneOf ?? []) as Record<string, unknown>[]) walk(branch, `${path}|`);
+    };
+    walk(SPEC_SCHEMA, '');
+    expect(problems).toEqual([]);
+  });
+});
