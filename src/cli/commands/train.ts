@@ -1,4 +1,179 @@
-// Placeholder until this command group lands; replaced by its owner.
+/**
+ * `seqnet train SPEC` (or `--resume RUN_DIR`), `seqnet evaluate RUN` and `seqnet predict RUN`.
+ *
+ * Ctrl-C during training finishes the current batch, writes a checkpoint and exits with 130; a second
+ * Ctrl-C exits at once.
+ */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { BACKEND_NAMES, BackendError, type BackendName } from '../../backend/index.js';
+import { DataError } from '../../data/index.js';
+import { renderDiagnostics } from '../../diagnostics/render.js';
+import { writeFileAtomic } from '../../io/index.js';
+import { evaluateRun, generateText, InvalidSpecError, predictRun, resumeRun, TrainError, trainSpec, type TrainResult } from '../../train/index.js';
+import { formatMetrics } from '../../train/progress.js';
+import { CliError, ExitCode } from '../errors.js';
 
-export function registerTrainCommands(_program: Command): void {}
+/** Exit status after Ctrl-C (128 + SIGINT), as shells report it. */
+const INTERRUPTED_EXIT = 130;
+
+interface TrainFlags {
+  backend?: string;
+  epochs?: string;
+  batchSize?: string;
+  seed?: string;
+  runsDir?: string;
+  json?: boolean;
+  resume?: string;
+  data?: string;
+}
+
+interface EvaluateFlags {
+  data?: string;
+  backend?: string;
+  json?: boolean;
+}
+
+interface PredictFlags {
+  input?: string;
+  output?: string;
+  generate?: string;
+  prime?: string;
+  temperature?: string;
+  seed?: string;
+  backend?: string;
+}
+
+export function registerTrainCommands(program: Command): void {
+  program
+    .command('train')
+    .description('compile a spec and train it on its data; files go to RUNS_DIR/NAME/N')
+    .argument('[spec]', 'spec file (.seqnet or .seqnet.json)')
+    .option('--backend <name>', `tfjs backend: ${BACKEND_NAMES.join(', ')} (default: the best available)`)
+    .option('--epochs <n>', "override the spec's epochs")
+    .option('--batch-size <n>', "override the spec's batch size")
+    .option('--seed <n>', "override the spec's seed")
+    .option('--data <file>', "train on this file instead of the data source's path")
+    .option('--runs-dir <dir>', 'parent folder of the run directories', 'runs')
+    .option('--json', 'print one JSON object per epoch')
+    .option('--resume <run_dir>', 'continue an interrupted run from its last checkpoint')
+    .action(async (spec: string | undefined, flags: TrainFlags) => {
+      await withUserErrors(() => trainCommand(spec, flags));
+    });
+  program
+    .command('evaluate')
+    .description("a trained run's loss and metrics on its test split, or on --data")
+    .argument('<run>', 'run directory (runs/NAME/N)')
+    .option('--data <file>', 'evaluate on this whole file instead (read with the saved preprocessing)')
+    .option('--backend <name>', 'tfjs backend')
+    .option('--json', 'print the metrics as JSON')
+    .action(async (run: string, flags: EvaluateFlags) => {
+      await withUserErrors(() => evaluateCommand(run, flags));
+    });
+  program
+    .command('predict')
+    .description('run a trained model on a CSV or JSON Lines file, or generate text from a text model')
+    .argument('<run>', 'run directory (runs/NAME/N)')
+    .option('--input <file>', 'a .csv or .jsonl file of inputs')
+    .option('--output <file>', 'write predictions here instead of stdout')
+    .option('--generate <n>', 'text models: sample N characters')
+    .option('--prime <text>', 'text models: start from this text', '')
+    .option('--temperature <t>', 'text models: sampling temperature', '1')
+    .option('--seed <n>', 'text models: sampling seed')
+    .option('--backend <name>', 'tfjs backend')
+    .action(async (run: string, flags: PredictFlags) => {
+      await withUserErrors(() => predictCommand(run, flags));
+    });
+}
+
+/** Maps the training API's user errors to CLI errors (message, no stack trace). */
+async function withUserErrors(action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    if (error instanceof InvalidSpecError) {
+      const color = process.stderr.isTTY === true && process.env.NO_COLOR === undefined;
+      process.stderr.write(renderDiagnostics(error.diagnostics, new Map([[error.path, error.source]]), { format: 'text', color }));
+      throw new CliError(`${error.path}: not trained (the spec has errors)`, ExitCode.Invalid);
+    }
+    if (error instanceof DataError || error instanceof TrainError || error instanceof BackendError) throw new CliError(error.message, ExitCode.Usage);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError((error as Error).message, ExitCode.Usage);
+    throw error;
+  }
+}
+
+function parseBackend(name: string | undefined): BackendName | undefined {
+  if (name === undefined) return undefined;
+  if ((BACKEND_NAMES as readonly string[]).includes(name)) return name as BackendName;
+  throw new CliError(`unknown backend '${name}' (use ${BACKEND_NAMES.join(', ')})`, ExitCode.Usage);
+}
+
+function parseCount(flag: string, value: string | undefined, allowZero = false): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) throw new CliError(`${flag} needs a whole number${allowZero ? '' : ' of at least 1'} (got '${value}')`, ExitCode.Usage);
+  return n;
+}
+
+async function trainCommand(spec: string | undefined, flags: TrainFlags): Promise<void> {
+  if ((spec === undefined) === (flags.resume === undefined)) throw new CliError('give a spec file to train, or --resume RUN_DIR (not both)', ExitCode.Usage);
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onInterrupt = (): void => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(INTERRUPTED_EXIT);
+    process.stderr.write('\nstopping after this batch (Ctrl-C again to quit at once)…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    const common = { backend: parseBackend(flags.backend), epochs: parseCount('--epochs', flags.epochs), json: flags.json === true, signal: controller.signal };
+    let result: TrainResult;
+    if (flags.resume !== undefined) {
+      if (flags.data !== undefined || flags.seed !== undefined || flags.batchSize !== undefined) {
+        throw new CliError('--resume continues with the run’s own data, seed and batch size; only --epochs and --backend apply', ExitCode.Usage);
+      }
+      result = await resumeRun(flags.resume, common);
+    } else {
+      result = await trainSpec(spec as string, {
+        ...common,
+        batchSize: parseCount('--batch-size', flags.batchSize),
+        seed: parseCount('--seed', flags.seed, true),
+        data: flags.data,
+        runsDir: flags.runsDir,
+        onWarnings: (diagnostics, source) => process.stderr.write(renderDiagnostics(diagnostics, new Map([[spec as string, source]]), { format: 'text', color: false })),
+      });
+    }
+    if (result.status === 'interrupted') process.exitCode = INTERRUPTED_EXIT;
+    else if (result.status === 'diverged') process.exitCode = ExitCode.Invalid;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+async function evaluateCommand(run: string, flags: EvaluateFlags): Promise<void> {
+  const evaluation = await evaluateRun(run, { data: flags.data, backend: parseBackend(flags.backend) });
+  if (flags.json === true) {
+    process.stdout.write(`${JSON.stringify({ run, on: evaluation.on, samples: evaluation.samples, ...evaluation.metrics })}\n`);
+    return;
+  }
+  evaluation.backendNotes.forEach((line) => process.stdout.write(`${line}\n`));
+  process.stdout.write(`${evaluation.samples} samples of ${evaluation.on}\n${formatMetrics(evaluation.metrics)}\n`);
+}
+
+async function predictCommand(run: string, flags: PredictFlags): Promise<void> {
+  const backend = parseBackend(flags.backend);
+  let text: string;
+  if (flags.generate !== undefined) {
+    const temperature = Number(flags.temperature);
+    if (!(temperature > 0)) throw new CliError(`--temperature must be a number above 0 (got '${flags.temperature}')`, ExitCode.Usage);
+    const length = parseCount('--generate', flags.generate) as number;
+    text = `${await generateText(run, { length, prime: flags.prime ?? '', temperature, seed: parseCount('--seed', flags.seed, true), backend })}\n`;
+  } else if (flags.input !== undefined) {
+    text = (await predictRun(run, { input: flags.input, backend })).text;
+  } else {
+    throw new CliError('predict needs --input FILE (or --generate N for a text model)', ExitCode.Usage);
+  }
+  if (flags.output === undefined) process.stdout.write(text);
+  else await writeFileAtomic(resolve(flags.output), text);
+}

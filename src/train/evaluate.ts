@@ -1,0 +1,45 @@
+/** `seqnet evaluate`: a trained run's metrics on its test split, or on another data file read the same way. */
+import { resolve } from 'node:path';
+import { selectBackend, type BackendName } from '../backend/index.js';
+import { loadData, modelShape } from '../data/index.js';
+import { setMetrics } from './evaluation.js';
+import { openRun } from './saved-run.js';
+import { TrainError } from './session.js';
+
+export interface EvaluateOptions {
+  /** A data file in the spec's source format; evaluated whole (no split), with the run's saved preprocessing. */
+  data?: string;
+  backend?: BackendName;
+}
+
+export interface Evaluation {
+  /** `loss`, the heads' metrics, and `naive_mse` (last-value forecast) for forecasting data. */
+  metrics: Record<string, number>;
+  samples: number;
+  /** What was evaluated ("test split of …" or the file). */
+  on: string;
+  backendNotes: string[];
+}
+
+export async function evaluateRun(runDir: string, options: EvaluateOptions = {}): Promise<Evaluation> {
+  const backend = await selectBackend(options.backend);
+  const { ir, preprocessing, model } = await openRun(runDir);
+  try {
+    const data = structuredClone(ir.data);
+    if (options.data !== undefined) {
+      if (data.source.type === 'synthetic') throw new TrainError('--data needs a spec whose data source reads a file');
+      data.source.path = resolve(options.data);
+      data.split = { train: 0, validation: 0, test: 1 };
+    }
+    const prepared = await loadData(data, { baseDir: runDir, validationSplit: 0, shape: modelShape(ir), saved: preprocessing });
+    if (prepared.test.count === 0) throw new TrainError(options.data === undefined ? `${runDir}: the spec's data has no test split` : `${options.data}: no samples`);
+    return {
+      metrics: await setMetrics(model, prepared.test, ir.train.batchSize),
+      samples: prepared.test.count,
+      on: options.data ?? `the test split (${prepared.summary})`,
+      backendNotes: backend.notes,
+    };
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * `seqnet predict`: runs a trained model on new inputs. CSV in → CSV out (one forecast per window, the saved
+ * standardization applied to the inputs and undone on the outputs); JSON Lines in → JSON Lines out.
+ */
+import { readFile } from 'node:fs/promises';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend, type BackendName } from '../backend/index.js';
+import { DataError, modelShape, padSamples, parseJsonl, readNumericCsv, unstandardize, type Preprocessing } from '../data/index.js';
+import type { ModelIR } from '../ir/types.js';
+import { openRun } from './saved-run.js';
+import { TrainError } from './session.js';
+
+export interface PredictOptions {
+  input: string;
+  backend?: BackendName;
+}
+
+export interface Prediction {
+  /** The output file's text (CSV or JSON Lines, matching the input). */
+  text: string;
+  format: 'csv' | 'jsonl';
+  rows: number;
+}
+
+export async function predictRun(runDir: string, options: PredictOptions): Promise<Prediction> {
+  await selectBackend(options.backend);
+  const { ir, preprocessing, model } = await openRun(runDir);
+  try {
+    if (options.input.endsWith('.csv')) return await predictCsv(model, ir, preprocessing, options.input);
+    if (options.input.endsWith('.jsonl') || options.input.endsWith('.ndjson')) return await predictJsonl(model, ir, options.input);
+    throw new TrainError(`${options.input}: predict reads .csv or .jsonl files`);
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Runs the model over `[n, steps, features]` inputs in chunks; returns the outputs as nested arrays. */
+function runModel(model: tf.LayersModel, x: Float32Array, count: number, steps: number, features: number): number[][] | number[][][] {
+  return tf.tidy(() => {
+    const output = model.predict(tf.tensor3d(x, [count, steps, features]), { batchSize: 256 }) as tf.Tensor;
+    return output.arraySync() as number[][] | number[][][];
+  });
+}
+
+async function predictCsv(model: tf.LayersModel, ir: ModelIR, preprocessing: Preprocessing, path: string): Promise<Prediction> {
+  const source = ir.data?.source;
+  if (source?.type !== 'csv') throw new TrainError(`${path}: this model was not trained on CSV data; give a .jsonl file`);
+  const table = await readNumericCsv(path, path, source.features, source.delimiter);
+  if (table.rows < source.window) throw new DataError(`${path}: ${table.rows} rows, fewer than the window of ${source.window}`);
+  const stats = preprocessing.kind === 'standardize' ? preprocessing : null;
+  const columns = source.features.map((name, f) => {
+    const values = table.columns.get(name) as Float64Array;
+    return stats === null ? values : values.map((value) => (value - stats.features[f].mean) / stats.features[f].std);
+  });
+  const count = table.rows - source.window + 1;
+  const x = new Float32Array(count * source.window * columns.length);
+  for (let i = 0; i < count; i++) {
+    for (let s = 0; s < source.window; s++) columns.forEach((column, f) => (x[(i * source.window + s) * columns.length + f] = column[i + s]));
+  }
+  const outputs = runModel(model, x, count, source.window, columns.length);
+  const perStep = ir.heads[0].at === 'each_step';
+  const lines = [['input_row', 'target_row', ...source.targets].join(',')];
+  outputs.forEach((output, i) => {
+    // A per-step head's forecast from the whole window is its last step's output.
+    const values = (perStep ? (output as number[][])[source.window - 1] : (output as number[])).map((value, u) =>
+      stats === null ? value : unstandardize(value, stats.targets[u]),
+    );
+    // Rows are 1-based data rows (the header is not counted).
+    const last = i + source.window;
+    lines.push([last, last + source.horizon, ...values.map((value) => Number(value.toPrecision(7)))].join(','));
+  });
+  return { text: `${lines.join('\n')}\n`, format: 'csv', rows: count };
+}
+
+async function predictJsonl(model: tf.LayersModel, ir: ModelIR, path: string): Promise<Prediction> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new DataError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  const shape = modelShape(ir);
+  const samples = parseJsonl(text, path, shape, false);
+  const set = padSamples(samples, shape, path);
+  const outputs = runModel(model, set.x, set.count, set.steps, set.features);
+  const lines = outputs.map((output, i) => {
+    // Per-step outputs of padded steps are meaningless; keep the sample's own steps only.
+    const y = shape.perStep ? (output as number[][]).slice(0, samples[i].x.length) : output;
+    return JSON.stringify({ y });
+  });
+  return { text: `${lines.join('\n')}\n`, format: 'jsonl', rows: lines.length };
+}
