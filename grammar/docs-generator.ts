@@ -1,5 +1,5 @@
 /**
- * Generates the grammar's derived files from the parser itself: the typed CST (`grammar/cst.d.ts`), the EBNF and
+ * Generates the grammar's derived files from the parser itself: the typed CST (`grammar/cst.ts`), the EBNF and
  * token sections of `grammar/README.md`, and the self-contained syntax diagrams (`grammar/diagrams.html`).
  * Functions return strings; the caller decides whether to write or compare them.
  */
@@ -86,7 +86,7 @@ export function generateDiagramsHtml(): string {
 /** Every generated file, by path relative to the repository root, given the current `grammar/README.md`. */
 export function generateGrammarDocs(currentReadme: string): Record<string, string> {
   return {
-    'grammar/cst.d.ts': generateCstTypes(),
+    'grammar/cst.ts': generateCstTypes(),
     'grammar/README.md': updateReadme(currentReadme),
     'grammar/diagrams.html': generateDiagramsHtml(),
   };

@@ -1,4 +1,4 @@
-/** Regenerates grammar/cst.d.ts, the grammar section of grammar/README.md and grammar/diagrams.html. */
+/** Regenerates grammar/cst.ts, the grammar section of grammar/README.md and grammar/diagrams.html. */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateGrammarDocs } from '../grammar/docs-generator.js';
