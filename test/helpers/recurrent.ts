@@ -135,16 +135,23 @@ export function buildLayer(config: ReferenceConfig, weights: DirectionWeights[],
   return layer;
 }
 
-/** `[batch][time]` booleans as the float mask tensor `tf.layers.masking` would produce. */
-export function maskTensor(mask: boolean[][]): tf.Tensor {
-  return tf.tensor2d(mask.map((row) => row.map((v) => (v ? 1 : 0))), undefined, 'bool');
+/** `[batch][time]` booleans as a mask tensor: `bool` is what `tf.layers.masking` produces; 1/0 floats are also accepted. */
+export function maskTensor(mask: boolean[][], dtype: 'bool' | 'float32' = 'bool'): tf.Tensor {
+  return tf.tensor2d(mask.map((row) => row.map((v) => (v ? 1 : 0))), undefined, dtype);
+}
+
+export interface ApplyOptions {
+  training?: boolean;
+  mask?: boolean[][];
+  maskDtype?: 'bool' | 'float32';
+  initialState?: number[][][];
 }
 
 /** Runs the layer and returns every output as nested arrays (one entry per output tensor). */
-export function applyLayer(layer: tf.layers.Layer, x: number[][][], kwargs: { training?: boolean; mask?: boolean[][]; initialState?: number[][][] } = {}): unknown[] {
+export function applyLayer(layer: tf.layers.Layer, x: number[][][], kwargs: ApplyOptions = {}): unknown[] {
   return tf.tidy(() => {
     const args: Record<string, unknown> = { training: kwargs.training ?? false };
-    if (kwargs.mask !== undefined) args.mask = maskTensor(kwargs.mask);
+    if (kwargs.mask !== undefined) args.mask = maskTensor(kwargs.mask, kwargs.maskDtype);
     if (kwargs.initialState !== undefined) args.initialState = kwargs.initialState.map((s) => tf.tensor2d(s));
     const result = layer.apply(tf.tensor3d(x), args);
     return [result as tf.Tensor | tf.Tensor[]].flat().map((t) => t.arraySync());
