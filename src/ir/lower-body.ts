@@ -28,9 +28,10 @@ export function lowerBody(body: readonly BodyItemJson[], steps: number | null, f
   const layers: LayerIR[] = [];
   const origins: string[] = [];
   let width = features;
+  const lastRecurrent = body.findLastIndex((item) => item.type === 'lstm' || item.type === 'gru' || item.type === 'rnn');
   body.forEach((item, index) => {
     const origin = `/body/${index}`;
-    const laterRecurrent = body.slice(index + 1).some((next) => next.type === 'lstm' || next.type === 'gru' || next.type === 'rnn');
+    const laterRecurrent = index < lastRecurrent;
     for (const layer of lowerItem(item, width, laterRecurrent, context, nextName)) {
       layers.push(layer);
       origins.push(origin);
