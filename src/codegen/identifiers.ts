@@ -6,14 +6,16 @@ import { CodegenError } from './errors.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** JavaScript reserved and contextual words that cannot (or should not) name a variable. */
+/**
+ * Words a variable of an ES module cannot be named (reserved words, strict-mode restrictions), plus globals that
+ * would be confusing to shadow. TypeScript's contextual keywords (`type`, `symbol`, …) are legal names.
+ */
 const RESERVED_WORDS = new Set(
   (
     'await break case catch class const continue debugger default delete do else enum export extends false finally ' +
     'for function if implements import in instanceof interface let new null package private protected public ' +
     'return static super switch this throw true try typeof var void while with yield arguments eval undefined ' +
-    'NaN Infinity as any async boolean constructor declare from get is keyof module namespace never number object ' +
-    'of readonly require set string symbol type unique unknown'
+    'NaN Infinity'
   ).split(' '),
 );
 

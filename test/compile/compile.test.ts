@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { CompileError, compileModel } from '../../src/compile/index.js';
+import { CompileError, compileModel, compileSpec, SpecError } from '../../src/compile/index.js';
 import { summarizeModel } from '../../src/explain/index.js';
 import { lstm, model, head, MULTI_HEAD, SINE } from './fixtures.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const size = (weights: tf.LayerVariable[]) => weights.reduce((sum, weight) => sum + weight.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
 
@@ -74,6 +78,7 @@ describe('compileModel', () => {
   });
 });
 
+// Each spec's totals are checked against its built model in test/codegen/specs.test.ts, which builds it anyway.
 describe('summary totals match the built model', () => {
   it('for the fixtures too', () => {
     for (const ir of [SINE, MULTI_HEAD]) {
@@ -84,3 +89,21 @@ describe('summary totals match the built model', () => {
   });
 });
 
+describe('compileSpec', () => {
+  it('throws a SpecError carrying the diagnostics of an invalid spec', () => {
+    const source = 'seqnet 1\nmodel broken\ninput { steps 5 }\n';
+    let error: unknown = null;
+    try {
+      compileSpec(source, 'broken.seqnet');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(SpecError);
+    expect((error as SpecError).diagnostics.length).toBeGreaterThan(0);
+  });
+
+  it('compiles a valid spec', () => {
+    const source = readFileSync(`${ROOT}specs/sine.seqnet`, 'utf8');
+    expect(compileSpec(source, 'specs/sine.seqnet', { compile: false }).outputNames).toEqual(['cosine']);
+  });
+});
