@@ -52,7 +52,7 @@ describe('defaults', () => {
 
   it('resolves optimizer, early stopping, schedule and data defaults', () => {
     const extra = 'train { optimizer sgd; early_stopping 3; schedule plateau { factor 0.2 } }\ndata { source synthetic copy }';
-    const ir = lower('lstm 8', 'head y { units 10; activation softmax; loss categorical_crossentropy }', 'input { steps 12; features 10 }', extra);
+    const ir = lower('lstm 8', 'head y { units 10; activation softmax; at each_step; loss categorical_crossentropy }', 'input { steps 12; features 10 }', extra);
     expect(ir.train.optimizer).toEqual({ type: 'sgd', learningRate: 0.01, momentum: 0, nesterov: false });
     expect(ir.train.earlyStopping).toEqual({ patience: 3, minDelta: 0, restoreBest: false });
     expect(ir.train.schedule).toEqual({ type: 'plateau', patience: 5, factor: 0.2, minLearningRate: 0 });
