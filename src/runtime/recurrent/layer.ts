@@ -103,7 +103,7 @@ export class SeqnetRecurrent extends tf.layers.Layer {
         if (training) population.update(weights.norms);
         // A bidirectional layer aligns both directions with the input's order; a lone goBackwards layer
         // returns its outputs in processing order, as tfjs does.
-        const outputs = this.directionCount === 2 && reversed ? [...result.outputs].reverse() : result.outputs;
+        const outputs = this.directionCount === 2 && reversed && result.outputs !== null ? tf.reverse(result.outputs, 1) : result.outputs;
         return { ...result, outputs };
       });
       const output = this.merge(results.map((result) => this.directionOutput(result)));
@@ -112,7 +112,7 @@ export class SeqnetRecurrent extends tf.layers.Layer {
   }
 
   private directionOutput(result: DirectionResult): tf.Tensor {
-    return this.config.returnSequences ? tf.stack(result.outputs, 1) : result.states[0];
+    return result.outputs ?? result.states[0];
   }
 
   private merge(outputs: tf.Tensor[]): tf.Tensor {

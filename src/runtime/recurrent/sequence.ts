@@ -1,16 +1,21 @@
 /**
- * Runs one direction of a recurrent layer over a sequence: everything that does not depend on the recurrence
- * (input dropout, `x·W` for all steps in one matmul, the input norm, the bias) is computed once, time-major,
- * and split once into per-step pieces; only the recurrent part runs in the step loop.
+ * Runs one direction of a recurrent layer over a sequence. The input is made time-major once and cut into
+ * steps (see `splitSteps`); each step projects its own `x_t·W`, since cutting the much wider precomputed
+ * projection into steps costs more on wasm than the small per-step matmuls. Statistics over the whole
+ * sequence (batch norm shared over time) are computed from one full-sequence matmul before the loop.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NormWeights } from './norms/types.js';
 import type { SeqnetRecurrentConfig } from './config.js';
-import { GATE_COUNT } from './config.js';
 import { activationFn } from './activations.js';
 import { CELLS } from './cells/registry.js';
 import { drawDropout } from './dropout.js';
+import type { CallDropout } from './dropout.js';
+import { fusedCellFor } from './fused/registry.js';
+import { runFused } from './fused/op.js';
+import type { FusedCell, GateActivation } from './fused/types.js';
 import { CallNorms } from './norms/sites.js';
+import { matMulPlain, splitSteps } from './ops.js';
 import type { PopulationRecorder } from './norms/population.js';
 
 /** The variables of one direction. */
@@ -33,15 +38,29 @@ export interface DirectionInput {
 }
 
 export interface DirectionResult {
-  /** `[batch, units]` per step in processing order (empty unless `keepOutputs`); padded steps are zeros. */
-  outputs: tf.Tensor[];
+  /** `[batch, time, units]` in processing order (null unless `keepOutputs`); padded steps are zeros. */
+  outputs: tf.Tensor | null;
   /** Final `[h]` or `[h, c]`: the state after the last valid step of each sequence. */
   states: tf.Tensor[];
 }
 
-/** `[t·b, w]` (time-major rows) into one `[b, w]` piece per step with a single split. */
-function splitSteps(rows: tf.Tensor, steps: number): tf.Tensor[] {
-  return steps === 1 ? [rows] : tf.split(rows, steps, 0);
+/** What both ways of running a direction share for one call. */
+interface Prelude {
+  batch: number;
+  steps: number;
+  units: number;
+  norms: CallNorms;
+  dropout: CallDropout;
+  /** `[steps·batch, features]`, input dropout applied. */
+  timeMajorX: tf.Tensor;
+  /** `[steps·batch, 1]` validity, or null. */
+  timeMajorMask: tf.Tensor | null;
+  /** In training, `a·b` with a gradient free of transposed matmuls (`bT` = `bᵀ` when known). */
+  matMul: (a: tf.Tensor, b: tf.Tensor, bT: tf.Tensor | null) => tf.Tensor;
+  kernel: tf.Tensor;
+  /** `kernelᵀ`, made once per training call; null at inference. */
+  kernelT: tf.Tensor | null;
+  bias: tf.Tensor | null;
 }
 
 export function runDirection(
@@ -52,27 +71,87 @@ export function runDirection(
 ): DirectionResult {
   const [batch, steps, features] = input.x.shape as [number, number, number];
   const units = config.units;
-  const width = GATE_COUNT[config.cell] * units;
   const norms = new CallNorms(weights.norms, config.cell, units, input.training, population);
   const dropout = drawDropout(config.dropout, input.training, { batch, steps, features, units });
   const x = dropout.input === null ? input.x : tf.mul(input.x, dropout.input);
-  const timeMajorX = tf.reshape(tf.transpose(x, [1, 0, 2]), [steps * batch, features]);
-  let projected = tf.matMul(timeMajorX, weights.kernel.read());
-  const timeMajorMask = input.mask === null ? null : tf.reshape(tf.transpose(tf.cast(input.mask, 'float32')), [steps, batch, 1]);
-  if (norms.norm('input') !== undefined) {
-    const normalized = norms.apply('input', tf.reshape(projected, [steps, batch, width]), null, timeMajorMask);
-    projected = tf.reshape(normalized, [steps * batch, width]);
+  const transpose = (variable: tf.LayerVariable) => (input.training ? tf.transpose(variable.read()) : null);
+  const prelude: Prelude = {
+    batch,
+    steps,
+    units,
+    norms,
+    dropout,
+    timeMajorX: tf.reshape(tf.transpose(x, [1, 0, 2]), [steps * batch, features]),
+    timeMajorMask: input.mask === null ? null : tf.reshape(tf.transpose(tf.cast(input.mask, 'float32')), [steps * batch, 1]),
+    matMul: (a, b, bT) => (input.training ? matMulPlain(a, b, bT ?? undefined) : tf.matMul(a, b)),
+    kernel: weights.kernel.read(),
+    kernelT: transpose(weights.kernel),
+    bias: weights.bias === null ? null : weights.bias.read(),
+  };
+  if (norms.needsSequence('input')) {
+    norms.prepareSequence('input', prelude.matMul(prelude.timeMajorX, prelude.kernel, prelude.kernelT), prelude.timeMajorMask);
   }
-  // The bias joins the precomputed input term unless a `gates` norm sits between the sum and the bias.
+  const initial = input.initialState ?? Array.from({ length: CELLS[config.cell].stateCount }, () => tf.zeros([batch, units]));
+  const fused = fusedCellFor(config);
+  if (fused !== null) return runFusedDirection(config, fused, weights, prelude, initial, input.keepOutputs);
+  return runStepLoop(config, weights, prelude, initial, input, transpose);
+}
+
+/**
+ * The fused op: the input term of all steps in one matmul (input norm and bias vectorized too), then the
+ * recurrence in one op with a hand-written backward pass.
+ */
+function runFusedDirection(
+  config: SeqnetRecurrentConfig,
+  cell: FusedCell,
+  weights: DirectionWeights,
+  prelude: Prelude,
+  initial: tf.Tensor[],
+  keepOutputs: boolean,
+): DirectionResult {
+  const { batch, steps, units, norms, timeMajorMask } = prelude;
+  let inputTerm = norms.apply('input', prelude.matMul(prelude.timeMajorX, prelude.kernel, prelude.kernelT), 0, timeMajorMask);
+  if (prelude.bias !== null) inputTerm = tf.add(inputTerm, prelude.bias);
+  const call = {
+    cell,
+    steps,
+    batch,
+    units,
+    mask: timeMajorMask,
+    keepOutputs,
+    gateActivation: config.recurrentActivation as GateActivation,
+    forgetConstant: config.cell === 'lstm' ? config.forgetBias.constant : 0,
+    resetAfter: config.cell === 'gru' && config.resetAfter,
+  };
+  const result = runFused(call, inputTerm, weights.recurrentKernel.read(), initial);
+  const outputs = result.outputs === null ? null : tf.transpose(tf.reshape(result.outputs, [steps, batch, units]), [1, 0, 2]);
+  return { outputs, states: result.states };
+}
+
+/** The general loop: one cell step of tfjs ops per time step, differentiated by tfjs. */
+function runStepLoop(
+  config: SeqnetRecurrentConfig,
+  weights: DirectionWeights,
+  prelude: Prelude,
+  initial: tf.Tensor[],
+  input: DirectionInput,
+  transpose: (variable: tf.LayerVariable) => tf.Tensor | null,
+): DirectionResult {
+  const { batch, steps, units, norms, dropout, matMul, kernel, kernelT, bias } = prelude;
+  // The bias joins the input term unless a `gates` norm sits between the sum and the bias.
   const biasInStep = norms.norm('gates') !== undefined;
-  const bias = weights.bias === null ? null : weights.bias.read();
-  if (bias !== null && !biasInStep) projected = tf.add(projected, bias);
-  const stepInputs = splitSteps(projected, steps);
-  const stepMasks = timeMajorMask === null ? null : splitSteps(tf.reshape(timeMajorMask, [steps * batch, 1]), steps);
-  const cell = CELLS[config.cell];
-  const step = cell.createStep({
+  const stepXs = splitSteps(prelude.timeMajorX, steps);
+  const stepMasks = prelude.timeMajorMask === null ? null : splitSteps(prelude.timeMajorMask, steps);
+  const stepMask = (t: number) => (stepMasks === null ? null : stepMasks[t]);
+  const stepInput = (t: number): tf.Tensor => {
+    const projected = norms.apply('input', matMul(stepXs[t], kernel, kernelT), t, stepMask(t));
+    return bias === null || biasInStep ? projected : tf.add(projected, bias);
+  };
+  const step = CELLS[config.cell].createStep({
     units,
     recurrentKernel: weights.recurrentKernel.read(),
+    recurrentKernelTransposed: transpose(weights.recurrentKernel),
+    matMul,
     bias: biasInStep ? bias : null,
     norms,
     dropout,
@@ -80,16 +159,16 @@ export function runDirection(
     recurrentActivation: activationFn(config.recurrentActivation),
     forgetConstant: config.cell === 'lstm' ? config.forgetBias.constant : 0,
     resetAfter: config.cell === 'gru' && config.resetAfter,
-    stepMask: (t) => (stepMasks === null ? null : stepMasks[t]),
+    stepMask,
   });
-  let states = input.initialState ?? Array.from({ length: cell.stateCount }, () => tf.zeros([batch, units]));
+  let states = initial;
   const outputs: tf.Tensor[] = [];
   for (let t = 0; t < steps; t += 1) {
-    const next = step(t, stepInputs[t], states);
-    const valid = stepMasks === null ? null : stepMasks[t];
+    const next = step(t, stepInput(t), states);
+    const valid = stepMask(t);
     // Padded steps carry the state unchanged and output zeros.
     states = valid === null ? next : next.map((state, k) => tf.add(states[k], tf.mul(valid, tf.sub(state, states[k]))));
     if (input.keepOutputs) outputs.push(valid === null ? next[0] : tf.mul(next[0], valid));
   }
-  return { outputs, states };
+  return { outputs: input.keepOutputs ? tf.stack(outputs, 1) : null, states };
 }

@@ -24,6 +24,9 @@ export const gruCell: CellDefinition = {
     const split = (value: tf.Tensor) => tf.split(value, [2 * units, units], value.rank - 1);
     // Reset before: U_zr and U_h are separate matmuls, since U_h multiplies r ⊙ h.
     const [kernelZr, kernelH] = call.resetAfter ? [call.recurrentKernel, null] : split(call.recurrentKernel);
+    const transposed = call.recurrentKernelTransposed;
+    const [kernelZrT, kernelHT] =
+      transposed === null ? [null, null] : call.resetAfter ? [transposed, null] : tf.split(transposed, [2 * units, units], 0);
     const [biasZr, biasH] = call.bias === null ? [null, null] : split(call.bias);
     const addBias = (value: tf.Tensor, bias: tf.Tensor | null) => (bias === null ? value : tf.add(value, bias));
     return (step, input, [h]) => {
@@ -33,12 +36,12 @@ export const gruCell: CellDefinition = {
       let recurrentZr: tf.Tensor;
       let candidateRecurrent: (r: tf.Tensor) => tf.Tensor;
       if (call.resetAfter) {
-        const [zr, hPart] = split(norms.apply('recurrent', tf.matMul(hIn, kernelZr), step, mask));
+        const [zr, hPart] = split(norms.apply('recurrent', call.matMul(hIn, kernelZr, kernelZrT), step, mask));
         recurrentZr = zr;
         candidateRecurrent = (r) => tf.mul(r, hPart);
       } else {
-        recurrentZr = norms.apply('recurrent', tf.matMul(hIn, kernelZr), step, mask, 0, 2);
-        candidateRecurrent = (r) => norms.apply('recurrent', tf.matMul(tf.mul(r, hIn), kernelH as tf.Tensor), step, mask, 2, 1);
+        recurrentZr = norms.apply('recurrent', call.matMul(hIn, kernelZr, kernelZrT), step, mask, 0, 2);
+        candidateRecurrent = (r) => norms.apply('recurrent', call.matMul(tf.mul(r, hIn), kernelH as tf.Tensor, kernelHT), step, mask, 2, 1);
       }
       const gates = addBias(norms.apply('gates', tf.add(inputZr, recurrentZr), step, mask, 0, 2), biasZr);
       const [z, r] = tf.split(call.recurrentActivation(gates), 2, 1);

@@ -26,7 +26,7 @@ export const lstmCell: CellDefinition = {
     return (step, input, [h, c]) => {
       const mask = call.stepMask(step);
       const hIn = dropout.recurrent === null ? h : tf.mul(h, dropout.recurrent);
-      let z = tf.add(input, norms.apply('recurrent', tf.matMul(hIn, call.recurrentKernel), step, mask));
+      let z = tf.add(input, norms.apply('recurrent', call.matMul(hIn, call.recurrentKernel, call.recurrentKernelTransposed), step, mask));
       z = norms.apply('gates', z, step, mask);
       if (call.bias !== null) z = tf.add(z, call.bias);
       const [zi, zf, zg, zo] = tf.split(z, [units, units, units, units], 1);

@@ -18,7 +18,7 @@ export const rnnCell: CellDefinition = {
     return (step, input, [h]) => {
       const mask = call.stepMask(step);
       const hIn = dropout.recurrent === null ? h : tf.mul(h, dropout.recurrent);
-      let z = tf.add(input, norms.apply('recurrent', tf.matMul(hIn, call.recurrentKernel), step, mask));
+      let z = tf.add(input, norms.apply('recurrent', call.matMul(hIn, call.recurrentKernel, call.recurrentKernelTransposed), step, mask));
       z = norms.apply('gates', z, step, mask);
       if (call.bias !== null) z = tf.add(z, call.bias);
       const candidateMask = dropout.candidate(step);

@@ -8,6 +8,10 @@ import type { CallNorms } from '../norms/sites.js';
 export interface CellCall {
   units: number;
   recurrentKernel: tf.Tensor;
+  /** `recurrentKernelᵀ`, made once per training call for the backward pass; null at inference. */
+  recurrentKernelTransposed: tf.Tensor | null;
+  /** `a·b`; in training with a gradient that avoids transposed matmuls (`bT` = `bᵀ` when known). */
+  matMul: (a: tf.Tensor, b: tf.Tensor, bT: tf.Tensor | null) => tf.Tensor;
   /**
    * The bias, when it must be added inside the step (after a `gates` norm). Otherwise it is already part of
    * the precomputed input projection and this is null.

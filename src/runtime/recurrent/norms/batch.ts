@@ -26,55 +26,49 @@ export const batchNorm: NormDescriptor = {
     return { site, norm, gamma, beta, movingMean, movingVariance };
   },
 
+  needsSequence(norm, training) {
+    return training && norm.batch?.statistics === 'shared';
+  },
+
+  prepareSequence(span, rows, mask, population) {
+    const { mean, variance, valid } = maskedMoments(rows, mask);
+    population.recordSequence(span.site, tf.reshape(mean, [-1]), tf.reshape(variance, [-1]), valid);
+    return [mean, variance];
+  },
+
   apply(span, value, context) {
-    const [mean, variance] = context.training ? batchMoments(span, value, context) : populationMoments(span, value, context);
+    const [mean, variance] = context.training ? batchMoments(span, value, context) : populationMoments(span, context);
     const normalized = tf.mul(tf.sub(value, mean), tf.rsqrt(tf.add(variance, span.norm.epsilon)));
     return scaleAndShift(normalized, span.gamma, span.beta);
   },
 };
 
-/** Axes the statistics run over: the batch of one step, each step of a sequence, or batch and time. */
-function statisticAxes(span: NormSpan, context: NormContext): number[] {
-  if (context.step !== null) return [0];
-  return (span.norm.batch as BatchStatisticsIR).statistics === 'per_step' ? [1] : [0, 1];
+/** Mean and variance over the rows (axis 0) of the valid examples; `valid` is 1 if there was any. */
+function maskedMoments(rows: tf.Tensor, mask: tf.Tensor | null): { mean: tf.Tensor; variance: tf.Tensor; valid: tf.Tensor } {
+  if (mask === null) return { ...tf.moments(rows, 0, true), valid: tf.scalar(1) };
+  const count = tf.sum(mask);
+  const divisor = tf.maximum(count, 1);
+  const mean = tf.div(tf.sum(tf.mul(rows, mask), 0, true), divisor);
+  const variance = tf.div(tf.sum(tf.mul(tf.square(tf.sub(rows, mean)), mask), 0, true), divisor);
+  return { mean, variance, valid: tf.cast(tf.greater(count, 0), 'float32') };
 }
 
-/** Minibatch mean and variance over the valid examples, recorded for the population update. */
+/** Minibatch statistics of this step (recorded for the population update), or the prepared shared ones. */
 function batchMoments(span: NormSpan, value: tf.Tensor, context: NormContext): [tf.Tensor, tf.Tensor] {
-  const axes = statisticAxes(span, context);
-  // Per-step statistics of a whole sequence are one row per step; the others are a single row.
-  const perStepRows = context.step === null && axes.length === 1;
-  const width = value.shape[value.rank - 1] as number;
-  const flat = (t: tf.Tensor) => tf.reshape(t, perStepRows ? [-1, width] : [width]);
-  let mean: tf.Tensor;
-  let variance: tf.Tensor;
-  let valid: tf.Tensor;
-  if (context.mask === null) {
-    ({ mean, variance } = tf.moments(value, axes, true));
-    valid = perStepRows ? tf.ones([value.shape[0]]) : tf.scalar(1);
-  } else {
-    const count = tf.sum(context.mask, axes, true);
-    const divisor = tf.maximum(count, 1);
-    mean = tf.div(tf.sum(tf.mul(value, context.mask), axes, true), divisor);
-    variance = tf.div(tf.sum(tf.mul(tf.square(tf.sub(value, mean)), context.mask), axes, true), divisor);
-    valid = tf.reshape(tf.cast(tf.greater(count, 0), 'float32'), perStepRows ? [-1] : []);
+  if ((span.norm.batch as BatchStatisticsIR).statistics === 'shared') {
+    if (context.prepared === null) throw new Error(`SeqnetRecurrent: shared batch statistics at '${span.site}' were not prepared`);
+    return [context.prepared[0], context.prepared[1]];
   }
-  if (context.step !== null) context.population.recordStep(span.site, context.step, span.firstColumn, flat(mean), flat(variance), valid);
-  else context.population.recordSequence(span.site, flat(mean), flat(variance), valid);
+  const { mean, variance, valid } = maskedMoments(value, context.mask);
+  context.population.recordStep(span.site, context.step, span.firstColumn, tf.reshape(mean, [-1]), tf.reshape(variance, [-1]), valid);
   return [mean, variance];
 }
 
-/** Population statistics: the row of this step (or of `maxSteps`), the rows of every step, or the shared row. */
-function populationMoments(span: NormSpan, value: tf.Tensor, context: NormContext): [tf.Tensor, tf.Tensor] {
+/** Population statistics: the shared row, or the row of this step (steps beyond `maxSteps` use the last). */
+function populationMoments(span: NormSpan, context: NormContext): [tf.Tensor, tf.Tensor] {
   const movingMean = span.movingMean as tf.Tensor;
   const movingVariance = span.movingVariance as tf.Tensor;
   if (movingMean.rank === 1) return [movingMean, movingVariance];
-  const lastRow = movingMean.shape[0] - 1;
-  if (context.step !== null) {
-    const row = Math.min(context.step, lastRow);
-    return [movingMean.slice(row, 1), movingVariance.slice(row, 1)];
-  }
-  const steps = value.shape[0];
-  const rows = tf.tensor1d(Array.from({ length: steps }, (_, step) => Math.min(step, lastRow)), 'int32');
-  return [tf.expandDims(tf.gather(movingMean, rows), 1), tf.expandDims(tf.gather(movingVariance, rows), 1)];
+  const row = Math.min(context.step, movingMean.shape[0] - 1);
+  return [movingMean.slice(row, 1), movingVariance.slice(row, 1)];
 }

@@ -17,7 +17,7 @@ interface SiteRecord {
   steps: Map<number, StepPiece[]>;
   /** 1 where a step had at least one valid example, per step. */
   valid: Map<number, tf.Tensor>;
-  /** Statistics of the whole sequence: `[time, width]` per step or `[width]` shared. */
+  /** Statistics shared by the whole sequence, `[width]`. */
   sequence: { mean: tf.Tensor; variance: tf.Tensor; valid: tf.Tensor } | null;
 }
 
@@ -42,7 +42,7 @@ export class PopulationRecorder {
     record.valid.set(step, valid);
   }
 
-  /** Statistics of a whole sequence: `[time, width]` with `valid` `[time]`, or `[width]` with a scalar. */
+  /** Statistics over batch and time `[width]`; `valid` a scalar 0/1. */
   recordSequence(site: NormSite, mean: tf.Tensor, variance: tf.Tensor, valid: tf.Tensor): void {
     this.site(site).sequence = { mean, variance, valid };
   }

@@ -10,6 +10,7 @@ import type { NormSpan, NormWeights } from './types.js';
 export class CallNorms {
   private readonly bySite = new Map<NormSite, NormWeights>();
   private readonly spans = new Map<string, NormSpan>();
+  private readonly prepared = new Map<NormSite, tf.Tensor[]>();
 
   constructor(
     weights: readonly NormWeights[],
@@ -27,14 +28,33 @@ export class CallNorms {
   }
 
   /**
-   * The value normalized at `site` (unchanged if the site has no norm). `value` holds gate blocks
-   * `first … first + count − 1` of the site (all of them by default). `step` null: a whole time-major sequence.
+   * The value `[batch, width]` of step `step` normalized at `site` (unchanged if the site has no norm).
+   * `value` holds gate blocks `first … first + count − 1` of the site (all of them by default).
    */
-  apply(site: NormSite, value: tf.Tensor, step: number | null, mask: tf.Tensor | null, first = 0, count?: number): tf.Tensor {
+  apply(site: NormSite, value: tf.Tensor, step: number, mask: tf.Tensor | null, first = 0, count?: number): tf.Tensor {
     const weights = this.bySite.get(site);
     if (weights === undefined) return value;
     const span = this.span(weights, first, count ?? siteGates(site, this.cell));
-    return normDescriptor(weights.norm.kind).apply(span, value, { training: this.training, step, mask, population: this.population });
+    const prepared = this.prepared.get(site) ?? null;
+    return normDescriptor(weights.norm.kind).apply(span, value, { training: this.training, step, mask, population: this.population, prepared });
+  }
+
+  /**
+   * Whether `site` needs all steps' values before the loop (statistics over the whole sequence, in training).
+   * Only the input site can, since its values do not depend on the recurrence.
+   */
+  needsSequence(site: NormSite): boolean {
+    const weights = this.bySite.get(site);
+    return weights !== undefined && normDescriptor(weights.norm.kind).needsSequence?.(weights.norm, this.training) === true;
+  }
+
+  /** Runs the kind's `prepareSequence` on all steps' values `[time·batch, width]` of a whole-width site. */
+  prepareSequence(site: NormSite, rows: tf.Tensor, mask: tf.Tensor | null): void {
+    const weights = this.bySite.get(site);
+    if (weights === undefined) return;
+    const descriptor = normDescriptor(weights.norm.kind);
+    if (descriptor.prepareSequence === undefined) return;
+    this.prepared.set(site, descriptor.prepareSequence(this.span(weights, 0, siteGates(site, this.cell)), rows, mask, this.population));
   }
 
   /** A span's parameters, sliced once per call. */

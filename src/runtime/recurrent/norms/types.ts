@@ -36,16 +36,15 @@ export interface NormSpan {
   movingVariance: tf.Tensor | null;
 }
 
-/**
- * Where a value being normalized comes from: one step (`step` ≥ 0, value `[batch, width]`, mask `[batch, 1]`)
- * or the whole sequence at once (`step` null, value time-major `[time, batch, width]`, mask `[time, batch, 1]`).
- */
+/** The step a value being normalized belongs to: `[batch, width]` at step `step`, mask `[batch, 1]`. */
 export interface NormContext {
   training: boolean;
-  step: number | null;
-  /** 1 for valid steps, 0 for padding; null when every step is valid. */
+  step: number;
+  /** 1 for valid examples, 0 for padding; null when every step is valid. */
   mask: tf.Tensor | null;
   population: PopulationRecorder;
+  /** What `prepareSequence` computed for this site in this call, if the kind has that hook. */
+  prepared: tf.Tensor[] | null;
 }
 
 export interface NormDescriptor {
@@ -56,4 +55,11 @@ export interface NormDescriptor {
   source: string;
   createWeights(addWeight: WeightFactory, site: NormSite, width: number, norm: NormIR): NormWeights;
   apply(span: NormSpan, value: tf.Tensor, context: NormContext): tf.Tensor;
+  /** Whether this norm needs `prepareSequence` in a call (absent: never). */
+  needsSequence?(norm: NormIR, training: boolean): boolean;
+  /**
+   * For statistics that span the whole sequence (batch norm shared over time): computes them once per
+   * training call from all steps' values `[time·batch, width]` (mask `[time·batch, 1]`), before the loop.
+   */
+  prepareSequence?(span: NormSpan, rows: tf.Tensor, mask: tf.Tensor | null, population: PopulationRecorder): tf.Tensor[];
 }

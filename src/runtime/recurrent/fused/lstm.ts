@@ -1,0 +1,112 @@
+/**
+ * The plain LSTM recurrence (no norms inside the loop, no dropout inside the loop) as one fused op: the
+ * `h·U` matmuls run on the backend, the gate arithmetic in a JavaScript loop, and the backward pass is
+ * written out (backpropagation through time), so a step costs one backend op instead of a dozen and its
+ * gradient needs no transposed matmuls. Same equations as `cells/lstm.ts` with every norm absent:
+ * `z = P_t + h_{t−1}·U`, `c_t = σ(z_f + k) ⊙ c_{t−1} + σ(z_i) ⊙ tanh(z_g)`, `h_t = σ(z_o) ⊙ tanh(c_t)`.
+ */
+import { gateDerivative, gateFunction, multiply, multiplyTransposed, transposeTensor } from './math.js';
+import type { FusedArgs, FusedCell, FusedRun } from './types.js';
+
+export const fusedLstm: FusedCell = {
+  gates: 4,
+  stateCount: 2,
+  run(args: FusedArgs): FusedRun {
+    const { steps, batch, units, input, mask, keepOutputs, forgetConstant } = args;
+    const gate = gateFunction(args.gateActivation);
+    const width = 4 * units;
+    const size = batch * units;
+    // Carried states per step (index 0 the initial ones), and what the backward pass needs per step.
+    const h = new Float32Array((steps + 1) * size);
+    const c = new Float32Array((steps + 1) * size);
+    h.set(args.initial[0]);
+    c.set(args.initial[1]);
+    const gates = new Float32Array(steps * batch * width);
+    const cellTanh = new Float32Array(steps * size);
+    const outputs = keepOutputs ? new Float32Array(steps * size) : null;
+    for (let t = 0; t < steps; t += 1) {
+      const recurrent = multiply(h.subarray(t * size, (t + 1) * size), batch, args.recurrentKernel);
+      for (let n = 0; n < batch; n += 1) {
+        const valid = mask === null ? 1 : mask[t * batch + n];
+        const row = (t * batch + n) * width;
+        for (let j = 0; j < units; j += 1) {
+          const at = (block: number) => input[row + block * units + j] + recurrent[n * width + block * units + j];
+          const i = gate(at(0));
+          const f = gate(at(1) + forgetConstant);
+          const g = Math.tanh(at(2));
+          const o = gate(at(3));
+          gates[row + j] = i;
+          gates[row + units + j] = f;
+          gates[row + 2 * units + j] = g;
+          gates[row + 3 * units + j] = o;
+          const k = n * units + j;
+          const cPrevious = c[t * size + k];
+          const cNew = f * cPrevious + i * g;
+          const tc = Math.tanh(cNew);
+          cellTanh[t * size + k] = tc;
+          const hNew = o * tc;
+          // Padded steps carry the state unchanged and output zeros.
+          c[(t + 1) * size + k] = valid * cNew + (1 - valid) * cPrevious;
+          h[(t + 1) * size + k] = valid * hNew + (1 - valid) * h[t * size + k];
+          if (outputs !== null) outputs[t * size + k] = valid * hNew;
+        }
+      }
+    }
+    const packed = new Float32Array((outputs === null ? 0 : steps * size) + 2 * size);
+    if (outputs !== null) packed.set(outputs);
+    packed.set(h.subarray(steps * size), packed.length - 2 * size);
+    packed.set(c.subarray(steps * size), packed.length - size);
+    return { packed, backward: (gradient) => backward(args, { h, c, gates, cellTanh }, gradient, gateDerivative(args.gateActivation)) };
+  },
+};
+
+interface Recorded {
+  h: Float32Array;
+  c: Float32Array;
+  gates: Float32Array;
+  cellTanh: Float32Array;
+}
+
+function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, gatePrime: (y: number) => number) {
+  const { steps, batch, units, mask, keepOutputs } = args;
+  const { h, c, gates, cellTanh } = recorded;
+  const width = 4 * units;
+  const size = batch * units;
+  const outputRows = keepOutputs ? steps * size : 0;
+  let dh = gradient.slice(outputRows, outputRows + size);
+  let dc = gradient.slice(outputRows + size, outputRows + 2 * size);
+  const dz = new Float32Array(steps * batch * width);
+  // U is needed transposed for dh_{t−1} = dz·Uᵀ; made once, as a plain (fast) matmul operand.
+  const kernelT = transposeTensor(args);
+  for (let t = steps - 1; t >= 0; t -= 1) {
+    const dcPrevious = new Float32Array(size);
+    const dhPassed = new Float32Array(size);
+    for (let n = 0; n < batch; n += 1) {
+      const valid = mask === null ? 1 : mask[t * batch + n];
+      const row = (t * batch + n) * width;
+      for (let j = 0; j < units; j += 1) {
+        const k = n * units + j;
+        const dhNew = valid * (dh[k] + (keepOutputs ? gradient[t * size + k] : 0));
+        const i = gates[row + j];
+        const f = gates[row + units + j];
+        const g = gates[row + 2 * units + j];
+        const o = gates[row + 3 * units + j];
+        const tc = cellTanh[t * size + k];
+        const dcNew = valid * dc[k] + dhNew * o * (1 - tc * tc);
+        dz[row + j] = dcNew * g * gatePrime(i);
+        dz[row + units + j] = dcNew * c[t * size + k] * gatePrime(f);
+        dz[row + 2 * units + j] = dcNew * i * (1 - g * g);
+        dz[row + 3 * units + j] = dhNew * tc * gatePrime(o);
+        dcPrevious[k] = dcNew * f + (1 - valid) * dc[k];
+        dhPassed[k] = (1 - valid) * dh[k];
+      }
+    }
+    const fromRecurrence = multiply(dz.subarray(t * batch * width, (t + 1) * batch * width), batch, kernelT);
+    for (let k = 0; k < size; k += 1) dhPassed[k] += fromRecurrence[k];
+    dh = dhPassed;
+    dc = dcPrevious;
+  }
+  kernelT.dispose();
+  const recurrentKernel = multiplyTransposed(h.subarray(0, steps * size), units, dz, width);
+  return { input: dz, recurrentKernel, initial: [dh, dc] };
+}

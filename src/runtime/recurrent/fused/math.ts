@@ -1,0 +1,50 @@
+/** Scalar nonlinearities, their derivatives, and backend matmuls of plain arrays, for the fused loops. */
+import * as tf from '@tensorflow/tfjs';
+import type { GateActivation } from './types.js';
+
+export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/** tfjs's hard sigmoid: clip(0.2·x + 0.5, 0, 1). */
+export const hardSigmoid = (x: number): number => Math.min(1, Math.max(0, 0.2 * x + 0.5));
+
+export function gateFunction(kind: GateActivation): (x: number) => number {
+  return kind === 'sigmoid' ? sigmoid : hardSigmoid;
+}
+
+/** d gate / d pre-activation, from the gate's value y. */
+export function gateDerivative(kind: GateActivation): (y: number) => number {
+  return kind === 'sigmoid' ? (y) => y * (1 - y) : (y) => (y > 0 && y < 1 ? 0.2 : 0);
+}
+
+/** `a·b` for a row-major `[rows, a.length / rows]` array and a backend matrix, as an array. */
+export function multiply(a: Float32Array, rows: number, b: tf.Tensor): Float32Array {
+  const left = tf.tensor2d(a, [rows, a.length / rows]);
+  const product = tf.matMul(left, b as tf.Tensor2D);
+  const values = product.dataSync() as Float32Array;
+  left.dispose();
+  product.dispose();
+  return values;
+}
+
+/** `aᵀ·b` for `a` `[rows, aColumns]` and `b` `[rows, bColumns]` arrays (the transpose made in JS). */
+export function multiplyTransposed(a: Float32Array, aColumns: number, b: Float32Array, bColumns: number): Float32Array {
+  const rows = a.length / aColumns;
+  const transposed = new Float32Array(a.length);
+  for (let r = 0; r < rows; r += 1) for (let c = 0; c < aColumns; c += 1) transposed[c * rows + r] = a[r * aColumns + c];
+  const right = tf.tensor2d(b, [rows, bColumns]);
+  const values = multiply(transposed, aColumns, right);
+  right.dispose();
+  return values;
+}
+
+/** Column sums of a row-major `[rows, columns]` array. */
+export function columnSums(a: Float32Array, columns: number): Float32Array {
+  const sums = new Float32Array(columns);
+  for (let i = 0; i < a.length; i += 1) sums[i % columns] += a[i];
+  return sums;
+}
+
+/** The transpose of the recurrent kernel, as a backend tensor (the caller disposes it). */
+export function transposeTensor(args: { recurrentKernel: tf.Tensor }): tf.Tensor {
+  return tf.transpose(args.recurrentKernel);
+}
