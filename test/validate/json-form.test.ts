@@ -65,3 +65,14 @@ describe('schema', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('docs/language.md', () => {
+  it('its JSON-form example is a valid spec', async () => {
+    const { readFileSync } = await import('node:fs');
+    const markdown = readFileSync(new URL('../../docs/language.md', import.meta.url), 'utf8');
+    const example = markdown.split('```json\n')[1]?.split('```')[0] ?? '';
+    const { diagnostics, ir } = checkSpec(example, 'example.seqnet.json');
+    expect(diagnostics).toEqual([]);
+    expect(ir?.layers.map((layer) => layer.name)).toEqual(['lstm_1', 'lstm_2', 'norm_1', 'dropout_1', 'dense_1']);
+  });
+});
