@@ -27,10 +27,14 @@ const TASKS: Record<SyntheticTask, TaskDefinition> = {
   copy: { features: 10, targetUnits: 10, perStep: true, fill: fillCopy },
 };
 
-/** x = sin(ωt + φ), y = cos(ωt + φ) at every step, with ω ~ U[0.1, 0.6) radians per step and φ ~ U[0, 2π). */
+/**
+ * x = sin(ωt + φ), y = cos(ωt + φ) at every step, with ω ~ U[0.1, 0.6) radians per step and φ ~ U[−π/2, π/2).
+ * The phase range makes cos(φ) ≥ 0, so even the first target is determined by the inputs seen so far (with
+ * φ over the whole circle its sign would be a coin toss, an error no model could remove).
+ */
 function fillSineCosine(random: Prng, steps: number, x: Float32Array, y: Float32Array): void {
   const omega = random.uniform(0.1, 0.6);
-  const phase = random.uniform(0, 2 * Math.PI);
+  const phase = random.uniform(-Math.PI / 2, Math.PI / 2);
   for (let t = 0; t < steps; t++) {
     x[t] = Math.sin(omega * t + phase);
     y[t] = Math.cos(omega * t + phase);
