@@ -7,6 +7,7 @@ import type { ErrorObject } from 'ajv';
 import { Code, type CodeValue } from '../diagnostics/codes.js';
 import { createDiagnostic } from '../diagnostics/create.js';
 import type { Diagnostic, SourceSpan } from '../diagnostics/types.js';
+import { PRESET_NAMES } from '../ir/presets/index.js';
 import { suggestionHint } from './did-you-mean.js';
 import { childPointer, lastToken, parentPointer, spanAt, type SpanMap } from './source-map.js';
 
@@ -75,7 +76,7 @@ function toDiagnostic(error: ErrorObject, pointer: string, context: ErrorContext
   const make = (code: CodeValue, message: string, span: SourceSpan | null, hint?: string): Diagnostic =>
     createDiagnostic(code, message, context.file, span, hint);
   const schema = (error.parentSchema ?? {}) as { description?: string; properties?: Record<string, unknown>; oneOf?: unknown[] };
-  const field = fieldName(pointer);
+  const field = fieldName(pointer) || 'the spec';
   switch (error.keyword) {
     case 'additionalProperties':
       return unknownField(pointer, schema, context);
@@ -84,7 +85,8 @@ function toDiagnostic(error: ErrorObject, pointer: string, context: ErrorContext
       const owner = ownerName(error.instancePath, context);
       const inOwner = owner === '' ? '' : ` in '${owner}'`;
       const description = describe(schema.properties?.[field]);
-      return make(Code.MissingField, `missing required ${what} '${field}'${inOwner}`, spanAt(context.spans, error.instancePath, 'header'), `add '${field}'${description}`);
+      const hint = field === 'seqnet' && context.form === 'seqnet' ? 'start the file with `seqnet 1`' : `add '${field}'${description}`;
+      return make(Code.MissingField, `missing required ${what} '${field}'${inOwner}`, spanAt(context.spans, error.instancePath, 'header'), hint);
     }
     case 'discriminator': {
       const tags = (schema.oneOf ?? []).flatMap((branch) => tagValues(branch));
@@ -96,10 +98,12 @@ function toDiagnostic(error: ErrorObject, pointer: string, context: ErrorContext
     case 'enum': {
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
       const value = String(error.data);
-      return make(Code.InvalidValue, `invalid value '${value}' for '${field}'`, spanAt(context.spans, pointer, 'value'), suggestionHint(value, allowed));
+      // `norm ba2016` between layers: presets only exist inside a cell.
+      const presetHint = field === 'kind' && PRESET_NAMES.includes(value) ? `'${value}' is a preset; presets go inside a recurrent layer: lstm 32 { norm ${value} }` : undefined;
+      return make(Code.InvalidValue, `invalid value '${value}' for '${field}'`, spanAt(context.spans, pointer, 'value'), presetHint ?? suggestionHint(value, allowed));
     }
     case 'type':
-      return make(Code.WrongType, `'${field}' must be ${typeWords(error.params as { type: string | string[] }, schema)}, not ${describeValue(error.data)}`, spanAt(context.spans, pointer, 'value'), schema.description);
+      return make(Code.WrongType, `'${field}' must be ${typeWords(error.params as { type: string | string[] })}, not ${describeValue(error.data)}`, spanAt(context.spans, pointer, 'value'), schema.description);
     case 'pattern':
       return make(Code.InvalidValue, `invalid value ${describeValue(error.data)} for '${field}'`, spanAt(context.spans, pointer, 'value'), schema.description);
     case 'minimum':
@@ -163,11 +167,19 @@ function describeValue(value: unknown): string {
   return String(value);
 }
 
-function typeWords(params: { type: string | string[] }, schema: { description?: string }): string {
+const TYPE_WORDS: Record<string, string> = {
+  integer: 'a whole number',
+  number: 'a number',
+  string: 'a word or string',
+  boolean: 'true or false',
+  object: 'a block',
+  array: 'a list',
+};
+
+/** "a whole number or a word or string"; the hint (the field's description) says which word. */
+function typeWords(params: { type: string | string[] }): string {
   const types = Array.isArray(params.type) ? params.type : [params.type];
-  const words: Record<string, string> = { integer: 'a whole number', number: 'a number', string: 'a word or string', boolean: 'true or false', object: 'a block', array: 'a list' };
-  if (types.includes('string') && types.length > 1 && schema.description !== undefined) return types.filter((type) => type !== 'string').map((type) => words[type] ?? type).join(' or ') + ' (or the word shown in the hint)';
-  return types.map((type) => words[type] ?? type).join(' or ');
+  return types.map((type) => TYPE_WORDS[type] ?? type).join(' or ');
 }
 
 function rangeHint(schema: Record<string, unknown>): string {
