@@ -14,6 +14,9 @@ import {
   type Schema,
 } from './schema-helpers.js';
 
+/** Deeper stacks are surely typos, and expanding them would only exhaust memory. */
+const MAX_REPEAT = 100;
+
 const activation = (description: string): Schema => oneOfWords(ACTIVATIONS, description);
 
 const beta: Schema = {
@@ -54,7 +57,7 @@ const recurrentLayer = object(
   {
     type: oneOfWords(CELLS, 'The cell: rnn, lstm or gru.'),
     units: integer('Number of units (width of h).'),
-    repeat: integer('Stack this many identical layers (`x N`).'),
+    repeat: integer('Stack this many identical layers (`x N`, at most 100).', 1, MAX_REPEAT),
     name: identifier('Layer name; with `x N`, the layers are NAME_1 … NAME_N.'),
     activation: activation('Candidate / output activation.'),
     recurrent_activation: activation('Gate activation (LSTM, GRU).'),
