@@ -42,6 +42,11 @@ describe('seqnet summary / explain', () => {
     expect(output.stderr).toContain('broken.seqnet');
     expect(output.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('exits 2 for a file that cannot be read', async () => {
+    expect(await main(['summary', path.join(folder, 'missing.seqnet')])).toBe(2);
+    expect(output.stderr).toContain('missing.seqnet');
+  });
 });
 
 describe('seqnet generate', () => {

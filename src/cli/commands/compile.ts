@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { CodegenError, generateTypeScript } from '../../codegen/index.js';
 import { CompileError } from '../../compile/index.js';
+import { Code } from '../../diagnostics/codes.js';
 import { renderDiagnostics } from '../../diagnostics/render.js';
 import { explainModel, renderSummary, summarizeModel } from '../../explain/index.js';
 import type { ModelIR } from '../../ir/types.js';
@@ -16,12 +17,17 @@ import { CliError, ExitCode } from '../errors.js';
 const SPEC_FOLDER = 'specs';
 const SPEC_EXTENSION = '.seqnet';
 
-/** Loads and validates a spec; prints its diagnostics (warnings too) and returns the IR, or null if invalid. */
+/**
+ * Loads and validates a spec; prints its diagnostics (warnings too) and returns the IR, or null if invalid. An
+ * unreadable file is a usage error (exit 2), not an invalid spec.
+ */
 async function loadIr(file: string): Promise<ModelIR | null> {
   const { source, diagnostics, ir } = await loadSpecFile(file);
+  const unreadable = diagnostics.find((diagnostic) => diagnostic.code === Code.ReadError);
+  if (unreadable !== undefined) throw new CliError(unreadable.message, ExitCode.Usage);
   if (diagnostics.length > 0) {
-    const sources = new Map([[file, source]]);
-    process.stderr.write(renderDiagnostics(diagnostics, sources, { format: 'text', color: process.stderr.isTTY === true }));
+    const color = process.stderr.isTTY === true && process.env.NO_COLOR === undefined;
+    process.stderr.write(renderDiagnostics(diagnostics, new Map([[file, source]]), { format: 'text', color }));
   }
   const failed = ir === null || diagnostics.some((diagnostic) => diagnostic.severity === 'error');
   return failed ? null : ir;
