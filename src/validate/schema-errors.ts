@@ -111,6 +111,20 @@ function toDiagnostic(error: ErrorObject, pointer: string, context: ErrorContext
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
       return make(Code.OutOfRange, `${describeValue(error.data)} is out of range for '${field}'`, spanAt(context.spans, pointer, 'value'), rangeHint(schema as Record<string, unknown>));
+    case 'uniqueItems': {
+      const { i, j } = error.params as { i: number; j: number };
+      const repeated = childPointer(pointer, Math.max(i, j));
+      return make(Code.InvalidShape, `'${field}' lists ${describeValue((error.data as unknown[])[i])} twice`, spanAt(context.spans, repeated, 'value'), 'remove the repeat');
+    }
+    case 'maxLength':
+    case 'minLength':
+    case 'minItems': {
+      const limit = (error.params as { limit: number }).limit;
+      const what = error.keyword === 'minItems' ? 'entr' : 'character';
+      const plural = what === 'entr' ? (limit === 1 ? 'y' : 'ies') : limit === 1 ? '' : 's';
+      const bound = error.keyword === 'maxLength' ? 'at most' : 'at least';
+      return make(Code.InvalidShape, `'${field}' must have ${bound} ${limit} ${what}${plural}`, spanAt(context.spans, pointer, 'value'), schema.description);
+    }
     default:
       return make(Code.InvalidShape, `'${field}' ${error.message ?? 'is invalid'}`, spanAt(context.spans, pointer, 'value'), schema.description);
   }
