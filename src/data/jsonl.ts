@@ -23,7 +23,7 @@ export function parseJsonl(text: string, displayPath: string, shape: ModelShape,
     try {
       value = JSON.parse(lineText);
     } catch (error) {
-      throw new DataError(`${displayPath}:${line}:${jsonErrorColumn(error as Error, lineText)}: not valid JSON (${(error as Error).message})`);
+      throw new DataError(`${displayPath}:${line}:${jsonErrorColumn(lineText)}: not valid JSON (${(error as Error).message})`);
     }
     samples.push(checkSample(value, shape, requireTargets, `${displayPath}:${line}`, line));
   });
@@ -31,11 +31,33 @@ export function parseJsonl(text: string, displayPath: string, shape: ModelShape,
   return samples;
 }
 
-/** Node reports "at position N" (0-based) for most JSON errors; otherwise point at the line start. */
-function jsonErrorColumn(error: Error, lineText: string): number {
-  const match = /position (\d+)/.exec(error.message);
-  if (match !== null) return Number(match[1]) + 1;
-  return /end of JSON input/.test(error.message) ? lineText.length + 1 : 1;
+/**
+ * 1-based column of a JSON syntax error. Node 20's messages carry no position, so this finds the shortest
+ * prefix that fails for a reason other than ending early: prefixes before the bad character either parse
+ * or end early, every longer one contains it.
+ */
+export function jsonErrorColumn(lineText: string): number {
+  const containsError = (length: number): boolean => {
+    try {
+      JSON.parse(lineText.slice(0, length));
+      return false;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/end of JSON input|Unterminated/i.test(message)) return false;
+      // "Expected ',' … at position N" with N at the prefix's end also means it merely stopped early.
+      const position = /position (\d+)/.exec(message);
+      return position === null || Number(position[1]) < length;
+    }
+  };
+  if (!containsError(lineText.length)) return lineText.trimEnd().length + 1;
+  let low = 0;
+  let high = lineText.length;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (containsError(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }
 
 function isNumberArray(value: unknown, length?: number): value is number[] {
