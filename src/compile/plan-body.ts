@@ -1,7 +1,7 @@
 /** Plans the body: recurrent layers (with residual additions), and the norm / dropout / dense layers between them. */
 import type { DenseLayerIR, DropoutLayerIR, LayerIR, NormalizationLayerIR, RecurrentLayerIR } from '../ir/types.js';
 import { CompileError } from './errors.js';
-import type { PlanNode, TfjsActivation } from './plan-types.js';
+import type { PlanNode, RecurrentConfig, TfjsActivation } from './plan-types.js';
 import type { Activation } from '../ir/types.js';
 
 /** Where the plan stands after each layer: the node to read, its width, and whether it still has a time axis. */
@@ -55,36 +55,46 @@ function describeRecurrent(layer: RecurrentLayerIR): string {
   return `${commentWord(layer.name)}: ${parts.join('; ')}`;
 }
 
+/** The SeqnetRecurrent config: the IR layer's cell settings and its name (shape and residual are the plan's). */
+function recurrentConfig(layer: RecurrentLayerIR): RecurrentConfig {
+  const { name, cell, units, activation, recurrentActivation, returnSequences, bidirectional } = layer;
+  const { useBias, forgetBias, resetAfter, norms, dropout, initializers } = layer;
+  return { name, cell, units, activation, recurrentActivation, returnSequences, bidirectional, useBias, forgetBias, resetAfter, norms, dropout, initializers };
+}
+
 function planRecurrent(layer: RecurrentLayerIR, index: number, cursor: Cursor): { nodes: PlanNode[]; cursor: Cursor } {
-  const { cell, units, activation, recurrentActivation, returnSequences, bidirectional, useBias } = layer;
-  const { forgetBias, resetAfter, norms, dropout, initializers, name } = layer;
   const recurrent: PlanNode = {
     factory: 'recurrent',
-    name,
+    name: layer.name,
     inputs: [cursor.node],
     seedIndex: index,
     comment: describeRecurrent(layer),
-    outputShape: shapeAt(cursor, layer.outputSize, returnSequences),
-    config: { name, cell, units, activation, recurrentActivation, returnSequences, bidirectional, useBias, forgetBias, resetAfter, norms, dropout, initializers },
+    outputShape: shapeAt(cursor, layer.outputSize, layer.returnSequences),
+    config: recurrentConfig(layer),
   };
-  const after: Cursor = { ...cursor, node: name, width: layer.outputSize, sequence: returnSequences };
+  const after: Cursor = { ...cursor, node: layer.name, width: layer.outputSize, sequence: layer.returnSequences };
   if (!layer.residual) return { nodes: [recurrent], cursor: after };
-  if (cursor.width !== layer.outputSize || cursor.sequence !== returnSequences) {
+  const add = residualNode(layer, cursor, recurrent.outputShape);
+  return { nodes: [recurrent, add], cursor: { ...after, node: add.name } };
+}
+
+/** Adds the layer's input to its output; both must have the same shape. */
+function residualNode(layer: RecurrentLayerIR, input: Cursor, outputShape: (number | null)[]): PlanNode {
+  if (input.width !== layer.outputSize || input.sequence !== layer.returnSequences) {
     throw new CompileError(
-      `layer '${name}': a residual connection needs the input (width ${cursor.width}) and the output (width ${layer.outputSize}) to have the same shape`,
+      `layer '${layer.name}': a residual connection needs the input (width ${input.width}) and the output (width ${layer.outputSize}) to have the same shape`,
     );
   }
-  const residualName = `${name}_residual`;
-  const add: PlanNode = {
+  const name = `${layer.name}_residual`;
+  return {
     factory: 'add',
-    name: residualName,
-    inputs: [cursor.node, name],
+    name,
+    inputs: [input.node, layer.name],
     seedIndex: null,
-    comment: `${commentWord(residualName)}: adds the input of ${commentWord(name)} to its output`,
-    outputShape: recurrent.outputShape,
-    config: { name: residualName },
+    comment: `${commentWord(name)}: adds the input of ${commentWord(layer.name)} to its output`,
+    outputShape,
+    config: { name },
   };
-  return { nodes: [recurrent, add], cursor: { ...after, node: residualName } };
 }
 
 function planNormalization(layer: NormalizationLayerIR, cursor: Cursor): PlanNode {
