@@ -4,64 +4,60 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Activation } from '../../src/ir/types.js';
 import { SeqnetRecurrent } from '../../src/runtime/recurrent/index.js';
 import { matMulPlain, splitSteps } from '../../src/runtime/recurrent/ops.js';
-import { maxDifference, plainConfig, sequenceInput } from './layer-fixtures.js';
+import { compareWithTfjs, GRADIENT_CASES, maxDifference, plainConfig, sequenceInput } from './layer-fixtures.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-interface Case {
-  recurrentActivation: Activation;
-  returnSequences: boolean;
-  masked: boolean;
-}
-
-/** Gradients of a fixed random projection of the outputs w.r.t. every weight and the input. */
-function gradients(layer: tf.layers.Layer, x: tf.Tensor, mask: tf.Tensor | undefined): tf.Tensor[] {
-  const loss = (input: tf.Tensor) => {
-    const output = layer.apply(input, { mask, training: true }) as tf.Tensor;
-    return tf.sum(tf.mul(output, tf.randomNormal(output.shape, 0, 1, 'float32', 5))) as tf.Scalar;
-  };
-  const variables = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-  const { grads } = tf.variableGrads(() => loss(x), variables);
-  return [...variables.map((v) => grads[v.name]), tf.grad(loss)(x)];
-}
-
-function compareWithTfjs({ recurrentActivation, returnSequences, masked }: Case): number[] {
-  const x = sequenceInput(3, 5, 4, 9);
-  const mask = masked ? tf.tensor2d([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [1, 0, 0, 0, 0]]) : undefined;
-  const reference = tf.layers.lstm({
-    units: 3,
-    returnSequences,
-    recurrentActivation: recurrentActivation === 'hard_sigmoid' ? 'hardSigmoid' : 'sigmoid',
-    biasInitializer: 'randomNormal',
-  });
-  reference.apply(x);
-  const layer = new SeqnetRecurrent(plainConfig('lstm', 3, { returnSequences, recurrentActivation, forgetBias: { init: 0, constant: 0 } }));
-  layer.apply(x);
-  layer.setWeights(reference.getWeights());
-  const expected = gradients(reference, x, mask);
-  const actual = gradients(layer, x, mask);
-  return actual.map((gradient, index) => maxDifference(gradient, expected[index]));
-}
-
-describe('fused LSTM backward pass equals tfjs autodiff', () => {
-  const cases: Case[] = [
-    { recurrentActivation: 'sigmoid', returnSequences: true, masked: false },
-    { recurrentActivation: 'hard_sigmoid', returnSequences: true, masked: false },
-    { recurrentActivation: 'sigmoid', returnSequences: false, masked: true },
-    { recurrentActivation: 'hard_sigmoid', returnSequences: false, masked: true },
-  ];
-  for (const testCase of cases) {
-    it(`${testCase.recurrentActivation}, ${testCase.returnSequences ? 'all outputs' : 'last output'}${testCase.masked ? ', masked' : ''}`, () => {
+describe('fused backward passes equal tfjs autodiff of its own layers', () => {
+  for (const testCase of GRADIENT_CASES) {
+    it(`${testCase.cell}, ${testCase.recurrentActivation}, ${testCase.returnSequences ? 'all outputs' : 'last output'}${testCase.masked ? ', masked' : ''}`, () => {
       const differences = compareWithTfjs(testCase);
       expect(differences).toHaveLength(4);
       for (const difference of differences) expect(difference).toBeLessThan(2e-5);
     });
   }
+});
+
+/**
+ * A reset-after GRU written directly in tfjs ops (tfjs has no such layer): `h̃ = tanh(x·W_h + b_h + r ⊙ (h·U_h))`.
+ * Returns the last state.
+ */
+function resetAfterGru(x: tf.Tensor, kernel: tf.Tensor, recurrent: tf.Tensor, bias: tf.Tensor): tf.Tensor {
+  const [batch, steps] = x.shape;
+  let h: tf.Tensor = tf.zeros([batch, 3]);
+  for (let t = 0; t < steps; t += 1) {
+    const xt = tf.squeeze(tf.slice(x, [0, t, 0], [-1, 1, -1]), [1]);
+    const [xz, xr, xh] = tf.split(tf.add(tf.matMul(xt, kernel), bias), 3, 1);
+    const [hz, hr, hh] = tf.split(tf.matMul(h, recurrent), 3, 1);
+    const z = tf.sigmoid(tf.add(xz, hz));
+    const r = tf.sigmoid(tf.add(xr, hr));
+    const candidate = tf.tanh(tf.add(xh, tf.mul(r, hh)));
+    h = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), candidate));
+  }
+  return h;
+}
+
+describe('fused reset-after GRU', () => {
+  it('has the value and gradients of the same GRU written in tfjs ops', () => {
+    const x = sequenceInput(2, 4, 3, 4);
+    const layer = new SeqnetRecurrent(plainConfig('gru', 3, { resetAfter: true, returnSequences: false }));
+    layer.apply(x);
+    layer.setWeights(layer.getWeights().map((w, i) => tf.randomNormal(w.shape, 0, 0.5, 'float32', 20 + i)));
+    const [kernel, recurrent, bias] = layer.getWeights();
+    const projection = tf.randomNormal([2, 3], 0, 1, 'float32', 8);
+    const expectedLoss = (k: tf.Tensor, u: tf.Tensor, b: tf.Tensor, input: tf.Tensor) => tf.sum(tf.mul(resetAfterGru(input, k, u, b), projection));
+    const expected = tf.grads(expectedLoss)([kernel, recurrent, bias, x]);
+    const variables = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+    const actualLoss = (input: tf.Tensor) => tf.sum(tf.mul(layer.apply(input, { training: true }) as tf.Tensor, projection)) as tf.Scalar;
+    const { value, grads } = tf.variableGrads(() => actualLoss(x), variables);
+    expect(maxDifference(value, expectedLoss(kernel, recurrent, bias, x))).toBeLessThan(1e-5);
+    const actual = [...variables.map((v) => grads[v.name]), tf.grad(actualLoss)(x)];
+    actual.forEach((gradient, i) => expect(maxDifference(gradient, expected[i])).toBeLessThan(2e-5));
+  });
 });
 
 describe('wasm-friendly ops', () => {

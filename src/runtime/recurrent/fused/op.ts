@@ -56,6 +56,7 @@ export function runFused(call: FusedCall, input: tf.Tensor, recurrentKernel: tf.
   });
   const packed = op(input, recurrentKernel, ...initial);
   const outputRows = call.keepOutputs ? steps * batch : 0;
-  const pieces = tf.split(packed, [...(call.keepOutputs ? [outputRows] : []), ...initial.map(() => batch)], 0);
+  const sizes = [...(call.keepOutputs ? [outputRows] : []), ...initial.map(() => batch)];
+  const pieces = sizes.length === 1 ? [packed] : tf.split(packed, sizes, 0);
   return { outputs: call.keepOutputs ? pieces[0] : null, states: call.keepOutputs ? pieces.slice(1) : pieces };
 }

@@ -1,0 +1,149 @@
+/**
+ * The plain GRU recurrence as one fused op (see `lstm.ts` for why), both reset positions; the same equations
+ * as `cells/gru.ts` with every norm and in-loop dropout absent (gate blocks z, r, h; σ the gate activation):
+ * `z, r = σ(P_zr + h·U_zr)`; reset before: `h̃ = tanh(P_h + (r ⊙ h)·U_h)`; reset after:
+ * `h̃ = tanh(P_h + r ⊙ (h·U_h))`; `h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { gateDerivative, gateFunction, multiply, multiplyTransposed } from './math.js';
+import type { FusedArgs, FusedCell, FusedGradients, FusedRun } from './types.js';
+
+interface Recorded {
+  h: Float32Array;
+  /** Per step and example: z, r, h̃ (3u each). */
+  gates: Float32Array;
+  /** Reset before: r ⊙ h_{t−1} (the operand of U_h); reset after: h_{t−1}·U_h. */
+  resetTerm: Float32Array;
+}
+
+/** U split into its `[z, r]` and `h` column blocks (the caller disposes them). */
+function kernelBlocks(kernel: tf.Tensor, units: number): [tf.Tensor, tf.Tensor] {
+  const [zr, h] = tf.split(kernel, [2 * units, units], 1);
+  return [zr, h];
+}
+
+export const fusedGru: FusedCell = {
+  gates: 3,
+  stateCount: 1,
+  run(args: FusedArgs): FusedRun {
+    const { steps, batch, units, input, mask, keepOutputs, resetAfter } = args;
+    const gate = gateFunction(args.gateActivation);
+    const size = batch * units;
+    const width = 3 * units;
+    const h = new Float32Array((steps + 1) * size);
+    h.set(args.initial[0]);
+    const gates = new Float32Array(steps * batch * width);
+    const resetTerm = new Float32Array(steps * size);
+    const outputs = keepOutputs ? new Float32Array(steps * size) : null;
+    const [kernelZr, kernelH] = kernelBlocks(args.recurrentKernel, units);
+    for (let t = 0; t < steps; t += 1) {
+      const hPrevious = h.subarray(t * size, (t + 1) * size);
+      const recurrent = multiply(hPrevious, batch, resetAfter ? args.recurrentKernel : kernelZr);
+      const recurrentWidth = resetAfter ? width : 2 * units;
+      for (let n = 0; n < batch; n += 1) {
+        const row = (t * batch + n) * width;
+        for (let j = 0; j < units; j += 1) {
+          gates[row + j] = gate(input[row + j] + recurrent[n * recurrentWidth + j]);
+          gates[row + units + j] = gate(input[row + units + j] + recurrent[n * recurrentWidth + units + j]);
+          const k = n * units + j;
+          resetTerm[t * size + k] = resetAfter ? recurrent[n * recurrentWidth + 2 * units + j] : gates[row + units + j] * hPrevious[k];
+        }
+      }
+      const candidateRecurrent = resetAfter ? null : multiply(resetTerm.subarray(t * size, (t + 1) * size), batch, kernelH);
+      for (let n = 0; n < batch; n += 1) {
+        const valid = mask === null ? 1 : mask[t * batch + n];
+        const row = (t * batch + n) * width;
+        for (let j = 0; j < units; j += 1) {
+          const k = n * units + j;
+          const r = gates[row + units + j];
+          const recurrentPart = candidateRecurrent === null ? r * resetTerm[t * size + k] : candidateRecurrent[k];
+          const candidate = Math.tanh(input[row + 2 * units + j] + recurrentPart);
+          gates[row + 2 * units + j] = candidate;
+          const z = gates[row + j];
+          const hNew = z * hPrevious[k] + (1 - z) * candidate;
+          h[(t + 1) * size + k] = valid * hNew + (1 - valid) * hPrevious[k];
+          if (outputs !== null) outputs[t * size + k] = valid * hNew;
+        }
+      }
+    }
+    kernelZr.dispose();
+    kernelH.dispose();
+    const packed = new Float32Array((outputs === null ? 0 : steps * size) + size);
+    if (outputs !== null) packed.set(outputs);
+    packed.set(h.subarray(steps * size), packed.length - size);
+    return { packed, backward: (gradient) => backward(args, { h, gates, resetTerm }, gradient, gateDerivative(args.gateActivation)) };
+  },
+};
+
+function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, gatePrime: (y: number) => number): FusedGradients {
+  const { steps, batch, units, mask, keepOutputs, resetAfter } = args;
+  const { h, gates, resetTerm } = recorded;
+  const size = batch * units;
+  const width = 3 * units;
+  const outputRows = keepOutputs ? steps * size : 0;
+  let dh = gradient.slice(outputRows, outputRows + size);
+  const dInput = new Float32Array(steps * batch * width);
+  // Gradient of the recurrent matmul outputs: [z, r, (reset after) U_h·h] columns, or [z, r] and U_h·(r ⊙ h).
+  const dRecurrent = new Float32Array(steps * batch * (resetAfter ? width : 2 * units));
+  const dCandidate = resetAfter ? null : new Float32Array(steps * size);
+  const kernelT = tf.transpose(args.recurrentKernel);
+  const [kernelZrT, kernelHT] = tf.split(kernelT, [2 * units, units], 0);
+  for (let t = steps - 1; t >= 0; t -= 1) {
+    const dhNext = new Float32Array(size);
+    for (let n = 0; n < batch; n += 1) {
+      const valid = mask === null ? 1 : mask[t * batch + n];
+      const row = (t * batch + n) * width;
+      for (let j = 0; j < units; j += 1) {
+        const k = n * units + j;
+        const dhNew = valid * (dh[k] + (keepOutputs ? gradient[t * size + k] : 0));
+        const z = gates[row + j];
+        const candidate = gates[row + 2 * units + j];
+        const dCandidatePre = dhNew * (1 - z) * (1 - candidate * candidate);
+        dInput[row + j] = dhNew * (h[t * size + k] - candidate) * gatePrime(z);
+        dInput[row + 2 * units + j] = dCandidatePre;
+        dhNext[k] = dhNew * z + (1 - valid) * dh[k];
+        if (resetAfter) {
+          const r = gates[row + units + j];
+          dInput[row + units + j] = dCandidatePre * resetTerm[t * size + k] * gatePrime(r);
+          dRecurrent[row + 2 * units + j] = dCandidatePre * r;
+        } else (dCandidate as Float32Array)[t * size + k] = dCandidatePre;
+      }
+    }
+    if (!resetAfter) {
+      // d(r ⊙ h) = dh̃_pre · U_hᵀ, which feeds both r and h_{t−1}.
+      const dResetProduct = multiply((dCandidate as Float32Array).subarray(t * size, (t + 1) * size), batch, kernelHT);
+      for (let n = 0; n < batch; n += 1) {
+        const row = (t * batch + n) * width;
+        for (let j = 0; j < units; j += 1) {
+          const k = n * units + j;
+          const r = gates[row + units + j];
+          dInput[row + units + j] = dResetProduct[k] * h[t * size + k] * gatePrime(r);
+          dhNext[k] += dResetProduct[k] * r;
+        }
+      }
+    }
+    const recurrentWidth = resetAfter ? width : 2 * units;
+    for (let n = 0; n < batch; n += 1) {
+      const row = (t * batch + n) * width;
+      for (let j = 0; j < 2 * units; j += 1) dRecurrent[(t * batch + n) * recurrentWidth + j] = dInput[row + j];
+    }
+    const slice = dRecurrent.subarray(t * batch * recurrentWidth, (t + 1) * batch * recurrentWidth);
+    const fromRecurrence = multiply(slice, batch, resetAfter ? kernelT : kernelZrT);
+    for (let k = 0; k < size; k += 1) dhNext[k] += fromRecurrence[k];
+    dh = dhNext;
+  }
+  tf.dispose([kernelT, kernelZrT, kernelHT]);
+  const hPrevious = h.subarray(0, steps * size);
+  let recurrentKernel: Float32Array;
+  if (resetAfter) recurrentKernel = multiplyTransposed(hPrevious, units, dRecurrent, width);
+  else {
+    const zr = multiplyTransposed(hPrevious, units, dRecurrent, 2 * units);
+    const candidate = multiplyTransposed(resetTerm, units, dCandidate as Float32Array, units);
+    recurrentKernel = new Float32Array(units * width);
+    for (let i = 0; i < units; i += 1) {
+      recurrentKernel.set(zr.subarray(i * 2 * units, (i + 1) * 2 * units), i * width);
+      recurrentKernel.set(candidate.subarray(i * units, (i + 1) * units), i * width + 2 * units);
+    }
+  }
+  return { input: dInput, recurrentKernel, initial: [dh] };
+}
