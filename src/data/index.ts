@@ -1,5 +1,5 @@
 /** Data sources by type: each turns a spec's `data` block into train / validation / test samples. */
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { DataIR, ModelIR } from '../ir/types.js';
 import { loadCsv } from './csv.js';
 import { loadJsonl } from './jsonl.js';
@@ -32,14 +32,20 @@ type Loader<K extends SourceType> = (source: SourceOf<K>, split: DataIR['split']
 
 const resolvePath = (path: string, context: LoadContext): string => (isAbsolute(path) ? path : resolve(context.baseDir, path));
 
+/** The source with its path as the user would write it from here (messages name files this way). */
+function forMessages<S extends { path: string }>(source: S, context: LoadContext): S {
+  const shown = relative(process.cwd(), resolvePath(source.path, context));
+  return { ...source, path: shown.startsWith('..') && shown.split('/').length > 4 ? resolvePath(source.path, context) : shown };
+}
+
 /** The registry: one loader per source type. */
 const LOADERS: { [K in SourceType]: Loader<K> } = {
   synthetic: async (source, split, context) => loadSynthetic(source, split, context.validationSplit, context.shape),
   csv: (source, split, context) =>
-    loadCsv(source, resolvePath(source.path, context), split, context.validationSplit, context.shape, context.saved),
-  jsonl: (source, split, context) => loadJsonl(source, resolvePath(source.path, context), split, context.validationSplit, context.shape),
+    loadCsv(forMessages(source, context), resolvePath(source.path, context), split, context.validationSplit, context.shape, context.saved),
+  jsonl: (source, split, context) => loadJsonl(forMessages(source, context), resolvePath(source.path, context), split, context.validationSplit, context.shape),
   text: (source, split, context) =>
-    loadText(source, resolvePath(source.path, context), split, context.validationSplit, context.shape, context.saved),
+    loadText(forMessages(source, context), resolvePath(source.path, context), split, context.validationSplit, context.shape, context.saved),
 };
 
 /** The model's input and (single) head, as the data sources need them. */

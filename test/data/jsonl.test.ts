@@ -26,13 +26,13 @@ describe('jsonl source', () => {
   });
 
   const errors: [string, string, ModelShape, RegExp][] = [
-    ['bad JSON', '{"x": [[1, 2]], "y": 1}\n{"x": [[1, 2]], "y": }\n', VARIABLE, /^samples\.jsonl:2:22: not valid JSON/],
-    ['a missing y', '{"x": [[1, 2]]}\n', VARIABLE, /^samples\.jsonl:1:1: missing "y"/],
-    ['a step of the wrong width', '{"x": [[1]], "y": 1}\n', VARIABLE, /^samples\.jsonl:1:1: "x" must be a non-empty list of steps, each a list of 2 numbers/],
-    ['a non-numeric feature', '{"x": [[1, "a"]], "y": 1}\n', VARIABLE, /^samples\.jsonl:1:1: "x" must be/],
-    ['an empty file', '\n\n', VARIABLE, /^samples\.jsonl:1:1: the file has no samples/],
-    ['ragged steps without padding', '{"x": [[1], [2]], "y": 1}\n{"x": [[1]], "y": 1}\n', shape({ steps: null }), /^samples\.jsonl:2:1: 1 steps instead of 2; variable-length data needs `padding`/],
-    ['too many steps', '{"x": [[1], [2], [3], [4]], "y": 1}\n', shape(), /^samples\.jsonl:1:1: "x" has 4 steps; the model takes at most 3/],
+    ['bad JSON', '{"x": [[1, 2]], "y": 1}\n{"x": [[1, 2]], "y": }\n', VARIABLE, /(^|\/)samples\.jsonl:2:22: not valid JSON/],
+    ['a missing y', '{"x": [[1, 2]]}\n', VARIABLE, /(^|\/)samples\.jsonl:1:1: missing "y"/],
+    ['a step of the wrong width', '{"x": [[1]], "y": 1}\n', VARIABLE, /(^|\/)samples\.jsonl:1:1: "x" must be a non-empty list of steps, each a list of 2 numbers/],
+    ['a non-numeric feature', '{"x": [[1, "a"]], "y": 1}\n', VARIABLE, /(^|\/)samples\.jsonl:1:1: "x" must be/],
+    ['an empty file', '\n\n', VARIABLE, /(^|\/)samples\.jsonl:1:1: the file has no samples/],
+    ['ragged steps without padding', '{"x": [[1], [2]], "y": 1}\n{"x": [[1]], "y": 1}\n', shape({ steps: null }), /(^|\/)samples\.jsonl:2:1: 1 steps instead of 2; variable-length data needs `padding`/],
+    ['too many steps', '{"x": [[1], [2], [3], [4]], "y": 1}\n', shape(), /(^|\/)samples\.jsonl:1:1: "x" has 4 steps; the model takes at most 3/],
   ];
   for (const [what, text, modelShape, message] of errors) {
     it(`reports ${what} with file, line and column`, async () => {
