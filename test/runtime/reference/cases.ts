@@ -164,6 +164,10 @@ function featureCases(): NumericCase[] {
     for (const merge of ['concat', 'sum', 'mul', 'ave'] as const) {
       add(`${cell}: bidirectional ${merge}`, plainConfig(cell, 3, { bidirectional: { merge }, norms: ln, returnState: true }), { initialState: merge === 'concat' });
     }
+    // Per-step statistics follow the processing order (step 0 is the first step read), as Cooijmans et al.'s
+    // "reverse only the unpadded part" implies for a backward reader.
+    add(`${cell}: go backwards with per-step batch norm, population`, plainConfig(cell, 3, { goBackwards: true, norms: [makeNorm('recurrent', 'batch', { batch: perStep(3) })], returnState: true }));
+    add(`${cell}: go backwards with per-step batch norm, minibatch`, plainConfig(cell, 3, { goBackwards: true, norms: [makeNorm('hidden', 'batch', { batch: perStep(3) })], returnState: true }), { training: true });
     add(`${cell}: bidirectional with per-step batch norm, population`, plainConfig(cell, 3, { bidirectional: { merge: 'sum' }, norms: [makeNorm('recurrent', 'batch')], returnState: true }));
     const dropout = { input: { rate: 0.5, mask: 'sequence' as const }, recurrent: { rate: 0.4 }, candidate: { rate: 0.3, mask: 'step' as const }, zoneout: null };
     add(`${cell}: dropout at inference is the identity`, plainConfig(cell, 3, { dropout, norms: ln, returnState: true }));
