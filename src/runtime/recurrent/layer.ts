@@ -81,7 +81,9 @@ export class SeqnetRecurrent extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: SeqnetRecurrentCallArgs): tf.Tensor | tf.Tensor[] {
     return tf.tidy(() => {
       const x = firstTensor(inputs) as tf.Tensor;
-      const mask = firstTensor(kwargs.mask);
+      // As float 0/1 before anything else: the wasm backend's reverse mishandles bool tensors.
+      const givenMask = firstTensor(kwargs.mask);
+      const mask = givenMask === null ? null : tf.cast(givenMask, 'float32');
       const training = kwargs.training === true;
       const initial = kwargs.initialState === undefined ? null : [kwargs.initialState].flat();
       const results = this.directions.map((weights, index) => {
