@@ -35,6 +35,8 @@ export interface JsonForm {
   diagnostics: Diagnostic[];
   form: SpecForm;
   incomplete: Set<string>;
+  /** `.seqnet` only: the keywords each block allows, for suggestions. */
+  keywords: Map<string, readonly string[]>;
 }
 
 export function isJsonFile(fileName: string): boolean {
@@ -45,11 +47,11 @@ export function isJsonFile(fileName: string): boolean {
 export function toJsonForm(source: string, fileName = '<input>'): JsonForm {
   if (isJsonFile(fileName)) {
     const parsed = parseJsonSource(source, fileName);
-    return { document: parsed.value, spans: parsed.spans, diagnostics: parsed.diagnostics, form: 'json', incomplete: new Set() };
+    return { document: parsed.value, spans: parsed.spans, diagnostics: parsed.diagnostics, form: 'json', incomplete: new Set(), keywords: new Map() };
   }
   const parsed = parseSpec(source, fileName);
   const converted = astToJson(parsed.ast);
-  return { document: converted.document, spans: converted.spans, diagnostics: [...parsed.diagnostics, ...converted.diagnostics], form: 'seqnet', incomplete: converted.incomplete };
+  return { document: converted.document, spans: converted.spans, diagnostics: [...parsed.diagnostics, ...converted.diagnostics], form: 'seqnet', incomplete: converted.incomplete, keywords: converted.keywords };
 }
 
 export function checkSpec(source: string, fileName = '<input>'): CheckResult {
@@ -57,7 +59,7 @@ export function checkSpec(source: string, fileName = '<input>'): CheckResult {
   const diagnostics = [...jsonForm.diagnostics];
   if (jsonForm.document === undefined) return { diagnostics: sortDiagnostics(diagnostics), ir: null };
   const syntaxFailed = diagnostics.some((diagnostic) => diagnostic.code.startsWith('SN0'));
-  const schemaDiagnostics = validateAgainstSchema(jsonForm.document, { file: fileName, spans: jsonForm.spans, form: jsonForm.form, source, incomplete: jsonForm.incomplete });
+  const schemaDiagnostics = validateAgainstSchema(jsonForm.document, { file: fileName, spans: jsonForm.spans, form: jsonForm.form, source, incomplete: jsonForm.incomplete, keywords: jsonForm.keywords });
   // After a syntax error the statements the parser skipped look missing; those reports would only be noise.
   diagnostics.push(...(syntaxFailed ? schemaDiagnostics.filter((diagnostic) => diagnostic.code !== Code.MissingField) : schemaDiagnostics));
   if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics), ir: null };

@@ -20,6 +20,8 @@ export interface ErrorContext {
   source: string;
   /** Objects already reported as incomplete (a missing block): their missing fields are not reported again. */
   incomplete?: ReadonlySet<string>;
+  /** The keywords each `.seqnet` block allows (the schema's property names are JSON names, not keywords). */
+  keywords?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Lower ranks win when several errors concern the same pointer. */
@@ -134,7 +136,7 @@ function unknownField(pointer: string, schema: { properties?: Record<string, unk
   const key = lastToken(pointer);
   const span = spanAt(context.spans, pointer, 'key');
   const properties = Object.keys(schema.properties ?? {}).filter((name) => name !== 'type');
-  const allowed = context.form === 'seqnet' ? properties.flatMap((name) => KEYWORDS_OF_PROPERTY[name] ?? [name]) : properties;
+  const allowed = context.keywords?.get(parentPointer(pointer) ?? '') ?? properties;
   const written = span === null ? key : context.source.slice(span.startOffset, span.endOffset);
   const owner = ownerName(parentPointer(pointer) ?? '', context);
   const where = owner === '' ? '' : ` in '${owner}'`;
@@ -145,9 +147,6 @@ function unknownField(pointer: string, schema: { properties?: Record<string, unk
   const what = context.form === 'seqnet' ? 'statement' : 'field';
   return createDiagnostic(Code.UnknownField, `unknown ${what} '${key}'${where}`, context.file, span, suggestionHint(key, allowed, 'allowed here'));
 }
-
-/** In `.seqnet` text, the body and the heads are written as these statements. */
-const KEYWORDS_OF_PROPERTY: Record<string, string[]> = { body: ['lstm', 'gru', 'rnn', 'norm', 'dropout', 'dense'], heads: ['head'] };
 
 /** The block a pointer is in, as the user wrote it: the statement keyword in `.seqnet` text, the key in JSON. */
 function ownerName(pointer: string, context: ErrorContext): string {

@@ -21,6 +21,8 @@ export interface JsonFormResult {
   diagnostics: Diagnostic[];
   /** Pointers of objects whose block was missing; "missing field" errors inside them would repeat that report. */
   incomplete: Set<string>;
+  /** For each block's pointer, the keywords its context allows: the candidates for "did you mean". */
+  keywords: Map<string, readonly string[]>;
 }
 
 interface Converter {
@@ -28,17 +30,18 @@ interface Converter {
   spans: SpanMap;
   diagnostics: Diagnostic[];
   incomplete: Set<string>;
+  keywords: Map<string, readonly string[]>;
 }
 
 export function astToJson(ast: SpecAst): JsonFormResult {
-  const converter: Converter = { file: ast.file, spans: new Map(), diagnostics: [], incomplete: new Set() };
+  const converter: Converter = { file: ast.file, spans: new Map(), diagnostics: [], incomplete: new Set(), keywords: new Map() };
   const statements = ast.statements.filter((statement) => !statement.recovered);
   const first = statements[0];
   converter.spans.set('', { key: null, value: ast.span, header: first === undefined ? startOf(ast.span) : headerSpan(first) });
   const document: JsonObject = {};
   convertBlock(converter, statements, 'top', document, '');
   checkVersionFirst(converter, statements);
-  return { document, spans: converter.spans, diagnostics: converter.diagnostics, incomplete: converter.incomplete };
+  return { document, spans: converter.spans, diagnostics: converter.diagnostics, incomplete: converter.incomplete, keywords: converter.keywords };
 }
 
 /** The keyword and arguments of a statement, without its block. */
@@ -63,6 +66,7 @@ function checkVersionFirst(converter: Converter, statements: readonly StatementN
 }
 
 function convertBlock(converter: Converter, statements: readonly StatementNode[], context: ContextName, target: JsonObject, pointer: string): void {
+  converter.keywords.set(pointer, Object.keys(VOCABULARY[context]));
   for (const statement of statements) {
     if (statement.recovered) continue;
     const rule = VOCABULARY[context][statement.keyword];
