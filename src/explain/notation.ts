@@ -54,8 +54,9 @@ function statistics(norm: NormIR): string {
   const batch = norm.batch;
   if (batch === null) return 'batch statistics';
   const population = `population statistics at inference, updated as pop = ${num(batch.momentum)}·pop + ${num(1 - batch.momentum)}·batch`;
-  if (batch.statistics === 'shared') return `mean and variance over the batch and all steps together; ${population}`;
-  return `mean and variance over the batch, separately for each step t ≤ ${batch.maxSteps ?? '?'} (later steps use step ${batch.maxSteps ?? '?'}'s); ${population}`;
+  if (batch.statistics === 'shared') return `mean and variance over the batch and all valid steps together; ${population}`;
+  const last = batch.maxSteps ?? '?';
+  return `mean and variance over the batch's valid (unpadded) examples, separately for each step t ≤ ${last} (later steps use step ${last}'s); ${population}`;
 }
 
 /** One line describing a norm site with all its settings. */
@@ -63,7 +64,9 @@ export function describeNorm(layer: RecurrentLayerIR, norm: NormIR): string {
   const kind = { layer: 'layer norm', batch: 'batch norm', rms: 'RMS norm' }[norm.kind];
   const beta = norm.center ? `β init ${num(norm.betaInit)}` : 'no β';
   const parts = [`${normSymbol(norm)}: ${kind} at ${norm.site}`, `ε = ${num(norm.epsilon)}`, `γ init ${num(norm.gammaInit)}`, beta];
-  parts.push(grouping(layer, norm), statistics(norm));
+  // Batch norm normalizes each unit over the batch, so gate grouping does not apply to it.
+  const width = norm.site === 'cell' || norm.site === 'hidden' ? layer.units : GATES[layer.cell] * layer.units;
+  parts.push(norm.kind === 'batch' ? `each of the ${width} values normalized on its own` : grouping(layer, norm), statistics(norm));
   if (norm.site === 'cell') {
     parts.push(norm.carry ? 'the normalized c_t is carried to the next step' : 'used for the output only; the raw c_t is carried');
   }

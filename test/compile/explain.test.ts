@@ -62,6 +62,7 @@ describe('explainModel', () => {
     expect(text).toContain('reset gate applied before the recurrent product');
     expect(text).toContain('BN_x: batch norm at input; ε = 1e-5; γ init 0.1; no β');
     expect(text).toContain('separately for each step t ≤ 50');
+    expect(text).toContain('each of the 24 values normalized on its own');
     expect(text).toContain('pop = 0.99·pop + 0.01·batch');
     expect(text).toContain('x̃_t = x_t ⊙ m_x / 0.75');
     expect(text).toContain('m_x ~ Bernoulli(0.75) per feature, one mask per sequence');
