@@ -78,6 +78,13 @@ function checkTrainOptions(context: CheckContext): void {
   if (train?.validation_split !== undefined && split !== undefined && split.validation > 0) {
     warn(context, '/train/validation_split', "'validation_split' has no effect: the data split has a validation part", 'remove it, or set the validation split to 0');
   }
+  const heads = context.spec.heads;
+  if (train?.loss !== undefined && heads.every((head) => head.loss !== undefined)) {
+    warn(context, '/train/loss', "'loss' has no effect: every head sets its own", 'remove it, or the heads’ `loss` statements');
+  }
+  if (train?.metrics !== undefined && heads.every((head) => head.metrics !== undefined)) {
+    warn(context, '/train/metrics', "'metrics' has no effect: every head sets its own", 'remove it, or the heads’ `metrics` statements');
+  }
   const optimizer = train?.optimizer;
   if (optimizer?.type === 'sgd' && optimizer.nesterov === true && (optimizer.momentum ?? 0) === 0) {
     warn(context, '/train/optimizer/nesterov', "'nesterov' has no effect without momentum", 'set `momentum` above 0');
