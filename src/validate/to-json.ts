@@ -192,7 +192,7 @@ function setNamed(converter: Converter, named: NamedEntry[], object: JsonObject,
   }
 }
 
-export function argValue(arg: ArgumentNode): JsonValue {
+function argValue(arg: ArgumentNode): JsonValue {
   return arg.value;
 }
 

@@ -1,6 +1,7 @@
 /** Batch statistics inside a cell: per-step statistics need a step count; shared statistics only fit `input`. */
 import { Code } from '../../diagnostics/codes.js';
-import type { RecurrentLayerIR } from '../../ir/types.js';
+import type { NormSite } from '../../ir/types.js';
+import type { BodyItemJson } from '../spec-json.js';
 import type { Check } from './context.js';
 
 export const checkBatchStatistics: Check = (context) => {
@@ -28,8 +29,8 @@ export const checkBatchStatistics: Check = (context) => {
 };
 
 /** The last `norm` entry of the item that covers `site` (the one that produced the IR entry). */
-function normPointer(item: unknown, origin: string, site: RecurrentLayerIR['norms'][number]['site']): string {
-  const entries = (item as { norm?: { sites?: string[]; preset?: string }[] } | undefined)?.norm ?? [];
+function normPointer(item: BodyItemJson | undefined, origin: string, site: NormSite): string {
+  const entries = item !== undefined && 'norm' in item ? (item.norm ?? []) : [];
   for (let index = entries.length - 1; index >= 0; index--) {
     const entry = entries[index];
     if (entry.preset !== undefined || entry.sites?.includes(site) === true) return `${origin}/norm/${index}`;

@@ -1,5 +1,6 @@
 /** Layer and head names become tfjs layer names, so they must be unique across the whole model. */
 import { Code } from '../../diagnostics/codes.js';
+import type { SpecJson } from '../spec-json.js';
 import type { Check } from './context.js';
 
 export const checkUniqueNames: Check = (context) => {
@@ -19,13 +20,8 @@ export const checkUniqueNames: Check = (context) => {
 };
 
 /** The explicit `name` of a body item or head when there is one, else the item itself. */
-function namePointer(spec: { body?: unknown[] }, pointer: string): string {
-  const explicit = pointer.startsWith('/heads/') || hasName(spec, pointer);
-  return explicit ? `${pointer}/name` : pointer;
-}
-
-function hasName(spec: { body?: unknown[] }, pointer: string): boolean {
-  const index = Number(pointer.slice('/body/'.length));
-  const item = spec.body?.[index] as { name?: string } | undefined;
-  return item?.name !== undefined;
+function namePointer(spec: SpecJson, pointer: string): string {
+  if (pointer.startsWith('/heads/')) return `${pointer}/name`;
+  const item = spec.body?.[Number(pointer.slice('/body/'.length))];
+  return item?.name === undefined ? pointer : `${pointer}/name`;
 }

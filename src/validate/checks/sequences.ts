@@ -1,6 +1,6 @@
 /**
- * Sequence flow: the body has a recurrent layer; a layer that returns only its last output is not followed by a
- * recurrent layer, nor read by a head that needs every step. Also fills nothing: shapes come from lowering.
+ * Sequence flow, on the lowered shapes: the body has a recurrent layer, and a layer that returns only its last
+ * output is followed by no recurrent layer and read by no head that needs every step.
  */
 import { Code } from '../../diagnostics/codes.js';
 import type { Check } from './context.js';
