@@ -4,11 +4,13 @@
  * population as `pop = m·pop + (1 − m)·batch` with padded steps left out (Cooijmans et al. 2016; IR
  * `BatchStatisticsIR`). Expected values come from the float64 reference.
  */
+import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import type { CellKind, NormIR } from '../../src/ir/types.js';
 import { describeBackends, expectClose } from '../helpers/backends.js';
 import { TestRandom } from '../helpers/random.js';
-import { applyLayer, buildLayer, findWeight, makeNorm, plainConfig, randomWeights } from '../helpers/recurrent.js';
+import { SeqnetRecurrent } from '../../src/runtime/index.js';
+import { applyLayer, buildLayer, findWeight, layerConfig, makeNorm, plainConfig, randomWeights, writeWeights } from '../helpers/recurrent.js';
 import { RAGGED_MASK } from './reference/cases.js';
 import { runReference } from './reference/run.js';
 import type { ReferenceConfig } from './reference/types.js';
@@ -87,6 +89,26 @@ describeBackends(['cpu', 'wasm'], () => {
       expectClose(population(layer2, 'hidden').mean as number[][], population(layer, 'hidden').mean as number[][], 1e-6, 'population with noisy padding');
       layer.dispose();
       layer2.dispose();
+    });
+
+    it(`${cell}: fitting one batch moves the population once, as one training call does`, async () => {
+      const random = new TestRandom(26);
+      const config = bnConfig(cell);
+      const weights = randomWeights(config, FEATURES, random);
+      const x = random.tensor3(3, STEPS, FEATURES);
+      const expected = runReference(config, weights, x, { training: true }).population[0];
+      const layer = new SeqnetRecurrent(layerConfig(config, { inputShape: [STEPS, FEATURES] }));
+      const model = tf.sequential({ layers: [layer] });
+      writeWeights(layer, config, weights);
+      // Learning rate 0: only the population statistics can change.
+      model.compile({ optimizer: tf.train.sgd(0), loss: 'meanSquaredError' });
+      await model.fit(tf.tensor3d(x), tf.zeros([3, STEPS, 3]), { epochs: 1, batchSize: 3, shuffle: false, verbose: 0 });
+      for (const norm of config.norms) {
+        const site = expected[norm.site] as { mean: number[][]; variance: number[][] };
+        expectClose(population(layer, norm.site).mean as number[][], site.mean, TOLERANCE, `${norm.site} moving_mean after fit`);
+        expectClose(population(layer, norm.site).variance as number[][], site.variance, TOLERANCE, `${norm.site} moving_variance after fit`);
+      }
+      model.dispose();
     });
 
     it(`${cell}: an inference call leaves the population alone`, () => {

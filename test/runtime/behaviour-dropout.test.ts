@@ -136,6 +136,21 @@ describeBackends(['cpu', 'wasm'], () => {
   });
 
   for (const cell of ['lstm', 'gru', 'rnn'] as CellKind[]) {
+    it(`${cell}: recurrent dropout acts only inside U·h (the carried state and the GRU interpolation use the undropped h)`, () => {
+      // With U = 0 the recurrent product ignores h, so dropping h there changes nothing; a layer that also
+      // dropped the state itself (tfjs GRU's memory loss, SEMANTICS.md) would differ from the inference output.
+      const random = new TestRandom(32);
+      const config = plainConfig(cell, 8, { dropout: { ...NO_DROPOUT, recurrent: { rate: 0.5 } }, returnState: true });
+      const weights = randomWeights(config, 3, random).map((w) => ({ ...w, recurrentKernel: w.recurrentKernel.map((row) => row.map(() => 0)) }));
+      const x = random.tensor3(BATCH, STEPS, 3);
+      const initial = cell === 'lstm' ? [random.matrix(BATCH, 8), random.matrix(BATCH, 8)] : [random.matrix(BATCH, 8)];
+      const layer = buildLayer(config, weights, STEPS, 3);
+      const inference = applyLayer(layer, x, { initialState: initial });
+      const training = applyLayer(layer, x, { training: true, initialState: initial });
+      training.forEach((value, k) => expectClose(value as number[][], inference[k] as number[][], 1e-6, k === 0 ? 'output' : `state ${k - 1}`));
+      layer.dispose();
+    });
+
     it(`${cell}: zoneout in training mixes previous and new states elementwise (new h from the un-zoned c)`, () => {
       seedRandom(11);
       const random = new TestRandom(31);
