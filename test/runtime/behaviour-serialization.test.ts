@@ -56,7 +56,9 @@ describeBackends(['cpu', 'wasm'], () => {
     const x = tf.tensor3d(random.tensor3(3, STEPS, FEATURES));
     // A training call moves the population statistics; the saved model must carry the moved values.
     const before = weightsByName(model).get('rec_b/forward/hidden_norm/moving_mean');
-    tf.tidy(() => model.apply(x, { training: true }));
+    tf.tidy(() => {
+      model.apply(x, { training: true });
+    });
     expect(weightsByName(model).get('rec_b/forward/hidden_norm/moving_mean')).not.toEqual(before);
 
     const loaded = await roundTrip(model);
