@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 /** The adam / sgd / rmsprop optimizer itself, inside seqnet's gradient-clipping wrapper if there is one. */
 function baseOptimizer(optimizer: tf.Optimizer): tf.Optimizer {
   const inner = (optimizer as { inner?: unknown }).inner;
-  return inner instanceof tf.Optimizer ? inner : optimizer;
+  // tf.Optimizer's instanceof check reads `minimize` off its operand, so rule out a missing wrapper first.
+  return typeof inner === 'object' && inner !== null && inner instanceof tf.Optimizer ? inner : optimizer;
 }
 
 /**

@@ -173,7 +173,7 @@ async function finish({ model, ir, data, runDir, info, outcome, reporter }: Fini
   } else if (outcome.status === 'diverged') {
     message =
       `the loss became ${outcome.loss} at epoch ${outcome.epoch}, batch ${outcome.batch}; training stopped. ` +
-      `The last good checkpoint (after epoch ${state.epoch}) is in ${runDir}/checkpoint. ` +
+      (state.epoch > 0 ? `The last good checkpoint (after epoch ${state.epoch}) is in ${runDir}/checkpoint. ` : 'No epoch finished, so there is no checkpoint. ') +
       'Try a lower learning rate, gradient clipping (`clip norm 1` in the train block), or standardized inputs.';
   } else {
     await model.save(fileHandler(runDir));
