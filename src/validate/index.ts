@@ -70,13 +70,16 @@ export function checkSpec(source: string, fileName = '<input>'): CheckResult {
   return { diagnostics: sortDiagnostics(diagnostics), ir: hasErrors(diagnostics) ? null : lowered.ir };
 }
 
+const READ_ERRORS: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'it is a directory', EACCES: 'permission denied' };
+
 /** Reads and checks a spec file. A read error becomes an SN1000 diagnostic; this never throws for bad input. */
 export async function loadSpecFile(path: string): Promise<LoadResult> {
   let source: string;
   try {
     source = await readFile(path, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((error as Error).message ?? 'unreadable');
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    const reason = READ_ERRORS[code] ?? (error as Error).message;
     const diagnostic = createDiagnostic(Code.ReadError, `cannot read '${path}': ${reason}`, path, null);
     return { source: '', diagnostics: [diagnostic], ir: null };
   }

@@ -175,7 +175,6 @@ const data = object(
 
 export const SPEC_SCHEMA: Schema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: 'https://seqnet.dev/schema/spec-1.json',
   title: 'seqnet spec',
   ...object(
     {
