@@ -151,6 +151,40 @@ describeBackends(['cpu', 'wasm'], () => {
       layer.dispose();
     });
 
+    it(`${cell}: candidate dropout drops only the candidate, never the carried memory (Semeniuta et al.)`, () => {
+      seedRandom(12);
+      const random = new TestRandom(33);
+      const base = plainConfig(cell, 8, { returnSequences: false, returnState: true });
+      const weights = randomWeights(base, 3, random);
+      const x = random.tensor3(BATCH, 1, 3);
+      const initial = cell === 'lstm' ? [random.matrix(BATCH, 8), random.matrix(BATCH, 8)] : [random.matrix(BATCH, 8)];
+      // The state that carries memory is c (LSTM) or h (GRU, RNN); its candidate block is columns [2u, 3u) (LSTM g, GRU h̃) or all of an RNN's.
+      const memory = cell === 'lstm' ? 1 : 0;
+      const full = runReference(base, weights, x, { training: false, initialState: initial }).states[memory];
+      const candidateColumns = cell === 'rnn' ? [0, 8] : [16, 24];
+      const silenced = weights.map((w) => {
+        const zero = (row: number[]) => row.map((v, k) => (k >= candidateColumns[0] && k < candidateColumns[1] ? 0 : v));
+        return { ...w, kernel: w.kernel.map(zero), recurrentKernel: w.recurrentKernel.map(zero), bias: zero(w.bias as number[]) };
+      });
+      // With a zero candidate pre-activation tanh gives 0: what remains is the kept memory (f⊙c, z⊙h, or 0).
+      const kept = runReference(base, silenced, x, { training: false, initialState: initial }).states[memory];
+      const layer = buildLayer({ ...base, dropout: { ...NO_DROPOUT, candidate: { rate: 0.5, mask: 'step' } } }, weights, 1, 3);
+      const state = (applyLayer(layer, x, { training: true, initialState: initial })[1 + memory] as number[][]);
+      let dropped = 0;
+      state.forEach((row, b) =>
+        row.forEach((v, k) => {
+          const whenDropped = kept[b][k];
+          const whenKept = kept[b][k] + (full[b][k] - kept[b][k]) / 0.5;
+          const isDropped = Math.abs(v - whenDropped) < 1e-4;
+          expect(isDropped || Math.abs(v - whenKept) < 1e-4, `example ${b} unit ${k}: ${v} is neither ${whenDropped} nor ${whenKept}`).toBe(true);
+          if (isDropped) dropped++;
+        }),
+      );
+      expect(dropped).toBeGreaterThan(0.3 * BATCH * 8);
+      expect(dropped).toBeLessThan(0.7 * BATCH * 8);
+      layer.dispose();
+    });
+
     it(`${cell}: zoneout in training mixes previous and new states elementwise (new h from the un-zoned c)`, () => {
       seedRandom(11);
       const random = new TestRandom(31);

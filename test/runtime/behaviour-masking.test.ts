@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { it } from 'vitest';
 import type { CellKind } from '../../src/ir/types.js';
-import { SeqnetRecurrent } from '../../src/runtime/index.js';
+import { SeqnetRecurrent, seedRandom } from '../../src/runtime/index.js';
 import { describeBackends, expectClose } from '../helpers/backends.js';
 import { TestRandom } from '../helpers/random.js';
 import { applyLayer, buildLayer, layerConfig, makeNorm, plainConfig, randomWeights, writeWeights } from '../helpers/recurrent.js';
@@ -60,6 +60,21 @@ describeBackends(['cpu', 'wasm'], () => {
         layer.dispose();
       });
     }
+
+    it(`${cell}: with dropout and zoneout in training, values at padded steps change nothing`, () => {
+      const random = new TestRandom(45);
+      const dropout = { input: { rate: 0.3, mask: 'step' as const }, recurrent: { rate: 0.3 }, candidate: { rate: 0.3, mask: 'step' as const }, zoneout: { cell: cell === 'lstm' ? 0.3 : 0, hidden: 0.3 } };
+      const config = normedConfig(cell, { dropout, returnSequences: false });
+      const layer = buildLayer(config, randomWeights(config, FEATURES, random), STEPS, FEATURES);
+      const x = random.tensor3(3, STEPS, FEATURES);
+      // The same seed draws the same masks, so only the padded values differ between the two calls.
+      seedRandom(5);
+      const clean = applyLayer(layer, x, { training: true, mask: RAGGED_MASK });
+      seedRandom(5);
+      const noisy = applyLayer(layer, scramblePadding(x, RAGGED_MASK, random), { training: true, mask: RAGGED_MASK });
+      clean.forEach((value, k) => expectClose(noisy[k] as number[][], value as number[][], 1e-6, k === 0 ? 'last output' : `state ${k - 1}`));
+      layer.dispose();
+    });
 
     it(`${cell}: the last output of a padded sequence is its last valid step's output`, () => {
       const random = new TestRandom(42);
