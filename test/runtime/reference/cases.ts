@@ -120,67 +120,102 @@ export function presetCases(): NumericCase[] {
     add(`laurent2016 (${cell}), minibatch`, plainConfig(cell, 3, { norms: laurent, useBias: false }), true);
   }
   const tiny = { epsilon: 1e-12 };
-  add('tf1_contrib', plainConfig('lstm', 3, { useBias: false, forgetBias: { init: 0, constant: 1 }, norms: [layerNorm('gates', { ...tiny, groups: 'per_gate' }), layerNorm('cell', { ...tiny, carry: true })] }));
-  add('tfa (lstm)', plainConfig('lstm', 3, { forgetBias: { init: 1, constant: 0 }, norms: [layerNorm('input', { epsilon: 1e-3 }), layerNorm('recurrent', { epsilon: 1e-3 }), layerNorm('cell', { epsilon: 1e-3, carry: true })] }));
+  const contrib = [layerNorm('gates', { ...tiny, groups: 'per_gate' }), layerNorm('cell', { ...tiny, carry: true })];
+  add('tf1_contrib', plainConfig('lstm', 3, { useBias: false, forgetBias: { init: 0, constant: 1 }, norms: contrib }));
+  const addons = [layerNorm('input', { epsilon: 1e-3 }), layerNorm('recurrent', { epsilon: 1e-3 }), layerNorm('cell', { epsilon: 1e-3, carry: true })];
+  add('tfa (lstm)', plainConfig('lstm', 3, { forgetBias: { init: 1, constant: 0 }, norms: addons }));
   add('tfa (rnn)', plainConfig('rnn', 3, { norms: [layerNorm('gates', { center: false })] }));
   return cases;
 }
 
-/** Several sites at once, and mixed kinds, on each cell. */
+/** A 3-unit layer of `cell` that also returns its states (so every case checks them). */
+const withStates = (cell: CellKind, overrides: Partial<ReferenceConfig> = {}) => plainConfig(cell, 3, { returnState: true, ...overrides });
+
+const SHARED_BN = makeNorm('input', 'batch', { batch: { statistics: 'shared', maxSteps: null, momentum: 0.9 } });
+
+/** Several sites at once, and mixed kinds, on each cell (GRU with the reset gate before and after). */
 function combinedNormCases(): NumericCase[] {
-  return CELLS.flatMap((cell) => {
-    const lstm = cell === 'lstm';
+  const variants: [CellKind, boolean][] = [['lstm', false], ['gru', false], ['gru', true], ['rnn', false]];
+  return variants.flatMap(([cell, resetAfter]) => {
+    const cellNorm = (norm: NormIR) => (cell === 'lstm' ? [norm] : []);
     const gatesGroups: NormGroups = cell === 'gru' ? 'per_gate' : 'all';
-    const everyLayerNorm = [layerNorm('input'), layerNorm('recurrent', { groups: 'per_gate' }), layerNorm('gates', { groups: gatesGroups }), ...(lstm ? [layerNorm('cell', { carry: true })] : []), layerNorm('hidden')];
-    const mixed = [makeNorm('input', 'batch', { batch: perStep(STEPS, 0.9) }), rmsNorm('gates', { groups: gatesGroups === 'all' ? 'gates_and_candidate' : gatesGroups }), ...(lstm ? [makeNorm('cell', 'batch', { batch: perStep(STEPS, 0.9) })] : []), layerNorm('hidden')];
-    return [false, true].flatMap((resetAfter) =>
-      cell !== 'gru' && resetAfter
-        ? []
-        : [
-            { name: `${cell}${resetAfter ? ' reset after' : ''}: layer norm at every site`, config: plainConfig(cell, 3, { resetAfter, norms: everyLayerNorm, returnState: true }), training: false },
-            { name: `${cell}${resetAfter ? ' reset after' : ''}: batch, rms and layer norms mixed, population`, config: plainConfig(cell, 3, { resetAfter, norms: mixed, returnState: true }), training: false },
-            { name: `${cell}${resetAfter ? ' reset after' : ''}: batch, rms and layer norms mixed, minibatch`, config: plainConfig(cell, 3, { resetAfter, norms: mixed, returnState: true }), training: true },
-          ],
-    );
+    const everyLayerNorm = [
+      layerNorm('input'),
+      layerNorm('recurrent', { groups: 'per_gate' }),
+      layerNorm('gates', { groups: gatesGroups }),
+      ...cellNorm(layerNorm('cell', { carry: true })),
+      layerNorm('hidden'),
+    ];
+    const mixed = [
+      makeNorm('input', 'batch', { batch: perStep(STEPS, 0.9) }),
+      rmsNorm('gates', { groups: cell === 'gru' ? 'per_gate' : 'gates_and_candidate' }),
+      ...cellNorm(makeNorm('cell', 'batch', { batch: perStep(STEPS, 0.9) })),
+      layerNorm('hidden'),
+    ];
+    const label = `${cell}${resetAfter ? ' reset after' : ''}`;
+    return [
+      { name: `${label}: layer norm at every site`, config: withStates(cell, { resetAfter, norms: everyLayerNorm }), training: false },
+      { name: `${label}: batch, rms and layer norms mixed, population`, config: withStates(cell, { resetAfter, norms: mixed }), training: false },
+      { name: `${label}: batch, rms and layer norms mixed, minibatch`, config: withStates(cell, { resetAfter, norms: mixed }), training: true },
+    ];
   });
 }
 
-/** Everything that is not a norm: activations, bias, forget bias, masking, directions, states, dropout at inference. */
+type AddCase = (name: string, config: ReferenceConfig, extra?: Partial<NumericCase>) => void;
+
+/** Activations, bias, forget bias, returned sequences and states, masks, directions and merges. */
+function addStructureCases(cell: CellKind, add: AddCase): void {
+  const ln = [layerNorm('input'), layerNorm('recurrent')];
+  const pairs = [['relu', 'hard_sigmoid'], ['linear', 'sigmoid'], ['sigmoid', 'tanh'], ['hard_sigmoid', 'linear']] as const;
+  for (const [activation, recurrentActivation] of pairs) {
+    add(`${cell}: activation ${activation}, recurrent ${recurrentActivation}`, withStates(cell, { activation, recurrentActivation }));
+  }
+  add(`${cell}: no bias`, withStates(cell, { useBias: false }));
+  add(`${cell}: no bias, layer norm`, withStates(cell, { useBias: false, norms: ln }));
+  add(`${cell}: last output only`, withStates(cell, { returnSequences: false, norms: ln }));
+  add(`${cell}: initial state`, withStates(cell, { norms: ln }), { initialState: true });
+  add(`${cell}: ragged mask`, withStates(cell, { norms: [...ln, layerNorm('hidden')] }), { mask: RAGGED_MASK });
+  add(`${cell}: ragged mask, last output`, withStates(cell, { returnSequences: false }), { mask: RAGGED_MASK, initialState: true });
+  add(`${cell}: ragged mask, batch norm minibatch statistics over valid examples`, withStates(cell, { norms: [makeNorm('recurrent', 'batch'), SHARED_BN] }), {
+    mask: RAGGED_MASK,
+    training: true,
+  });
+  add(`${cell}: go backwards`, withStates(cell, { goBackwards: true, norms: ln }));
+  for (const merge of ['concat', 'sum', 'mul', 'ave'] as const) {
+    add(`${cell}: bidirectional ${merge}`, withStates(cell, { bidirectional: { merge }, norms: ln }), { initialState: merge === 'concat' });
+  }
+}
+
+/** Per-step batch statistics with directions and beyond max_steps; dropout and zoneout at inference. */
+function addStatisticsAndDropoutCases(cell: CellKind, add: AddCase): void {
+  const bn = (site: NormSite, maxSteps: number) => makeNorm(site, 'batch', { batch: perStep(maxSteps) });
+  // Per-step statistics follow the processing order (step 0 is the first step read), as Cooijmans et al.'s
+  // "reverse only the unpadded part" implies for a backward reader.
+  add(`${cell}: go backwards with per-step batch norm, population`, withStates(cell, { goBackwards: true, norms: [bn('recurrent', 3)] }));
+  add(`${cell}: go backwards with per-step batch norm, minibatch`, withStates(cell, { goBackwards: true, norms: [bn('hidden', 3)] }), { training: true });
+  add(`${cell}: bidirectional with per-step batch norm, population`, withStates(cell, { bidirectional: { merge: 'sum' }, norms: [bn('recurrent', STEPS)] }));
+  add(`${cell}: per-step batch norm beyond max_steps uses the last row`, withStates(cell, { norms: [bn('recurrent', 2), bn('hidden', 3)] }));
+  add(`${cell}: per-step batch norm beyond max_steps, minibatch`, withStates(cell, { norms: [bn('recurrent', 2)] }), { training: true });
+  const dropout = { input: { rate: 0.5, mask: 'sequence' as const }, recurrent: { rate: 0.4 }, candidate: { rate: 0.3, mask: 'step' as const }, zoneout: null };
+  add(`${cell}: dropout at inference is the identity`, withStates(cell, { dropout, norms: [layerNorm('input'), layerNorm('recurrent')] }));
+  const zoneout = { dropout: { ...dropout, zoneout: { cell: cell === 'lstm' ? 0.3 : 0, hidden: 0.2 } } };
+  add(`${cell}: zoneout at inference is its expectation`, withStates(cell, zoneout));
+  const zoneNorms = [layerNorm('hidden'), ...(cell === 'lstm' ? [layerNorm('cell', { carry: true })] : [])];
+  add(`${cell}: zoneout expectation after the hidden and cell norms`, withStates(cell, { ...zoneout, norms: zoneNorms }), { mask: RAGGED_MASK });
+}
+
+/** Everything that is not a norm placement: see the two helpers above, plus the LSTM forget bias. */
 function featureCases(): NumericCase[] {
   const cases: NumericCase[] = [];
-  const add = (name: string, config: ReferenceConfig, extra: Partial<NumericCase> = {}) => cases.push({ name, config, training: false, ...extra });
-  const ln = [layerNorm('input'), layerNorm('recurrent')];
+  const add: AddCase = (name, config, extra = {}) => cases.push({ name, config, training: false, ...extra });
   for (const cell of CELLS) {
-    const pairs = [['relu', 'hard_sigmoid'], ['linear', 'sigmoid'], ['sigmoid', 'tanh'], ['hard_sigmoid', 'linear']] as const;
-    for (const [activation, recurrentActivation] of pairs) add(`${cell}: activation ${activation}, recurrent ${recurrentActivation}`, plainConfig(cell, 3, { activation, recurrentActivation, returnState: true }));
-    add(`${cell}: no bias`, plainConfig(cell, 3, { useBias: false, returnState: true }));
-    add(`${cell}: no bias, layer norm`, plainConfig(cell, 3, { useBias: false, norms: ln, returnState: true }));
-    add(`${cell}: last output only`, plainConfig(cell, 3, { returnSequences: false, norms: ln, returnState: true }));
-    add(`${cell}: initial state`, plainConfig(cell, 3, { norms: ln, returnState: true }), { initialState: true });
-    add(`${cell}: ragged mask`, plainConfig(cell, 3, { norms: [...ln, layerNorm('hidden')], returnState: true }), { mask: RAGGED_MASK });
-    add(`${cell}: ragged mask, last output`, plainConfig(cell, 3, { returnSequences: false, returnState: true }), { mask: RAGGED_MASK, initialState: true });
-    add(`${cell}: ragged mask, batch norm minibatch statistics over valid examples`, plainConfig(cell, 3, { norms: [makeNorm('recurrent', 'batch'), makeNorm('input', 'batch', { batch: { statistics: 'shared', maxSteps: null, momentum: 0.9 } })], returnState: true }), { mask: RAGGED_MASK, training: true });
-    add(`${cell}: go backwards`, plainConfig(cell, 3, { goBackwards: true, norms: ln, returnState: true }));
-    for (const merge of ['concat', 'sum', 'mul', 'ave'] as const) {
-      add(`${cell}: bidirectional ${merge}`, plainConfig(cell, 3, { bidirectional: { merge }, norms: ln, returnState: true }), { initialState: merge === 'concat' });
-    }
-    // Per-step statistics follow the processing order (step 0 is the first step read), as Cooijmans et al.'s
-    // "reverse only the unpadded part" implies for a backward reader.
-    add(`${cell}: go backwards with per-step batch norm, population`, plainConfig(cell, 3, { goBackwards: true, norms: [makeNorm('recurrent', 'batch', { batch: perStep(3) })], returnState: true }));
-    add(`${cell}: go backwards with per-step batch norm, minibatch`, plainConfig(cell, 3, { goBackwards: true, norms: [makeNorm('hidden', 'batch', { batch: perStep(3) })], returnState: true }), { training: true });
-    add(`${cell}: bidirectional with per-step batch norm, population`, plainConfig(cell, 3, { bidirectional: { merge: 'sum' }, norms: [makeNorm('recurrent', 'batch')], returnState: true }));
-    const dropout = { input: { rate: 0.5, mask: 'sequence' as const }, recurrent: { rate: 0.4 }, candidate: { rate: 0.3, mask: 'step' as const }, zoneout: null };
-    add(`${cell}: dropout at inference is the identity`, plainConfig(cell, 3, { dropout, norms: ln, returnState: true }));
-    const zoneout = { cell: cell === 'lstm' ? 0.3 : 0, hidden: 0.2 };
-    add(`${cell}: zoneout at inference is its expectation`, plainConfig(cell, 3, { dropout: { ...dropout, zoneout }, returnState: true }));
-    const zoneNorms = [layerNorm('hidden'), ...(cell === 'lstm' ? [layerNorm('cell', { carry: true })] : [])];
-    add(`${cell}: zoneout expectation after the hidden and cell norms`, plainConfig(cell, 3, { dropout: { ...dropout, zoneout }, norms: zoneNorms, returnState: true }), { mask: RAGGED_MASK });
-    add(`${cell}: per-step batch norm beyond max_steps uses the last row`, plainConfig(cell, 3, { norms: [makeNorm('recurrent', 'batch', { batch: perStep(2) }), makeNorm('hidden', 'batch', { batch: perStep(3) })], returnState: true }));
-    add(`${cell}: per-step batch norm beyond max_steps, minibatch`, plainConfig(cell, 3, { norms: [makeNorm('recurrent', 'batch', { batch: perStep(2) })], returnState: true }), { training: true });
+    addStructureCases(cell, add);
+    addStatisticsAndDropoutCases(cell, add);
   }
-  add('lstm: forget constant 1', plainConfig('lstm', 3, { forgetBias: { init: 0, constant: 1 }, returnState: true }));
-  add('lstm: forget constant 1.5 with per-gate layer norm at gates', plainConfig('lstm', 3, { forgetBias: { init: 1, constant: 1.5 }, norms: [layerNorm('gates', { groups: 'per_gate' })], returnState: true }));
-  add('gru reset after: activations relu / hard_sigmoid, no bias', plainConfig('gru', 3, { resetAfter: true, activation: 'relu', recurrentActivation: 'hard_sigmoid', useBias: false, returnState: true }));
+  add('lstm: forget constant 1', withStates('lstm', { forgetBias: { init: 0, constant: 1 } }));
+  const perGate = [layerNorm('gates', { groups: 'per_gate' })];
+  add('lstm: forget constant 1.5 with per-gate layer norm at gates', withStates('lstm', { forgetBias: { init: 1, constant: 1.5 }, norms: perGate }));
+  add('gru reset after: relu / hard_sigmoid, no bias', withStates('gru', { resetAfter: true, activation: 'relu', recurrentActivation: 'hard_sigmoid', useBias: false }));
   return cases;
 }
 
@@ -196,10 +231,11 @@ export function reversedMaskCases(): NumericCase[] {
     for (const cell of CELLS) {
       const base = { training: false, mask: RAGGED_MASK, maskDtype };
       const ln = [layerNorm('input'), layerNorm('recurrent')];
+      const lastOutput = withStates(cell, { bidirectional: { merge: 'ave' }, returnSequences: false });
       cases.push(
-        { name: `${cell}: go backwards, ragged ${maskDtype} mask`, config: plainConfig(cell, 3, { goBackwards: true, norms: ln, returnState: true }), ...base },
-        { name: `${cell}: bidirectional sequences, ragged ${maskDtype} mask`, config: plainConfig(cell, 3, { bidirectional: { merge: 'concat' }, returnState: true }), ...base },
-        { name: `${cell}: bidirectional last output, ragged ${maskDtype} mask`, config: plainConfig(cell, 3, { bidirectional: { merge: 'ave' }, returnSequences: false, returnState: true }), ...base, initialState: true },
+        { name: `${cell}: go backwards, ragged ${maskDtype} mask`, config: withStates(cell, { goBackwards: true, norms: ln }), ...base },
+        { name: `${cell}: bidirectional sequences, ragged ${maskDtype} mask`, config: withStates(cell, { bidirectional: { merge: 'concat' } }), ...base },
+        { name: `${cell}: bidirectional last output, ragged ${maskDtype} mask`, config: lastOutput, ...base, initialState: true },
       );
     }
   }
