@@ -1,4 +1,7 @@
-/** The data source agrees with `input`: feature counts, sequence lengths, and a split that sums to 1. */
+/**
+ * The data source agrees with the model: feature counts and sequence lengths with `input`, the target shape with
+ * the single head, and a split that sums to 1.
+ */
 import { Code } from '../../diagnostics/codes.js';
 import type { SyntheticTask } from '../../ir/types.js';
 import type { Check, CheckContext } from './context.js';
@@ -18,15 +21,23 @@ export const checkData: Check = (context) => {
   const source = data.source;
   const features = context.spec.input.features;
   const steps = context.ir.input.steps;
+  if (context.ir.heads.length !== 1) {
+    context.report(Code.DataMismatch, `the data supplies one target per sample, but the model has ${context.ir.heads.length} heads`, '/data', 'header', 'train multi-head models from your own code, or keep one head');
+  }
   if (source.type === 'synthetic') {
+    const shape = SYNTHETIC_SHAPES[source.task];
     checkSyntheticTask(context, source.task, features, source.steps ?? steps);
+    checkTargetHead(context, `the ${source.task} task`, shape.targetUnits, shape.perStep);
     checkLength(context, source.steps, 'steps', steps);
   } else if (source.type === 'csv') {
     if (source.features.length !== features) {
-      context.report(Code.DataMismatch, `${source.features.length} feature column${source.features.length === 1 ? '' : 's'}, but input declares ${features} features`, '/data/source/features', 'value', 'list one column per input feature');
+      context.report(Code.DataMismatch, `${plural(source.features.length, 'feature column')}, but input declares ${features} features`, '/data/source/features', 'value', 'list one column per input feature');
     }
+    checkTargetHead(context, `${plural(source.targets.length, 'target column')}`, source.targets.length, null);
     checkLength(context, source.window, 'window', steps);
   } else if (source.type === 'text') {
+    // Next-character prediction: one-hot characters in, a distribution over the same characters at every step out.
+    checkTargetHead(context, 'a text corpus', features, true);
     checkLength(context, source.window, 'window', steps);
   }
   if (data.split !== undefined) {
@@ -38,22 +49,37 @@ export const checkData: Check = (context) => {
   }
 };
 
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 function checkSyntheticTask(context: CheckContext, task: SyntheticTask, features: number, steps: number | null): void {
   const shape = SYNTHETIC_SHAPES[task];
   if (shape.features !== features) {
-    context.report(Code.DataMismatch, `the ${task} task has ${shape.features} feature${shape.features === 1 ? '' : 's'} per step, but input declares ${features}`, '/data/source/task', 'value', `set \`features ${shape.features}\` in input`);
+    context.report(Code.DataMismatch, `the ${task} task has ${plural(shape.features, 'feature')} per step, but input declares ${features}`, '/data/source/task', 'value', `set \`features ${shape.features}\` in input`);
   }
   if (steps !== null && steps < shape.minSteps) {
     context.report(Code.DataMismatch, `the ${task} task needs at least ${shape.minSteps} steps per sequence`, '/data/source/task', 'value', 'use longer sequences');
   }
-  // The task supplies one target, so a single head must have its shape.
+}
+
+/**
+ * The single head must have the shape of the data's targets: `units` wide, and reading every step when the
+ * targets are per step (`perStep` null: either).
+ */
+function checkTargetHead(context: CheckContext, what: string, units: number, perStep: boolean | null): void {
   const [head, ...others] = context.ir.heads;
   if (head === undefined || others.length > 0) return;
-  const perStep = head.at === 'each_step';
-  if (head.units !== shape.targetUnits || perStep !== shape.perStep) {
-    const wanted = `${shape.targetUnits} unit${shape.targetUnits === 1 ? '' : 's'} ${shape.perStep ? 'at each_step' : 'per sequence (last_step, mean or max)'}`;
-    context.report(Code.DataMismatch, `the ${task} task's targets need a head of ${wanted}`, '/heads/0', 'header', `head '${head.name}' has ${head.units} unit${head.units === 1 ? '' : 's'} ${perStep ? 'at each_step' : 'per sequence'}`);
-  }
+  const headPerStep = head.at === 'each_step';
+  if (head.units === units && (perStep === null || perStep === headPerStep)) return;
+  const where = perStep === null ? '' : perStep ? ' at each_step' : ' per sequence (last_step, mean or max)';
+  context.report(
+    Code.DataMismatch,
+    `${what} needs a head of ${plural(units, 'unit')}${where}`,
+    '/heads/0',
+    'header',
+    `head '${head.name}' has ${plural(head.units, 'unit')} ${headPerStep ? 'at each_step' : 'per sequence'}`,
+  );
 }
 
 /** A window or steps field must equal fixed input steps, and must be present when steps are variable. */
