@@ -4,7 +4,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 
-vi.mock('../../src/runtime/recurrent/fused/registry.js', () => ({ fusedCellFor: () => null }));
+vi.mock('../../src/runtime/recurrent/fused/registry.js', () => ({ fusedPlanFor: () => null }));
 
 const { compareWithTfjs, GRADIENT_CASES } = await import('./layer-fixtures.js');
 

@@ -5,15 +5,19 @@
  * sequence (batch norm shared over time) are computed from one full-sequence matmul before the loop.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { NormIR } from '../../ir/types.js';
 import type { NormWeights } from './norms/types.js';
 import type { SeqnetRecurrentConfig } from './config.js';
 import { activationFn } from './activations.js';
 import { CELLS } from './cells/registry.js';
 import { drawDropout } from './dropout.js';
 import type { CallDropout } from './dropout.js';
-import { fusedCellFor } from './fused/registry.js';
+import { fusedPlanFor } from './fused/registry.js';
+import type { FusedPlan } from './fused/registry.js';
 import { runFused } from './fused/op.js';
-import type { FusedCell, GateActivation } from './fused/types.js';
+import type { GateActivation, SiteSetup } from './fused/types.js';
+import { CANDIDATE_GATE, siteGates } from './config.js';
+import { groupIdsFor } from './norms/grouping.js';
 import { CallNorms } from './norms/sites.js';
 import { matMulPlain, splitSteps } from './ops.js';
 import type { PopulationRecorder } from './norms/population.js';
@@ -92,38 +96,59 @@ export function runDirection(
     norms.prepareSequence('input', prelude.matMul(prelude.timeMajorX, prelude.kernel, prelude.kernelT), prelude.timeMajorMask);
   }
   const initial = input.initialState ?? Array.from({ length: CELLS[config.cell].stateCount }, () => tf.zeros([batch, units]));
-  const fused = fusedCellFor(config);
-  if (fused !== null) return runFusedDirection(config, fused, weights, prelude, initial, input.keepOutputs);
+  const plan = fusedPlanFor(config);
+  if (plan !== null) return runFusedDirection(config, plan, weights, prelude, initial, input);
   return runStepLoop(config, weights, prelude, initial, input, transpose);
 }
 
 /**
- * The fused op: the input term of all steps in one matmul (input norm and bias vectorized too), then the
- * recurrence in one op with a hand-written backward pass.
+ * The fused op: the input term of all steps in one matmul (input norm and bias vectorized too, unless a norm
+ * inside the loop needs the bias after it), then the recurrence in one op with a hand-written backward pass.
  */
 function runFusedDirection(
   config: SeqnetRecurrentConfig,
-  cell: FusedCell,
+  plan: FusedPlan,
   weights: DirectionWeights,
   prelude: Prelude,
   initial: tf.Tensor[],
-  keepOutputs: boolean,
+  input: DirectionInput,
 ): DirectionResult {
   const { batch, steps, units, norms, timeMajorMask } = prelude;
-  let inputTerm = norms.apply('input', prelude.matMul(prelude.timeMajorX, prelude.kernel, prelude.kernelT), 0, timeMajorMask);
-  if (prelude.bias !== null) inputTerm = tf.add(inputTerm, prelude.bias);
+  const inLoop = (site: NormIR['site']) => plan.loopNorms.some((norm) => norm.site === site);
+  let inputTerm = prelude.matMul(prelude.timeMajorX, prelude.kernel, prelude.kernelT);
+  if (!inLoop('input')) inputTerm = norms.apply('input', inputTerm, 0, timeMajorMask);
+  const biasInLoop = plan.loopNorms.length > 0;
+  if (prelude.bias !== null && !biasInLoop) inputTerm = tf.add(inputTerm, prelude.bias);
+  const params = biasInLoop && prelude.bias !== null ? [prelude.bias] : [];
+  const sites = plan.loopNorms.map((norm): SiteSetup => {
+    const siteWeights = weights.norms.find((candidate) => candidate.site === norm.site) as NormWeights;
+    params.push(siteWeights.gamma.read(), ...(siteWeights.beta === null ? [] : [siteWeights.beta.read()]));
+    const gates = siteGates(norm.site, config.cell);
+    const population =
+      input.training || siteWeights.movingMean === null || siteWeights.movingVariance === null
+        ? null
+        : { mean: siteWeights.movingMean.read().dataSync() as Float32Array, variance: siteWeights.movingVariance.read().dataSync() as Float32Array };
+    return { site: norm.site, norm, groupIds: groupIdsFor(norm.groups, 0, gates, gates === 1 ? -1 : CANDIDATE_GATE[config.cell]), population };
+  });
   const call = {
-    cell,
+    cell: plan.cell,
     steps,
     batch,
     units,
     mask: timeMajorMask,
-    keepOutputs,
+    keepOutputs: input.keepOutputs,
     gateActivation: config.recurrentActivation as GateActivation,
     forgetConstant: config.cell === 'lstm' ? config.forgetBias.constant : 0,
     resetAfter: config.cell === 'gru' && config.resetAfter,
+    sites,
+    params,
   };
   const result = runFused(call, inputTerm, weights.recurrentKernel.read(), initial);
+  for (const { site, steps: stepStatistics } of result.statistics) {
+    stepStatistics.forEach((statistics, t) => {
+      norms.population.recordStep(site, t, 0, tf.tensor1d(statistics.mean), tf.tensor1d(statistics.variance), tf.scalar(statistics.valid));
+    });
+  }
   const outputs = result.outputs === null ? null : tf.transpose(tf.reshape(result.outputs, [steps, batch, units]), [1, 0, 2]);
   return { outputs, states: result.states };
 }

@@ -71,7 +71,7 @@ export const fusedGru: FusedCell = {
     const packed = new Float32Array((outputs === null ? 0 : steps * size) + size);
     if (outputs !== null) packed.set(outputs);
     packed.set(h.subarray(steps * size), packed.length - size);
-    return { packed, backward: (gradient) => backward(args, { h, gates, resetTerm }, gradient, gateDerivative(args.gateActivation)) };
+    return { packed, statistics: [], backward: (gradient) => backward(args, { h, gates, resetTerm }, gradient, gateDerivative(args.gateActivation)) };
   },
 };
 
@@ -145,5 +145,5 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
       recurrentKernel.set(candidate.subarray(i * units, (i + 1) * units), i * width + 2 * units);
     }
   }
-  return { input: dInput, recurrentKernel, initial: [dh] };
+  return { input: dInput, recurrentKernel, initial: [dh], params: [] };
 }

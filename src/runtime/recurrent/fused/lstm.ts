@@ -56,7 +56,7 @@ export const fusedLstm: FusedCell = {
     if (outputs !== null) packed.set(outputs);
     packed.set(h.subarray(steps * size), packed.length - 2 * size);
     packed.set(c.subarray(steps * size), packed.length - size);
-    return { packed, backward: (gradient) => backward(args, { h, c, gates, cellTanh }, gradient, gateDerivative(args.gateActivation)) };
+    return { packed, statistics: [], backward: (gradient) => backward(args, { h, c, gates, cellTanh }, gradient, gateDerivative(args.gateActivation)) };
   },
 };
 
@@ -108,5 +108,5 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
   }
   kernelT.dispose();
   const recurrentKernel = multiplyTransposed(h.subarray(0, steps * size), units, dz, width);
-  return { input: dz, recurrentKernel, initial: [dh, dc] };
+  return { input: dz, recurrentKernel, initial: [dh, dc], params: [] };
 }

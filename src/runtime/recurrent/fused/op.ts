@@ -4,7 +4,9 @@
  * `[outputs; final states]`, which the caller cuts apart.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { FusedArgs, FusedCell, GateActivation } from './types.js';
+import type { StepStatistics } from './norm-kernel.js';
+import type { NormSite } from '../../../ir/types.js';
+import type { FusedArgs, FusedCell, GateActivation, SiteSetup } from './types.js';
 
 export interface FusedCall {
   cell: FusedCell;
@@ -16,15 +18,30 @@ export interface FusedCall {
   gateActivation: GateActivation;
   forgetConstant: number;
   resetAfter: boolean;
+  /** Norm sites inside the loop, and the op's extra parameters (see `FusedArgs.params`). */
+  sites: SiteSetup[];
+  params: tf.Tensor[];
 }
 
-/** Runs the fused op; returns the per-step outputs `[steps·batch, u]` (or null) and the final states. */
-export function runFused(call: FusedCall, input: tf.Tensor, recurrentKernel: tf.Tensor, initial: tf.Tensor[]): { outputs: tf.Tensor | null; states: tf.Tensor[] } {
+export interface FusedResult {
+  /** `[steps·batch, u]` time-major, or null. */
+  outputs: tf.Tensor | null;
+  states: tf.Tensor[];
+  statistics: { site: NormSite; steps: StepStatistics[] }[];
+}
+
+/** Runs the fused op: the per-step outputs, the final states, and batch statistics for the population. */
+export function runFused(call: FusedCall, input: tf.Tensor, recurrentKernel: tf.Tensor, initial: tf.Tensor[]): FusedResult {
   const { steps, batch, units } = call;
   const mask = call.mask === null ? null : (call.mask.dataSync() as Float32Array);
+  const stateCount = call.cell.stateCount;
+  let statistics: FusedResult['statistics'] = [];
   const op = tf.customGrad((...args) => {
-    const [inputTensor, kernel, ...states] = args.slice(0, 2 + call.cell.stateCount) as tf.Tensor[];
-    const save = args[2 + call.cell.stateCount] as tf.GradSaveFunc;
+    const tensors = args.slice(0, 2 + stateCount + call.params.length) as tf.Tensor[];
+    const [inputTensor, kernel] = tensors;
+    const states = tensors.slice(2, 2 + stateCount);
+    const params = tensors.slice(2 + stateCount);
+    const save = args[tensors.length] as tf.GradSaveFunc;
     // The kernel is needed again in the backward pass, after the forward's tensors are gone.
     save([kernel]);
     const fusedArgs: FusedArgs = {
@@ -39,8 +56,11 @@ export function runFused(call: FusedCall, input: tf.Tensor, recurrentKernel: tf.
       gateActivation: call.gateActivation,
       forgetConstant: call.forgetConstant,
       resetAfter: call.resetAfter,
+      sites: call.sites,
+      params: params.map((param) => param.dataSync() as Float32Array),
     };
     const run = call.cell.run(fusedArgs);
+    statistics = run.statistics;
     return {
       value: tf.tensor2d(run.packed, [run.packed.length / units, units]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
@@ -50,13 +70,14 @@ export function runFused(call: FusedCall, input: tf.Tensor, recurrentKernel: tf.
           tf.tensor2d(gradients.input, inputTensor.shape as [number, number]),
           tf.tensor2d(gradients.recurrentKernel, kernel.shape as [number, number]),
           ...gradients.initial.map((gradient) => tf.tensor2d(gradient, [batch, units])),
+          ...gradients.params.map((gradient, i) => tf.tensor(gradient, params[i].shape)),
         ];
       },
     };
   });
-  const packed = op(input, recurrentKernel, ...initial);
+  const packed = op(input, recurrentKernel, ...initial, ...call.params);
   const outputRows = call.keepOutputs ? steps * batch : 0;
   const sizes = [...(call.keepOutputs ? [outputRows] : []), ...initial.map(() => batch)];
   const pieces = sizes.length === 1 ? [packed] : tf.split(packed, sizes, 0);
-  return { outputs: call.keepOutputs ? pieces[0] : null, states: call.keepOutputs ? pieces.slice(1) : pieces };
+  return { outputs: call.keepOutputs ? pieces[0] : null, states: call.keepOutputs ? pieces.slice(1) : pieces, statistics };
 }

@@ -1,26 +1,41 @@
-/** Which configs the fused op can run: the plain recurrence, with anything vectorizable outside the loop. */
+/**
+ * Which configs the fused op can run, and how: the plain recurrence of every cell, and the LSTM with norms
+ * inside the loop. Anything vectorizable over all steps (input dropout, an input norm whose statistics do
+ * not depend on the step) stays outside the op, in tfjs ops.
+ */
+import type { NormIR } from '../../../ir/types.js';
 import type { SeqnetRecurrentConfig } from '../config.js';
 import { fusedGru } from './gru.js';
 import { fusedLstm } from './lstm.js';
+import { fusedNormalizedLstm } from './lstm-norms.js';
 import { fusedRnn } from './rnn.js';
 import type { FusedCell } from './types.js';
 
-const FUSED_CELLS: Record<SeqnetRecurrentConfig['cell'], FusedCell> = { lstm: fusedLstm, gru: fusedGru, rnn: fusedRnn };
+const PLAIN_CELLS: Record<SeqnetRecurrentConfig['cell'], FusedCell> = { lstm: fusedLstm, gru: fusedGru, rnn: fusedRnn };
+
+export interface FusedPlan {
+  cell: FusedCell;
+  /** Norms computed inside the loop (the normalized LSTM's); the bias is then added inside too. */
+  loopNorms: NormIR[];
+}
+
+/** An input norm computed on all steps at once: its statistics are per example, or shared over time. */
+export function isVectorizedInputNorm(norm: NormIR): boolean {
+  return norm.site === 'input' && (norm.kind !== 'batch' || norm.batch?.statistics === 'shared');
+}
 
 /**
- * The fused loop for this config, or null when the step loop must run it: a norm inside the recurrence, a
- * per-step input norm, dropout inside the loop, or activations the fused loop does not implement.
+ * The fused plan for this config, or null when the step loop must run it: dropout inside the loop, a norm
+ * inside a GRU or RNN loop, or activations the fused loops do not implement.
  */
-export function fusedCellFor(config: SeqnetRecurrentConfig): FusedCell | null {
-  const cell = FUSED_CELLS[config.cell];
+export function fusedPlanFor(config: SeqnetRecurrentConfig): FusedPlan | null {
   if (config.activation !== 'tanh') return null;
   // The simple RNN has no gates, so its recurrentActivation is unused.
   const gatesOk = config.cell === 'rnn' || config.recurrentActivation === 'sigmoid' || config.recurrentActivation === 'hard_sigmoid';
-  if (!gatesOk) return null;
-  const vectorizable = config.norms.every(
-    (norm) => norm.site === 'input' && (norm.kind !== 'batch' || norm.batch?.statistics === 'shared'),
-  );
   const { recurrent, candidate, zoneout } = config.dropout;
   const loopDropout = (recurrent?.rate ?? 0) > 0 || (candidate?.rate ?? 0) > 0 || (zoneout !== null && (zoneout.cell > 0 || zoneout.hidden > 0));
-  return vectorizable && !loopDropout ? cell : null;
+  if (!gatesOk || loopDropout) return null;
+  const loopNorms = config.norms.filter((norm) => !isVectorizedInputNorm(norm));
+  if (loopNorms.length === 0) return { cell: PLAIN_CELLS[config.cell], loopNorms };
+  return config.cell === 'lstm' ? { cell: fusedNormalizedLstm, loopNorms } : null;
 }

@@ -31,7 +31,7 @@ export const fusedRnn: FusedCell = {
     const packed = new Float32Array((outputs === null ? 0 : steps * size) + size);
     if (outputs !== null) packed.set(outputs);
     packed.set(h.subarray(steps * size), packed.length - size);
-    return { packed, backward: (gradient) => backward(args, h, activated, gradient) };
+    return { packed, statistics: [], backward: (gradient) => backward(args, h, activated, gradient) };
   },
 };
 
@@ -59,5 +59,5 @@ function backward(args: FusedArgs, h: Float32Array, activated: Float32Array, gra
     dh = dhPassed;
   }
   kernelT.dispose();
-  return { input: dz, recurrentKernel: multiplyTransposed(h.subarray(0, steps * size), units, dz, units), initial: [dh] };
+  return { input: dz, recurrentKernel: multiplyTransposed(h.subarray(0, steps * size), units, dz, units), initial: [dh], params: [] };
 }

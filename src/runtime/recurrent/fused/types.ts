@@ -1,5 +1,7 @@
 /** The contract between the fused sequence op (`op.ts`) and the per-cell loops written in plain JavaScript. */
 import type * as tf from '@tensorflow/tfjs';
+import type { NormIR, NormSite } from '../../../ir/types.js';
+import type { StepStatistics } from './norm-kernel.js';
 
 /** Gate nonlinearities the fused loops implement, by their value y (enough for the derivative). */
 export type GateActivation = 'sigmoid' | 'hard_sigmoid';
@@ -21,12 +23,28 @@ export interface FusedArgs {
   gateActivation: GateActivation;
   forgetConstant: number;
   resetAfter: boolean;
+  /** Norms inside the loop (empty for the plain cells). */
+  sites: SiteSetup[];
+  /** Values of the op's extra parameters: the bias (if the loop adds it), then γ (and β) of each site. */
+  params: Float32Array[];
+}
+
+/** A norm site computed inside the fused loop. */
+export interface SiteSetup {
+  site: NormSite;
+  norm: NormIR;
+  /** Group id of each gate block (see `norms/grouping.ts`). */
+  groupIds: number[];
+  /** Batch norm at inference: the population statistics; null otherwise. */
+  population: { mean: Float32Array; variance: Float32Array } | null;
 }
 
 export interface FusedGradients {
   input: Float32Array;
   recurrentKernel: Float32Array;
   initial: Float32Array[];
+  /** In the order of `FusedArgs.params`. */
+  params: Float32Array[];
 }
 
 /**
@@ -37,6 +55,8 @@ export interface FusedGradients {
 export interface FusedRun {
   packed: Float32Array;
   backward: (packedGradient: Float32Array) => FusedGradients;
+  /** Batch norm sites in training: each step's batch statistics, for the population update. */
+  statistics: { site: NormSite; steps: StepStatistics[] }[];
 }
 
 export interface FusedCell {

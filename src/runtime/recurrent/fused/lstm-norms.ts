@@ -1,0 +1,209 @@
+/**
+ * The LSTM recurrence with normalization sites inside the loop (recurrent, gates, cell, hidden, and a
+ * per-step batch-normalized input) as one fused op with a hand-written backward pass; the same equations as
+ * `cells/lstm.ts`: `z = N_gates(N_in(P_t) + N_rec(h·U)) + b`, `c_t = σ(z_f + k) ⊙ c + σ(z_i) ⊙ tanh(z_g)`,
+ * `ĉ = N_cell(c_t)`, `h_t = N_hidden(σ(z_o) ⊙ tanh(ĉ))`, carried c = ĉ or c_t.
+ */
+import type { NormSite } from '../../../ir/types.js';
+import { gateDerivative, gateFunction, multiply, multiplyTransposed, transposeTensor } from './math.js';
+import { NormKernel } from './norm-kernel.js';
+import type { NormRecord, StepStatistics } from './norm-kernel.js';
+import type { FusedArgs, FusedCell, FusedGradients, FusedRun } from './types.js';
+
+type Kernels = Partial<Record<NormSite, NormKernel>>;
+
+/** The site kernels, reading γ (and β) from `params` after the bias; returns them and the bias. */
+function buildKernels(args: FusedArgs): { kernels: Kernels; bias: Float32Array | null; hasBias: boolean } {
+  const hasBias = args.params.length > args.sites.reduce((count, site) => count + (site.norm.center ? 2 : 1), 0);
+  let next = hasBias ? 1 : 0;
+  const kernels: Kernels = {};
+  for (const site of args.sites) {
+    const gamma = args.params[next++];
+    const beta = site.norm.center ? args.params[next++] : null;
+    kernels[site.site] = new NormKernel(site.norm, site.groupIds, args.units, gamma, beta, site.population);
+  }
+  return { kernels, bias: hasBias ? args.params[0] : null, hasBias };
+}
+
+function append<T>(lists: Map<NormSite, T[]>, site: NormSite, item: T): void {
+  const list = lists.get(site);
+  if (list === undefined) lists.set(site, [item]);
+  else list.push(item);
+}
+
+/** Element-wise sum of two arrays. */
+function plus(a: Float32Array, b: Float32Array): Float32Array {
+  const sum = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i += 1) sum[i] = a[i] + b[i];
+  return sum;
+}
+
+export const fusedNormalizedLstm: FusedCell = {
+  gates: 4,
+  stateCount: 2,
+  run(args: FusedArgs): FusedRun {
+    const { steps, batch, units, mask, keepOutputs, forgetConstant } = args;
+    const { kernels, bias, hasBias } = buildKernels(args);
+    const carryNormalized = kernels.cell?.norm.carry === true;
+    const gate = gateFunction(args.gateActivation);
+    const width = 4 * units;
+    const size = batch * units;
+    const h = new Float32Array((steps + 1) * size);
+    const c = new Float32Array((steps + 1) * size);
+    h.set(args.initial[0]);
+    c.set(args.initial[1]);
+    const gates = new Float32Array(steps * batch * width);
+    const cellTanh = new Float32Array(steps * size);
+    const outputs = keepOutputs ? new Float32Array(steps * size) : null;
+    const records = new Map<NormSite, NormRecord[]>();
+    const statistics = new Map<NormSite, StepStatistics[]>();
+    const normalize = (site: NormSite, values: Float32Array, t: number): Float32Array => {
+      const kernel = kernels[site];
+      if (kernel === undefined) return values;
+      const result = kernel.forward(values, t, mask, t * batch);
+      append(records, site, result.record);
+      if (result.statistics !== null) append(statistics, site, result.statistics);
+      return result.output;
+    };
+    for (let t = 0; t < steps; t += 1) {
+      const projected = normalize('input', args.input.slice(t * batch * width, (t + 1) * batch * width), t);
+      const recurrent = normalize('recurrent', multiply(h.subarray(t * size, (t + 1) * size), batch, args.recurrentKernel), t);
+      const z = normalize('gates', plus(projected, recurrent), t);
+      const cNew = new Float32Array(size);
+      for (let n = 0; n < batch; n += 1) {
+        const row = (t * batch + n) * width;
+        for (let j = 0; j < units; j += 1) {
+          const at = (block: number) => z[n * width + block * units + j] + (bias === null ? 0 : bias[block * units + j]);
+          const i = gate(at(0));
+          const f = gate(at(1) + forgetConstant);
+          const g = Math.tanh(at(2));
+          gates[row + j] = i;
+          gates[row + units + j] = f;
+          gates[row + 2 * units + j] = g;
+          gates[row + 3 * units + j] = gate(at(3));
+          cNew[n * units + j] = f * c[t * size + n * units + j] + i * g;
+        }
+      }
+      const cNormalized = normalize('cell', cNew, t);
+      const hRaw = new Float32Array(size);
+      for (let n = 0; n < batch; n += 1) {
+        for (let j = 0; j < units; j += 1) {
+          const k = n * units + j;
+          const tc = Math.tanh(cNormalized[k]);
+          cellTanh[t * size + k] = tc;
+          hRaw[k] = gates[(t * batch + n) * width + 3 * units + j] * tc;
+        }
+      }
+      const hNew = normalize('hidden', hRaw, t);
+      const cCarried = carryNormalized ? cNormalized : cNew;
+      for (let n = 0; n < batch; n += 1) {
+        const valid = mask === null ? 1 : mask[t * batch + n];
+        for (let j = 0; j < units; j += 1) {
+          const k = n * units + j;
+          c[(t + 1) * size + k] = valid * cCarried[k] + (1 - valid) * c[t * size + k];
+          h[(t + 1) * size + k] = valid * hNew[k] + (1 - valid) * h[t * size + k];
+          if (outputs !== null) outputs[t * size + k] = valid * hNew[k];
+        }
+      }
+    }
+    const packed = new Float32Array((outputs === null ? 0 : steps * size) + 2 * size);
+    if (outputs !== null) packed.set(outputs);
+    packed.set(h.subarray(steps * size), packed.length - 2 * size);
+    packed.set(c.subarray(steps * size), packed.length - size);
+    const recorded = { h, c, gates, cellTanh, records, kernels, bias: hasBias, carryNormalized };
+    return {
+      packed,
+      statistics: [...statistics].map(([site, stepStatistics]) => ({ site, steps: stepStatistics })),
+      backward: (gradient) => backward(args, recorded, gradient, gateDerivative(args.gateActivation)),
+    };
+  },
+};
+
+interface Recorded {
+  h: Float32Array;
+  c: Float32Array;
+  gates: Float32Array;
+  cellTanh: Float32Array;
+  records: Map<NormSite, NormRecord[]>;
+  kernels: Kernels;
+  bias: boolean;
+  carryNormalized: boolean;
+}
+
+function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, gatePrime: (y: number) => number): FusedGradients {
+  const { steps, batch, units, mask, keepOutputs } = args;
+  const { h, c, gates, cellTanh, records, kernels } = recorded;
+  const width = 4 * units;
+  const size = batch * units;
+  const outputRows = keepOutputs ? steps * size : 0;
+  let dh = gradient.slice(outputRows, outputRows + size);
+  let dc = gradient.slice(outputRows + size, outputRows + 2 * size);
+  const dInput = new Float32Array(steps * batch * width);
+  const dRecurrent = new Float32Array(steps * batch * width);
+  const dBias = new Float32Array(width);
+  const kernelT = transposeTensor(args);
+  const through = (site: NormSite, values: Float32Array, t: number): Float32Array => {
+    const kernel = kernels[site];
+    return kernel === undefined ? values : kernel.backward(values, (records.get(site) as NormRecord[])[t], mask, t * batch);
+  };
+  for (let t = steps - 1; t >= 0; t -= 1) {
+    const dhNew = new Float32Array(size);
+    const dcCarried = new Float32Array(size);
+    for (let n = 0; n < batch; n += 1) {
+      const valid = mask === null ? 1 : mask[t * batch + n];
+      for (let k = n * units; k < (n + 1) * units; k += 1) {
+        dhNew[k] = valid * (dh[k] + (keepOutputs ? gradient[t * size + k] : 0));
+        dcCarried[k] = valid * dc[k];
+      }
+    }
+    const dhRaw = through('hidden', dhNew, t);
+    const dcNormalized = new Float32Array(size);
+    const dz = new Float32Array(batch * width);
+    for (let n = 0; n < batch; n += 1) {
+      for (let j = 0; j < units; j += 1) {
+        const k = n * units + j;
+        const o = gates[(t * batch + n) * width + 3 * units + j];
+        const tc = cellTanh[t * size + k];
+        dz[n * width + 3 * units + j] = dhRaw[k] * tc * gatePrime(o);
+        dcNormalized[k] = dhRaw[k] * o * (1 - tc * tc) + (recorded.carryNormalized ? dcCarried[k] : 0);
+      }
+    }
+    const dcNew = through('cell', dcNormalized, t);
+    if (!recorded.carryNormalized) for (let k = 0; k < size; k += 1) dcNew[k] += dcCarried[k];
+    const dcPrevious = new Float32Array(size);
+    for (let n = 0; n < batch; n += 1) {
+      const valid = mask === null ? 1 : mask[t * batch + n];
+      const row = (t * batch + n) * width;
+      for (let j = 0; j < units; j += 1) {
+        const k = n * units + j;
+        const [i, f, g] = [gates[row + j], gates[row + units + j], gates[row + 2 * units + j]];
+        dz[n * width + j] = dcNew[k] * g * gatePrime(i);
+        dz[n * width + units + j] = dcNew[k] * c[t * size + k] * gatePrime(f);
+        dz[n * width + 2 * units + j] = dcNew[k] * i * (1 - g * g);
+        dcPrevious[k] = dcNew[k] * f + (1 - valid) * dc[k];
+      }
+    }
+    for (let i = 0; i < dz.length; i += 1) dBias[i % width] += dz[i];
+    const dSum = through('gates', dz, t);
+    const dRecurrentStep = through('recurrent', dSum, t);
+    dInput.set(through('input', dSum, t), t * batch * width);
+    dRecurrent.set(dRecurrentStep, t * batch * width);
+    const fromRecurrence = multiply(dRecurrentStep, batch, kernelT);
+    const dhPrevious = new Float32Array(size);
+    for (let n = 0; n < batch; n += 1) {
+      const valid = mask === null ? 1 : mask[t * batch + n];
+      for (let k = n * units; k < (n + 1) * units; k += 1) dhPrevious[k] = fromRecurrence[k] + (1 - valid) * dh[k];
+    }
+    dh = dhPrevious;
+    dc = dcPrevious;
+  }
+  kernelT.dispose();
+  const params: Float32Array[] = recorded.bias ? [dBias] : [];
+  for (const site of args.sites) {
+    const kernel = kernels[site.site] as NormKernel;
+    params.push(kernel.gammaGradient);
+    if (kernel.betaGradient !== null) params.push(kernel.betaGradient);
+  }
+  const recurrentKernel = multiplyTransposed(h.subarray(0, steps * size), units, dRecurrent, width);
+  return { input: dInput, recurrentKernel, initial: [dh, dc], params };
+}
