@@ -33,7 +33,7 @@ function niceStep(span: number, count: number): number {
 function label(value: number): string {
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
-  return magnitude >= 1e4 || magnitude < 1e-3 ? value.toExponential(1) : String(Number(value.toPrecision(4)));
+  return magnitude >= 1e4 || magnitude < 1e-3 ? value.toExponential(0) : String(Number(value.toPrecision(4)));
 }
 
 function panels(history: EpochLog[]): Panel[] {
@@ -76,7 +76,7 @@ function axis(values: number[], log: boolean, from: number, to: number): { map: 
   return { map: (v) => from + ((t(v) - low) / (high - low)) * (to - from), ticks };
 }
 
-function renderPanel(panel: Panel, top: number, epochs: number): string {
+function renderPanel(panel: Panel, top: number, epochs: number, bestEpoch: number | null): string {
   const x0 = MARGIN.left;
   const x1 = WIDTH - MARGIN.right;
   const y0 = top + PANEL_HEIGHT - MARGIN.bottom;
@@ -96,6 +96,10 @@ function renderPanel(panel: Panel, top: number, epochs: number): string {
   }
   parts.push(`<line x1="${x0}" x2="${x1}" y1="${y0}" y2="${y0}" class="axis"/><line x1="${x0}" x2="${x0}" y1="${y0}" y2="${y1}" class="axis"/>`);
   parts.push(`<text x="${(x0 + x1) / 2}" y="${y0 + 32}" class="xlabel">epoch</text>`);
+  if (bestEpoch !== null) {
+    const px = x.map(bestEpoch).toFixed(1);
+    parts.push(`<line x1="${px}" x2="${px}" y1="${y0}" y2="${y1}" class="best"/><text x="${px}" y="${y1 - 4}" class="xlabel">best</text>`);
+  }
   panel.series.forEach((series, index) => {
     const points = series.points.map(([e, v]) => `${x.map(e).toFixed(1)},${y.map(v).toFixed(1)}`).join(' ');
     parts.push(`<polyline points="${points}" fill="none" stroke="${series.color}" stroke-width="2"/>`);
@@ -106,14 +110,15 @@ function renderPanel(panel: Panel, top: number, epochs: number): string {
   return parts.join('\n');
 }
 
-/** The whole figure as an SVG document. */
-export function renderHistorySvg(history: EpochLog[], title: string, epochs: number): string {
+/** The whole figure as an SVG document; the x axis spans the recorded epochs, `bestEpoch` gets a dashed marker. */
+export function renderHistorySvg(history: EpochLog[], title: string, bestEpoch: number | null = null): string {
   const list = panels(history);
+  const epochs = history.length === 0 ? 1 : history[history.length - 1].epoch;
   const height = 40 + Math.max(list.length, 1) * PANEL_HEIGHT;
-  const body = list.length === 0 ? '<text x="20" y="80">no epochs recorded</text>' : list.map((panel, i) => renderPanel(panel, 40 + i * PANEL_HEIGHT, epochs)).join('\n');
+  const body = list.length === 0 ? '<text x="20" y="80">no epochs recorded</text>' : list.map((panel, i) => renderPanel(panel, 40 + i * PANEL_HEIGHT, epochs, bestEpoch)).join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="12">
-<style>.grid{stroke:#e4e4e4}.axis{stroke:#444}.title{font-size:14px;font-weight:bold}.ylabel{text-anchor:end;dominant-baseline:middle;fill:#333}.xlabel{text-anchor:middle;fill:#333}.legend{fill:#222}</style>
+<style>.grid{stroke:#e4e4e4}.axis{stroke:#444}.title{font-size:14px;font-weight:bold}.ylabel{text-anchor:end;dominant-baseline:middle;fill:#333}.xlabel{text-anchor:middle;fill:#333}.legend{fill:#222}.best{stroke:#2ca02c;stroke-dasharray:4 3}</style>
 <rect width="100%" height="100%" fill="white"/>
 <text x="${WIDTH / 2}" y="24" text-anchor="middle" font-size="16">${escapeXml(title)}</text>
 ${body}

@@ -58,9 +58,9 @@ export async function writeRunStart(
 }
 
 /** History and curves, rewritten whenever the run stops (completed, early-stopped, interrupted, diverged). */
-export async function writeRunHistory(runDir: string, history: EpochLog[], title: string, epochs: number): Promise<void> {
+export async function writeRunHistory(runDir: string, history: EpochLog[], title: string, bestEpoch: number | null): Promise<void> {
   await writeJsonAtomic(join(runDir, RUN_FILES.history), history);
-  await writeFileAtomic(join(runDir, RUN_FILES.plot), renderHistorySvg(history, title, epochs));
+  await writeFileAtomic(join(runDir, RUN_FILES.plot), renderHistorySvg(history, title, bestEpoch));
 }
 
 export async function writeRunInfo(runDir: string, info: RunInfo): Promise<void> {

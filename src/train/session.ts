@@ -164,8 +164,8 @@ interface Finish {
 /** Writes history, curves, the final model and run.json, and says what happened. */
 async function finish({ model, ir, data, runDir, info, outcome, reporter }: Finish): Promise<TrainResult> {
   const { state } = outcome;
-  await writeRunHistory(runDir, state.history, `${ir.name}: training curves`, ir.train.epochs);
   const bestEpoch = state.monitor.bestEpoch > 0 ? state.monitor.bestEpoch : null;
+  await writeRunHistory(runDir, state.history, `${ir.name}: training curves`, bestEpoch);
   let test: Record<string, number> | null = null;
   let message: string;
   if (outcome.status === 'interrupted') {
