@@ -20,10 +20,10 @@ describe('training curves SVG', () => {
     expect(lines).toHaveLength(4);
     // x from the left margin (72) to the right edge of the plot (720 − 150); epoch 2 in the middle.
     expect(lines[0].map(([x]) => x)).toEqual([72, 321, 570]);
-    // Lower losses are drawn higher up (smaller y), and validation (higher loss) below training.
+    // SVG y grows downwards: the falling loss moves down, and validation (the higher loss) sits above training.
     const [train, validation] = lines;
-    expect(train[0][1]).toBeGreaterThan(train[2][1]);
-    validation.forEach(([, y], i) => expect(y).toBeGreaterThan(train[i][1]));
+    expect(train[0][1]).toBeLessThan(train[2][1]);
+    validation.forEach(([, y], i) => expect(y).toBeLessThan(train[i][1]));
     expect(svg).toContain('class="best"');
     expect(svg.match(/<text[^>]*>best<\/text>/g)).toHaveLength(2);
   });
