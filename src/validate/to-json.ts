@@ -9,6 +9,7 @@ import { Code, type CodeValue } from '../diagnostics/codes.js';
 import { createDiagnostic } from '../diagnostics/create.js';
 import { spanFromTo } from '../diagnostics/spans.js';
 import type { Diagnostic, SourceSpan } from '../diagnostics/types.js';
+import { suggestionHint } from './did-you-mean.js';
 import { childPointer, type SpanMap } from './source-map.js';
 import { VOCABULARY, type ArgSpec, type ContextName, type StatementRule } from './vocabulary.js';
 
@@ -70,14 +71,19 @@ function convertBlock(converter: Converter, statements: readonly StatementNode[]
   for (const statement of statements) {
     if (statement.recovered) continue;
     const rule = VOCABULARY[context][statement.keyword];
-    if (rule === undefined) convertUnknown(converter, statement, target, pointer);
+    if (rule === undefined) convertUnknown(converter, statement, target, pointer, context);
     else convertKnown(converter, statement, rule, target, pointer);
   }
 }
 
 /** Kept as-is so the schema reports the unknown key at the keyword, with the block context's known keys. */
-function convertUnknown(converter: Converter, statement: StatementNode, target: JsonObject, pointer: string): void {
-  if (Object.hasOwn(target, statement.keyword)) return;
+function convertUnknown(converter: Converter, statement: StatementNode, target: JsonObject, pointer: string, context: ContextName): void {
+  if (Object.hasOwn(target, statement.keyword)) {
+    // The key is taken (by an argument such as a head's name, or an earlier unknown statement): report it here.
+    const hint = suggestionHint(statement.keyword, Object.keys(VOCABULARY[context]), 'allowed here');
+    report(converter, Code.UnknownField, `unknown statement '${statement.keyword}'`, statement.keywordSpan, hint);
+    return;
+  }
   const child = childPointer(pointer, statement.keyword);
   let value: JsonValue = statement.args.length === 0 ? true : statement.args.length === 1 ? argValue(statement.args[0]) : statement.args.map(argValue);
   if (statement.block !== null) value = {};
