@@ -116,7 +116,8 @@ export function namedValues(config: ReferenceConfig, weights: DirectionWeights[]
 export function writeWeights(layer: tf.layers.Layer, config: ReferenceConfig, weights: DirectionWeights[]): void {
   const pairs = namedValues(config, weights);
   if (pairs.length !== layer.weights.length) {
-    throw new Error(`layer has ${layer.weights.length} weights (${layer.weights.map((w) => w.originalName).join(', ')}), reference ${pairs.length} (${pairs.map(([n]) => n).join(', ')})`);
+    const layerNames = layer.weights.map((w) => w.originalName).join(', ');
+    throw new Error(`layer has ${layer.weights.length} weights (${layerNames}), reference ${pairs.length} (${pairs.map(([n]) => n).join(', ')})`);
   }
   for (const [path, value] of pairs) {
     const variable = findWeight(layer, path);
@@ -125,7 +126,13 @@ export function writeWeights(layer: tf.layers.Layer, config: ReferenceConfig, we
 }
 
 /** Builds a `SeqnetRecurrent` for `[batch, steps, features]` inputs and loads `weights` into it. */
-export function buildLayer(config: ReferenceConfig, weights: DirectionWeights[], steps: number, features: number, extra: Partial<SeqnetRecurrentConfig> = {}): SeqnetRecurrent {
+export function buildLayer(
+  config: ReferenceConfig,
+  weights: DirectionWeights[],
+  steps: number,
+  features: number,
+  extra: Partial<SeqnetRecurrentConfig> = {},
+): SeqnetRecurrent {
   const layer = new SeqnetRecurrent(layerConfig(config, extra));
   // Building through apply (inference, so no population update) is the path tfjs itself takes.
   tf.tidy(() => {

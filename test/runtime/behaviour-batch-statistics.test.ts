@@ -51,9 +51,10 @@ describeBackends(['cpu', 'wasm'], () => {
       const weights = randomWeights(short, FEATURES, random);
       const long = bnConfig(cell, STEPS);
       // The same weights with rows 2 and 3 copied from row 1: what "use the last row" means.
+      const padRows = (rows: number[][] | null) => [...(rows as number[][]), (rows as number[][])[1], (rows as number[][])[1]];
       const extended = weights.map((w) => ({
         ...w,
-        norms: Object.fromEntries(Object.entries(w.norms).map(([site, p]) => [site, { ...p, movingMean: [...(p.movingMean as number[][]), (p.movingMean as number[][])[1], (p.movingMean as number[][])[1]], movingVariance: [...(p.movingVariance as number[][]), (p.movingVariance as number[][])[1], (p.movingVariance as number[][])[1]] }])),
+        norms: Object.fromEntries(Object.entries(w.norms).map(([site, p]) => [site, { ...p, movingMean: padRows(p.movingMean), movingVariance: padRows(p.movingVariance) }])),
       }));
       const x = random.tensor3(3, STEPS, FEATURES);
       const shortLayer = buildLayer(short, weights, STEPS, FEATURES);

@@ -26,7 +26,9 @@ const ones = (steps = STEPS) => Array.from({ length: BATCH }, () => Array.from({
 /** Linear RNN: `h_t = x_t` (identity kernel) or `h_t = h_{t−1}` (identity recurrent kernel). */
 function probe(dropout: RecurrentDropoutIR, pass: 'input' | 'state') {
   const config: ReferenceConfig = plainConfig('rnn', UNITS, { activation: 'linear', useBias: false, dropout, returnState: true });
-  const weights: DirectionWeights[] = [{ kernel: pass === 'input' ? identity(UNITS) : zeroMatrix(UNITS), recurrentKernel: pass === 'state' ? identity(UNITS) : zeroMatrix(UNITS), bias: null, norms: {} }];
+  const kernel = pass === 'input' ? identity(UNITS) : zeroMatrix(UNITS);
+  const recurrentKernel = pass === 'state' ? identity(UNITS) : zeroMatrix(UNITS);
+  const weights: DirectionWeights[] = [{ kernel, recurrentKernel, bias: null, norms: {} }];
   return buildLayer(config, weights, STEPS, UNITS);
 }
 

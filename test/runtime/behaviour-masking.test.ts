@@ -63,7 +63,12 @@ describeBackends(['cpu', 'wasm'], () => {
 
     it(`${cell}: with dropout and zoneout in training, values at padded steps change nothing`, () => {
       const random = new TestRandom(45);
-      const dropout = { input: { rate: 0.3, mask: 'step' as const }, recurrent: { rate: 0.3 }, candidate: { rate: 0.3, mask: 'step' as const }, zoneout: { cell: cell === 'lstm' ? 0.3 : 0, hidden: 0.3 } };
+      const dropout = {
+        input: { rate: 0.3, mask: 'step' as const },
+        recurrent: { rate: 0.3 },
+        candidate: { rate: 0.3, mask: 'step' as const },
+        zoneout: { cell: cell === 'lstm' ? 0.3 : 0, hidden: 0.3 },
+      };
       const config = normedConfig(cell, { dropout, returnSequences: false });
       const layer = buildLayer(config, randomWeights(config, FEATURES, random), STEPS, FEATURES);
       const x = random.tensor3(3, STEPS, FEATURES);

@@ -19,7 +19,11 @@ const perStep = { statistics: 'per_step' as const, maxSteps: STEPS, momentum: 0.
 
 /** Two stacked layers covering every kind of weight: LN and RMS parameters, per-step and shared batch statistics, both directions. */
 const FIRST: ReferenceConfig = plainConfig('lstm', 3, {
-  norms: [makeNorm('input', 'batch', { batch: { statistics: 'shared', maxSteps: null, momentum: 0.5 } }), makeNorm('recurrent', 'layer'), makeNorm('cell', 'batch', { batch: perStep })],
+  norms: [
+    makeNorm('input', 'batch', { batch: { statistics: 'shared', maxSteps: null, momentum: 0.5 } }),
+    makeNorm('recurrent', 'layer'),
+    makeNorm('cell', 'batch', { batch: perStep }),
+  ],
   dropout: { input: { rate: 0.2, mask: 'sequence' }, recurrent: { rate: 0.2 }, candidate: null, zoneout: { cell: 0.1, hidden: 0.1 } },
 });
 const SECOND: ReferenceConfig = plainConfig('gru', 2, {

@@ -66,13 +66,44 @@ interface Golden {
   tolerance: number;
 }
 
+const HALF_BIAS = new Array<number>(8).fill(0.5);
+const LAYER_2 = { h0: [[0.6, 0.7]], c0: [[0.4, 0.5]] };
+
 const GOLDEN: Golden[] = [
   { name: 'TF1 contrib LayerNormBasicLSTMCell', config: TF1_CONTRIB, bias: null, x: X, h0: H0, c0: C0, h: [-0.38079708, 0.38079708], c: [-1, 1], tolerance: 1e-6 },
   // The second layer of the contrib stacked test: input = first layer's h, its own (c, h); same result.
-  { name: 'TF1 contrib LayerNormBasicLSTMCell, layer 2', config: TF1_CONTRIB, bias: null, x: [[[-0.38079708, 0.38079708]]], h0: [[0.6, 0.7]], c0: [[0.4, 0.5]], h: [-0.38079708, 0.38079708], c: [-1, 1], tolerance: 1e-6 },
+  {
+    name: 'TF1 contrib LayerNormBasicLSTMCell, layer 2',
+    config: TF1_CONTRIB,
+    bias: null,
+    x: [[[-0.38079708, 0.38079708]]],
+    ...LAYER_2,
+    h: [-0.38079708, 0.38079708],
+    c: [-1, 1],
+    tolerance: 1e-6,
+  },
   { name: 'TF Addons LayerNormLSTMCell', config: TFA, bias: TFA_BIAS, x: X, h0: H0, c0: C0, h: [-0.47406139, 0.47406139], c: [-1, 1], tolerance: 1e-6 },
-  { name: 'TF1 BasicLSTMCell (contrib, layer_norm false)', config: TF1_BASIC, bias: new Array<number>(8).fill(0.5), x: X, h0: H0, c0: C0, h: [0.56668288, 0.60858738], c: [0.8020075, 0.89599884], tolerance: 1e-7 },
-  { name: 'TF1 BasicLSTMCell, layer 2', config: TF1_BASIC, bias: new Array<number>(8).fill(0.5), x: [[[0.56668288, 0.60858738]]], h0: [[0.6, 0.7]], c0: [[0.4, 0.5]], h: [0.70230919, 0.72581059], c: [1.17500675, 1.26892781], tolerance: 1e-7 },
+  {
+    name: 'TF1 BasicLSTMCell (contrib, layer_norm false)',
+    config: TF1_BASIC,
+    bias: HALF_BIAS,
+    x: X,
+    h0: H0,
+    c0: C0,
+    h: [0.56668288, 0.60858738],
+    c: [0.8020075, 0.89599884],
+    tolerance: 1e-7,
+  },
+  {
+    name: 'TF1 BasicLSTMCell, layer 2',
+    config: TF1_BASIC,
+    bias: HALF_BIAS,
+    x: [[[0.56668288, 0.60858738]]],
+    ...LAYER_2,
+    h: [0.70230919, 0.72581059],
+    c: [1.17500675, 1.26892781],
+    tolerance: 1e-7,
+  },
 ];
 
 describe('golden vectors through the float64 reference', () => {

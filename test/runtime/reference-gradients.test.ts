@@ -33,23 +33,47 @@ function kindNorm(kind: NormKind | 'shared', site: NormIR['site'], extra: Partia
   return makeNorm(site, kind, extra);
 }
 
+const KINDS: [string, NormKind, boolean][] = [
+  ['layer', 'layer', false],
+  ['rms', 'rms', false],
+  ['batch, population', 'batch', false],
+  ['batch, minibatch', 'batch', true],
+];
+
+const ZONEOUT_ONLY = (cell: CellKind) => ({ input: null, recurrent: null, candidate: null, zoneout: { cell: cell === 'lstm' ? 0.25 : 0, hidden: 0.2 } });
+
+/** Per cell and kind: the projection sites (with cell and hidden), and the joint site (with a carried cell). */
+function normSets(cell: CellKind, kind: NormKind): { projections: NormIR[]; joint: NormIR[] } {
+  const lstm = cell === 'lstm';
+  const projections = [
+    kindNorm(kind, 'input'),
+    kindNorm(kind, 'recurrent', { groups: cell === 'rnn' ? 'all' : 'gates_and_candidate' }),
+    ...(lstm ? [kindNorm(kind, 'cell')] : []),
+    kindNorm(kind, 'hidden'),
+  ];
+  const joint = [kindNorm(kind, 'gates', { groups: cell === 'rnn' ? 'all' : 'per_gate', center: kind === 'rms' }), ...(lstm ? [kindNorm(kind, 'cell', { carry: true })] : [])];
+  return { projections, joint };
+}
+
 function gradientCases(): GradientCase[] {
   const cases: GradientCase[] = [];
-  const kinds: [string, NormKind, boolean][] = [['layer', 'layer', false], ['rms', 'rms', false], ['batch, population', 'batch', false], ['batch, minibatch', 'batch', true]];
   for (const [label, cell, resetAfter] of CELLS) {
     const lstm = cell === 'lstm';
-    for (const [kindLabel, kind, training] of kinds) {
-      const projections = [kindNorm(kind, 'input'), kindNorm(kind, 'recurrent', { groups: cell === 'rnn' ? 'all' : 'gates_and_candidate' }), ...(lstm ? [kindNorm(kind, 'cell')] : []), kindNorm(kind, 'hidden')];
-      const joint = [kindNorm(kind, 'gates', { groups: cell === 'rnn' ? 'all' : 'per_gate', center: kind === 'rms' }), ...(lstm ? [kindNorm(kind, 'cell', { carry: true })] : [])];
+    for (const [kindLabel, kind, training] of KINDS) {
+      const { projections, joint } = normSets(cell, kind);
       cases.push(
         { name: `${label}: ${kindLabel} at input, recurrent${lstm ? ', cell' : ''}, hidden`, config: plainConfig(cell, 3, { resetAfter, norms: projections }), training },
         { name: `${label}: ${kindLabel} at gates${lstm ? ', cell carried' : ''}`, config: plainConfig(cell, 3, { resetAfter, norms: joint }), training },
       );
     }
-    cases.push({ name: `${label}: shared batch statistics at input, minibatch`, config: plainConfig(cell, 3, { resetAfter, norms: [kindNorm('shared', 'input')], useBias: false }), training: true });
-    cases.push({ name: `${label}: ragged mask, zoneout expectation, last output`, config: plainConfig(cell, 3, { resetAfter, returnSequences: false, norms: [kindNorm('layer', 'input')], dropout: { input: null, recurrent: null, candidate: null, zoneout: { cell: lstm ? 0.25 : 0, hidden: 0.2 } } }), training: false, mask: RAGGED_MASK });
+    const shared = plainConfig(cell, 3, { resetAfter, norms: [kindNorm('shared', 'input')], useBias: false });
+    cases.push({ name: `${label}: shared batch statistics at input, minibatch`, config: shared, training: true });
+    const zoned = plainConfig(cell, 3, { resetAfter, returnSequences: false, norms: [kindNorm('layer', 'input')], dropout: ZONEOUT_ONLY(cell) });
+    cases.push({ name: `${label}: ragged mask, zoneout expectation, last output`, config: zoned, training: false, mask: RAGGED_MASK });
   }
-  cases.push({ name: 'lstm bidirectional concat, layer norm, forget constant', config: plainConfig('lstm', 3, { bidirectional: { merge: 'concat' }, forgetBias: { init: 0, constant: 1 }, norms: [kindNorm('layer', 'gates', { groups: 'per_gate' })] }), training: false });
+  const perGate = [kindNorm('layer', 'gates', { groups: 'per_gate' })];
+  const bidirectional = plainConfig('lstm', 3, { bidirectional: { merge: 'concat' }, forgetBias: { init: 0, constant: 1 }, norms: perGate });
+  cases.push({ name: 'lstm bidirectional concat, layer norm, forget constant', config: bidirectional, training: false });
   return cases;
 }
 
