@@ -1,0 +1,83 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import type { DataIR } from '../../src/ir/types.js';
+import { fileHandler } from '../../src/io/index.js';
+import { evaluateRun, generateText, predictRun } from '../../src/train/index.js';
+import { headIr, sineIr } from './fixtures.js';
+import { tempDir, train } from './helpers.js';
+
+/** 80 rows of a seasonal series with a trend. */
+const VALUES = Array.from({ length: 80 }, (_, i) => 300 + 0.5 * i + 3 * Math.sin(i / 2));
+
+async function csvRun(): Promise<{ root: string; runDir: string; csv: string }> {
+  const root = await tempDir();
+  const csv = join(root, 'series.csv');
+  await writeFile(csv, `month,level\n${VALUES.map((v, i) => `${i},${v}`).join('\n')}\n`);
+  const data: DataIR = {
+    source: { type: 'csv', path: csv, features: ['level'], targets: ['level'], window: 12, horizon: 1, stride: 1, standardize: true, delimiter: ',' },
+    split: { train: 0.6, validation: 0.2, test: 0.2 },
+  };
+  const ir = { ...sineIr({ data, train: { epochs: 2 } }), heads: [headIr(1, 12, { at: 'last_step' })] };
+  const { result } = await train(ir, root);
+  return { root, runDir: result.runDir, csv };
+}
+
+describe('evaluate and predict', () => {
+  it('predict undoes the standardization, and its forecasts give the MSE that evaluate reports', async () => {
+    const { runDir, csv } = await csvRun();
+    const prediction = await predictRun(runDir, { input: csv });
+    const rows = prediction.text.trim().split('\n');
+    expect(rows[0]).toBe('input_row,target_row,level');
+    // One forecast per window of 12 rows: windows end at rows 12 … 80.
+    expect(rows).toHaveLength(1 + 69);
+    const forecasts = rows.slice(1).map((row) => row.split(',').map(Number));
+    expect(forecasts[0].slice(0, 2)).toEqual([12, 13]);
+    // Whole-file evaluation covers the windows whose target row exists (rows 13 … 80).
+    const evaluation = await evaluateRun(runDir, { data: csv });
+    expect(evaluation.samples).toBe(68);
+    const { std } = (JSON.parse(await readFile(join(runDir, 'preprocessing.json'), 'utf8')) as { targets: { std: number }[] }).targets[0];
+    const squared = forecasts.slice(0, 68).map(([, targetRow, value]) => ((value - VALUES[targetRow - 1]) / std) ** 2);
+    expect(evaluation.metrics.loss).toBeCloseTo(squared.reduce((a, b) => a + b, 0) / squared.length, 4);
+    // The naive forecast repeats the last input value.
+    const naive = VALUES.slice(12).map((value, i) => ((value - VALUES[i + 11]) / std) ** 2);
+    expect(evaluation.metrics.naive_mse).toBeCloseTo(naive.reduce((a, b) => a + b, 0) / naive.length, 5);
+  });
+
+  it('evaluate without --data uses the test split', async () => {
+    const { runDir } = await csvRun();
+    const evaluation = await evaluateRun(runDir);
+    // Test rows 65–80 (16 rows) hold 16 − 13 + 1 = 4 windows of 12 inputs and 1 target.
+    expect(evaluation.samples).toBe(4);
+    expect(evaluation.on).toMatch(/^the test split/);
+  });
+
+  it('predict reads JSON Lines and writes one {"y": …} per sample, as the saved model computes it', async () => {
+    const root = await tempDir();
+    const { result } = await train(sineIr({ train: { epochs: 1 } }), root);
+    const inputs = [Array.from({ length: 12 }, (_, t) => [Math.sin(t / 3)]), Array.from({ length: 12 }, (_, t) => [Math.cos(t / 4)])];
+    const input = join(root, 'in.jsonl');
+    await writeFile(input, inputs.map((x) => JSON.stringify({ x })).join('\n'));
+    const prediction = await predictRun(result.runDir, { input });
+    const lines = prediction.text.trim().split('\n').map((line) => JSON.parse(line) as { y: number[][] });
+    const model = await tf.loadLayersModel(fileHandler(result.runDir));
+    const expected = (model.predict(tf.tensor3d(inputs)) as tf.Tensor).arraySync() as number[][][];
+    lines.forEach((line, i) => line.y.forEach((step, t) => expect(step[0]).toBeCloseTo(expected[i][t][0], 5)));
+  });
+
+  it('generates text from the vocabulary of a text model, reproducibly for a seed', async () => {
+    const root = await tempDir();
+    const corpus = join(root, 'corpus.txt');
+    await writeFile(corpus, 'the cat sat on the mat. '.repeat(20));
+    const data: DataIR = { source: { type: 'text', path: corpus, window: 12, stride: 6 }, split: { train: 0.8, validation: 0.2, test: 0 } };
+    const ir = { ...sineIr({ data, train: { epochs: 1 } }), input: { steps: 12, features: 16, padding: null }, heads: [headIr(16, 12, { activation: 'softmax', loss: 'categorical_crossentropy', metrics: ['categorical_accuracy'] })] };
+    const { result } = await train(ir, root);
+    const first = await generateText(result.runDir, { length: 30, prime: 'the ', temperature: 0.8, seed: 3 });
+    const again = await generateText(result.runDir, { length: 30, prime: 'the ', temperature: 0.8, seed: 3 });
+    expect(first).toBe(again);
+    expect(first.startsWith('the ')).toBe(true);
+    expect(first).toHaveLength(34);
+    expect(new Set(first.slice(4))).toSatisfy((chars: Set<string>) => [...chars].every((c) => 'the catsonm.'.includes(c)));
+  });
+});
