@@ -18,7 +18,7 @@ export interface ErrorContext {
   spans: SpanMap;
   form: SpecForm;
   source: string;
-  /** Objects already reported as incomplete (a missing block): their missing fields are not reported again. */
+  /** Statements already reported as malformed: missing-field errors for them or inside them are not repeated. */
   incomplete?: ReadonlySet<string>;
   /** The keywords each `.seqnet` block allows (the schema's property names are JSON names, not keywords). */
   keywords?: ReadonlyMap<string, readonly string[]>;
@@ -43,7 +43,7 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], context: Error
   const best = new Map<string, ErrorObject>();
   for (const error of errors) {
     if (WRAPPERS.has(error.keyword)) continue;
-    if (error.keyword === 'required' && context.incomplete?.has(error.instancePath) === true) continue;
+    if (error.keyword === 'required' && isIncomplete(error, context)) continue;
     const pointer = errorPointer(error);
     const current = best.get(pointer);
     if (current === undefined || rank(error) < rank(current)) best.set(pointer, error);
@@ -55,6 +55,11 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], context: Error
     diagnostics.push(toDiagnostic(error, pointer, context));
   }
   return diagnostics;
+}
+
+function isIncomplete(error: ErrorObject, context: ErrorContext): boolean {
+  const incomplete = context.incomplete;
+  return incomplete !== undefined && (incomplete.has(error.instancePath) || incomplete.has(errorPointer(error)));
 }
 
 function rank(error: ErrorObject): number {

@@ -20,7 +20,10 @@ export interface JsonFormResult {
   document: JsonObject;
   spans: SpanMap;
   diagnostics: Diagnostic[];
-  /** Pointers of objects whose block was missing; "missing field" errors inside them would repeat that report. */
+  /**
+   * Pointers of statements already reported as malformed (bad arguments, or a missing block): "missing field"
+   * errors for them, or inside them, would repeat that report.
+   */
   incomplete: Set<string>;
   /** For each block's pointer, the keywords its context allows: the candidates for "did you mean". */
   keywords: Map<string, readonly string[]>;
@@ -101,9 +104,14 @@ function convertKnown(converter: Converter, statement: StatementNode, rule: Stat
     convertKeyed(converter, statement, rule, specs, target, pointer, property);
     return;
   }
-  const named = matchArguments(converter, statement, rule, specs);
-  if (named === null) return;
   const child = childPointer(pointer, property);
+  // One report per statement: after a block error, argument errors are not reported too.
+  const named = matchArguments(blockFits ? converter : { ...converter, diagnostics: [] }, statement, rule, specs);
+  if (named === null) {
+    // The statement is there but unusable; the schema must not also call it missing.
+    converter.incomplete.add(child);
+    return;
+  }
   if (rule.store === 'value') {
     if (isDuplicate(converter, statement, target, property, child)) return;
     const entry = named[0];
