@@ -70,6 +70,8 @@ function gradientCases(): GradientCase[] {
     cases.push({ name: `${label}: shared batch statistics at input, minibatch`, config: shared, training: true });
     const zoned = plainConfig(cell, 3, { resetAfter, returnSequences: false, norms: [kindNorm('layer', 'input')], dropout: ZONEOUT_ONLY(cell) });
     cases.push({ name: `${label}: ragged mask, zoneout expectation, last output`, config: zoned, training: false, mask: RAGGED_MASK });
+    // Minibatch statistics over the valid examples only: padding must not reach the gradient either.
+    cases.push({ name: `${label}: ragged mask, batch minibatch statistics`, config: plainConfig(cell, 3, { resetAfter, norms: normSets(cell, 'batch').projections }), training: true, mask: RAGGED_MASK });
   }
   const perGate = [kindNorm('layer', 'gates', { groups: 'per_gate' })];
   const bidirectional = plainConfig('lstm', 3, { bidirectional: { merge: 'concat' }, forgetBias: { init: 0, constant: 1 }, norms: perGate });

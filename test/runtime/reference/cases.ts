@@ -170,6 +170,9 @@ function addStructureCases(cell: CellKind, add: AddCase): void {
   for (const [activation, recurrentActivation] of pairs) {
     add(`${cell}: activation ${activation}, recurrent ${recurrentActivation}`, withStates(cell, { activation, recurrentActivation }));
   }
+  for (const activation of ['elu', 'selu', 'gelu', 'softsign', 'softplus', 'swish', 'softmax'] as const) {
+    add(`${cell}: activation ${activation}`, withStates(cell, { activation }));
+  }
   add(`${cell}: no bias`, withStates(cell, { useBias: false }));
   add(`${cell}: no bias, layer norm`, withStates(cell, { useBias: false, norms: ln }));
   add(`${cell}: last output only`, withStates(cell, { returnSequences: false, norms: ln }));
