@@ -80,3 +80,13 @@ describe('seqnet ir and schema', () => {
     expect(schema.required).toContain('heads');
   });
 });
+
+describe('seqnet check with warnings only', () => {
+  it('prints the warnings and exits 0', async () => {
+    const warned = join(folder, 'warned.seqnet');
+    writeFileSync(warned, 'seqnet 1\nmodel m\ninput { steps 10; features 1 }\ngru 8 { forget_bias 1 }\nhead y { units 1 }\n');
+    expect(await run('check', warned)).toBe(0);
+    expect(stdout).toContain('warning[SN3001]');
+    expect(stdout).toContain('0 errors, 1 warning');
+  });
+});
