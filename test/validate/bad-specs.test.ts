@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DIAGNOSTIC_CODES } from '../../src/diagnostics/codes.js';
 import { checkSpec } from '../../src/validate/index.js';
 
 const folder = join(import.meta.dirname, 'bad');
@@ -17,6 +18,15 @@ function expectations(source: string): string[] {
 describe('bad specs', () => {
   it('has a corpus of at least 35 files', () => {
     expect(files.length).toBeGreaterThanOrEqual(35);
+  });
+
+  it('covers every structure, semantic and warning code that a .seqnet file can produce', () => {
+    const covered = new Set(files.flatMap((name) => expectations(readFileSync(join(folder, name), 'utf8')).map((entry) => entry.split(' ')[1])));
+    // SN1000 (unreadable file), SN1001 (invalid JSON) and SN2012 (a JSON norm entry) cannot come from .seqnet text;
+    // test/validate/api.test.ts and json-form.test.ts cover them.
+    const elsewhere = new Set(['SN1000', 'SN1001', 'SN2012']);
+    const missing = DIAGNOSTIC_CODES.map((info) => info.code).filter((code) => /^SN[123]/.test(code) && !elsewhere.has(code) && !covered.has(code));
+    expect(missing).toEqual([]);
   });
 
   it.each(files)('%s', (name) => {
