@@ -79,65 +79,83 @@ function hasDiscriminatorAbove(pointer: string, best: Map<string, ErrorObject>):
   return false;
 }
 
+type Schema = { description?: string; properties?: Record<string, unknown>; oneOf?: unknown[] };
+
 function toDiagnostic(error: ErrorObject, pointer: string, context: ErrorContext): Diagnostic {
   const make = (code: CodeValue, message: string, span: SourceSpan | null, hint?: string): Diagnostic =>
     createDiagnostic(code, message, context.file, span, hint);
-  const schema = (error.parentSchema ?? {}) as { description?: string; properties?: Record<string, unknown>; oneOf?: unknown[] };
+  const schema = (error.parentSchema ?? {}) as Schema;
   const field = fieldName(pointer) || 'the spec';
+  const valueSpan = spanAt(context.spans, pointer, 'value');
   switch (error.keyword) {
     case 'additionalProperties':
       return unknownField(pointer, schema, context);
-    case 'required': {
-      const what = context.form === 'seqnet' ? 'statement' : 'field';
-      const owner = ownerName(error.instancePath, context);
-      const inOwner = owner === '' ? '' : ` in '${owner}'`;
-      const description = describe(schema.properties?.[field]);
-      const hint = field === 'seqnet' && context.form === 'seqnet' ? 'start the file with `seqnet 1`' : `add '${field}'${description}`;
-      return make(Code.MissingField, `missing required ${what} '${field}'${inOwner}`, spanAt(context.spans, error.instancePath, 'header'), hint);
-    }
-    case 'discriminator': {
-      const tags = (schema.oneOf ?? []).flatMap((branch) => tagValues(branch));
-      const tagValue = (error.params as { tagValue: unknown }).tagValue;
-      const span = spanAt(context.spans, childPointer(pointer, 'type'), 'value');
-      if (typeof tagValue !== 'string') return make(Code.MissingField, `missing 'type'`, spanAt(context.spans, pointer, 'header'), `one of: ${tags.join(', ')}`);
-      return make(Code.InvalidValue, `unknown type '${tagValue}'`, span, suggestionHint(tagValue, tags));
-    }
-    case 'enum': {
-      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
-      const value = String(error.data);
-      // `norm ba2016` between layers: presets only exist inside a cell.
-      const presetHint = field === 'kind' && PRESET_NAMES.includes(value) ? `'${value}' is a preset; presets go inside a recurrent layer: lstm 32 { norm ${value} }` : undefined;
-      return make(Code.InvalidValue, `invalid value '${value}' for '${field}'`, spanAt(context.spans, pointer, 'value'), presetHint ?? suggestionHint(value, allowed));
-    }
+    case 'required':
+      return missingField(error, field, schema, context);
+    case 'discriminator':
+      return unknownTag(error, pointer, schema, context);
+    case 'enum':
+      return make(Code.InvalidValue, `invalid value '${String(error.data)}' for '${field}'`, valueSpan, enumHint(error, field));
     case 'type':
-      return make(Code.WrongType, `'${field}' must be ${typeWords(error.params as { type: string | string[] })}, not ${describeValue(error.data)}`, spanAt(context.spans, pointer, 'value'), schema.description);
+      return make(Code.WrongType, `'${field}' must be ${typeWords(error.params as { type: string | string[] })}, not ${describeValue(error.data)}`, valueSpan, schema.description);
     case 'pattern':
-      return make(Code.InvalidValue, `invalid value ${describeValue(error.data)} for '${field}'`, spanAt(context.spans, pointer, 'value'), schema.description);
+      return make(Code.InvalidValue, `invalid value ${describeValue(error.data)} for '${field}'`, valueSpan, schema.description);
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return make(Code.OutOfRange, `${describeValue(error.data)} is out of range for '${field}'`, spanAt(context.spans, pointer, 'value'), rangeHint(schema as Record<string, unknown>));
+      return make(Code.OutOfRange, `${describeValue(error.data)} is out of range for '${field}'`, valueSpan, rangeHint(schema as Record<string, unknown>));
     case 'uniqueItems': {
       const { i, j } = error.params as { i: number; j: number };
-      const repeated = childPointer(pointer, Math.max(i, j));
-      return make(Code.InvalidShape, `'${field}' lists ${describeValue((error.data as unknown[])[i])} twice`, spanAt(context.spans, repeated, 'value'), 'remove the repeat');
+      const repeated = spanAt(context.spans, childPointer(pointer, Math.max(i, j)), 'value');
+      return make(Code.InvalidShape, `'${field}' lists ${describeValue((error.data as unknown[])[i])} twice`, repeated, 'remove the repeat');
     }
     case 'maxLength':
     case 'minLength':
-    case 'minItems': {
-      const limit = (error.params as { limit: number }).limit;
-      const what = error.keyword === 'minItems' ? 'entr' : 'character';
-      const plural = what === 'entr' ? (limit === 1 ? 'y' : 'ies') : limit === 1 ? '' : 's';
-      const bound = error.keyword === 'maxLength' ? 'at most' : 'at least';
-      return make(Code.InvalidShape, `'${field}' must have ${bound} ${limit} ${what}${plural}`, spanAt(context.spans, pointer, 'value'), schema.description);
-    }
+    case 'minItems':
+      return make(Code.InvalidShape, `'${field}' must have ${limitWords(error)}`, valueSpan, schema.description);
     default:
-      return make(Code.InvalidShape, `'${field}' ${error.message ?? 'is invalid'}`, spanAt(context.spans, pointer, 'value'), schema.description);
+      return make(Code.InvalidShape, `'${field}' ${error.message ?? 'is invalid'}`, valueSpan, schema.description);
   }
 }
 
-function unknownField(pointer: string, schema: { properties?: Record<string, unknown> }, context: ErrorContext): Diagnostic {
+function missingField(error: ErrorObject, field: string, schema: Schema, context: ErrorContext): Diagnostic {
+  const what = context.form === 'seqnet' ? 'statement' : 'field';
+  const owner = ownerName(error.instancePath, context);
+  const inOwner = owner === '' ? '' : ` in '${owner}'`;
+  const hint = field === 'seqnet' && context.form === 'seqnet' ? 'start the file with `seqnet 1`' : `add '${field}'${describe(schema.properties?.[field])}`;
+  const span = spanAt(context.spans, error.instancePath, 'header');
+  return createDiagnostic(Code.MissingField, `missing required ${what} '${field}'${inOwner}`, context.file, span, hint);
+}
+
+/** A tagged union (`body` item, optimizer, schedule, source) whose `type` matches no branch. */
+function unknownTag(error: ErrorObject, pointer: string, schema: Schema, context: ErrorContext): Diagnostic {
+  const tags = (schema.oneOf ?? []).flatMap((branch) => tagValues(branch));
+  const tagValue = (error.params as { tagValue: unknown }).tagValue;
+  if (typeof tagValue !== 'string') {
+    return createDiagnostic(Code.MissingField, "missing 'type'", context.file, spanAt(context.spans, pointer, 'header'), `one of: ${tags.join(', ')}`);
+  }
+  const span = spanAt(context.spans, childPointer(pointer, 'type'), 'value');
+  return createDiagnostic(Code.InvalidValue, `unknown type '${tagValue}'`, context.file, span, suggestionHint(tagValue, tags));
+}
+
+function enumHint(error: ErrorObject, field: string): string {
+  const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
+  const value = String(error.data);
+  // `norm ba2016` between layers: presets only exist inside a cell.
+  if (field === 'kind' && PRESET_NAMES.includes(value)) return `'${value}' is a preset; presets go inside a recurrent layer: lstm 32 { norm ${value} }`;
+  return suggestionHint(value, allowed);
+}
+
+/** "at most 1 character", "at least 1 entry". */
+function limitWords(error: ErrorObject): string {
+  const limit = (error.params as { limit: number }).limit;
+  const bound = error.keyword === 'maxLength' ? 'at most' : 'at least';
+  const noun = error.keyword === 'minItems' ? (limit === 1 ? 'entry' : 'entries') : limit === 1 ? 'character' : 'characters';
+  return `${bound} ${limit} ${noun}`;
+}
+
+function unknownField(pointer: string, schema: Schema, context: ErrorContext): Diagnostic {
   const key = lastToken(pointer);
   const span = spanAt(context.spans, pointer, 'key');
   const properties = Object.keys(schema.properties ?? {}).filter((name) => name !== 'type');
