@@ -69,18 +69,19 @@ export const fusedNormalizedLstm: FusedCell = {
       const projected = normalize('input', args.input.slice(t * batch * width, (t + 1) * batch * width), t);
       const recurrent = normalize('recurrent', multiply(h.subarray(t * size, (t + 1) * size), batch, args.recurrentKernel), t);
       const z = normalize('gates', plus(projected, recurrent), t);
+      if (bias !== null) for (let i = 0; i < z.length; i += 1) z[i] += bias[i % width];
       const cNew = new Float32Array(size);
       for (let n = 0; n < batch; n += 1) {
         const row = (t * batch + n) * width;
+        const zRow = n * width;
         for (let j = 0; j < units; j += 1) {
-          const at = (block: number) => z[n * width + block * units + j] + (bias === null ? 0 : bias[block * units + j]);
-          const i = gate(at(0));
-          const f = gate(at(1) + forgetConstant);
-          const g = Math.tanh(at(2));
+          const i = gate(z[zRow + j]);
+          const f = gate(z[zRow + units + j] + forgetConstant);
+          const g = Math.tanh(z[zRow + 2 * units + j]);
           gates[row + j] = i;
           gates[row + units + j] = f;
           gates[row + 2 * units + j] = g;
-          gates[row + 3 * units + j] = gate(at(3));
+          gates[row + 3 * units + j] = gate(z[zRow + 3 * units + j]);
           cNew[n * units + j] = f * c[t * size + n * units + j] + i * g;
         }
       }
@@ -176,7 +177,9 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
       const row = (t * batch + n) * width;
       for (let j = 0; j < units; j += 1) {
         const k = n * units + j;
-        const [i, f, g] = [gates[row + j], gates[row + units + j], gates[row + 2 * units + j]];
+        const i = gates[row + j];
+        const f = gates[row + units + j];
+        const g = gates[row + 2 * units + j];
         dz[n * width + j] = dcNew[k] * g * gatePrime(i);
         dz[n * width + units + j] = dcNew[k] * c[t * size + k] * gatePrime(f);
         dz[n * width + 2 * units + j] = dcNew[k] * i * (1 - g * g);

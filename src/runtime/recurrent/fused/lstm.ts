@@ -30,11 +30,11 @@ export const fusedLstm: FusedCell = {
         const valid = mask === null ? 1 : mask[t * batch + n];
         const row = (t * batch + n) * width;
         for (let j = 0; j < units; j += 1) {
-          const at = (block: number) => input[row + block * units + j] + recurrent[n * width + block * units + j];
-          const i = gate(at(0));
-          const f = gate(at(1) + forgetConstant);
-          const g = Math.tanh(at(2));
-          const o = gate(at(3));
+          const zRow = n * width + j;
+          const i = gate(input[row + j] + recurrent[zRow]);
+          const f = gate(input[row + units + j] + recurrent[zRow + units] + forgetConstant);
+          const g = Math.tanh(input[row + 2 * units + j] + recurrent[zRow + 2 * units]);
+          const o = gate(input[row + 3 * units + j] + recurrent[zRow + 3 * units]);
           gates[row + j] = i;
           gates[row + units + j] = f;
           gates[row + 2 * units + j] = g;

@@ -24,7 +24,7 @@ export interface StepStatistics {
 
 export class NormKernel {
   readonly width: number;
-  /** Columns of each group (layer/RMS norm). */
+  /** Gate blocks of each group (layer/RMS norm); a group's columns are its blocks' `units` columns each. */
   private readonly groups: number[][];
   readonly gammaGradient: Float32Array;
   readonly betaGradient: Float32Array | null;
@@ -40,7 +40,7 @@ export class NormKernel {
   ) {
     this.width = groupIds.length * units;
     const ids = [...new Set(groupIds)];
-    this.groups = ids.map((id) => groupIds.flatMap((gid, gate) => (gid === id ? Array.from({ length: units }, (_, j) => gate * units + j) : [])));
+    this.groups = ids.map((id) => groupIds.flatMap((gid, gate) => (gid === id ? [gate] : [])));
     this.gammaGradient = new Float32Array(this.width);
     this.betaGradient = beta === null ? null : new Float32Array(this.width);
   }
@@ -55,9 +55,8 @@ export class NormKernel {
     else if (this.population !== null) inverse = this.populationStatistics(values, step, normalized);
     else ({ inverse, statistics } = this.batchStatistics(values, batch, mask, maskOffset, normalized));
     const output = new Float32Array(values.length);
-    for (let i = 0; i < values.length; i += 1) {
-      const column = i % this.width;
-      output[i] = this.gamma[column] * normalized[i] + (this.beta === null ? 0 : this.beta[column]);
+    for (let row = 0; row < values.length; row += this.width) {
+      for (let c = 0; c < this.width; c += 1) output[row + c] = this.gamma[c] * normalized[row + c] + (this.beta === null ? 0 : this.beta[c]);
     }
     return { output, record: { normalized, inverse }, statistics };
   }
@@ -65,19 +64,21 @@ export class NormKernel {
   private exampleStatistics(values: Float32Array, batch: number, normalized: Float32Array): Float32Array {
     const inverse = new Float32Array(batch * this.groups.length);
     const centered = this.norm.kind === 'layer';
+    const units = this.units;
     for (let n = 0; n < batch; n += 1) {
       const row = n * this.width;
-      this.groups.forEach((columns, g) => {
+      this.groups.forEach((blocks, g) => {
+        const count = blocks.length * units;
         let mean = 0;
         if (centered) {
-          for (const c of columns) mean += values[row + c];
-          mean /= columns.length;
+          for (const block of blocks) for (let c = row + block * units, end = c + units; c < end; c += 1) mean += values[c];
+          mean /= count;
         }
         let square = 0;
-        for (const c of columns) square += (values[row + c] - mean) ** 2;
-        const inv = 1 / Math.sqrt(square / columns.length + this.norm.epsilon);
+        for (const block of blocks) for (let c = row + block * units, end = c + units; c < end; c += 1) square += (values[c] - mean) ** 2;
+        const inv = 1 / Math.sqrt(square / count + this.norm.epsilon);
         inverse[n * this.groups.length + g] = inv;
-        for (const c of columns) normalized[row + c] = (values[row + c] - mean) * inv;
+        for (const block of blocks) for (let c = row + block * units, end = c + units; c < end; c += 1) normalized[c] = (values[c] - mean) * inv;
       });
     }
     return inverse;
@@ -89,7 +90,9 @@ export class NormKernel {
     const offset = Math.min(step, rows - 1) * this.width;
     const inverse = new Float32Array(this.width);
     for (let c = 0; c < this.width; c += 1) inverse[c] = 1 / Math.sqrt(variance[offset + c] + this.norm.epsilon);
-    for (let i = 0; i < values.length; i += 1) normalized[i] = (values[i] - mean[offset + (i % this.width)]) * inverse[i % this.width];
+    for (let row = 0; row < values.length; row += this.width) {
+      for (let c = 0; c < this.width; c += 1) normalized[row + c] = (values[row + c] - mean[offset + c]) * inverse[c];
+    }
     return inverse;
   }
 
@@ -108,42 +111,54 @@ export class NormKernel {
       variance[c] /= divisor;
       inverse[c] = 1 / Math.sqrt(variance[c] + this.norm.epsilon);
     }
-    for (let i = 0; i < values.length; i += 1) normalized[i] = (values[i] - mean[i % this.width]) * inverse[i % this.width];
+    for (let row = 0; row < values.length; row += this.width) {
+      for (let c = 0; c < this.width; c += 1) normalized[row + c] = (values[row + c] - mean[c]) * inverse[c];
+    }
     return { inverse, statistics: { mean, variance, valid: count > 0 ? 1 : 0 } };
   }
 
   /** The gradient w.r.t. the input of `forward`, accumulating γ's and β's gradients. */
   backward(outputGradient: Float32Array, record: NormRecord, mask: Float32Array | null, maskOffset: number): Float32Array {
     const { normalized, inverse } = record;
+    const width = this.width;
     const scaled = new Float32Array(outputGradient.length);
-    for (let i = 0; i < outputGradient.length; i += 1) {
-      const column = i % this.width;
-      this.gammaGradient[column] += outputGradient[i] * normalized[i];
-      if (this.betaGradient !== null) this.betaGradient[column] += outputGradient[i];
-      scaled[i] = outputGradient[i] * this.gamma[column];
+    for (let row = 0; row < outputGradient.length; row += width) {
+      for (let c = 0; c < width; c += 1) {
+        const dy = outputGradient[row + c];
+        this.gammaGradient[c] += dy * normalized[row + c];
+        if (this.betaGradient !== null) this.betaGradient[c] += dy;
+        scaled[row + c] = dy * this.gamma[c];
+      }
     }
-    const batch = outputGradient.length / this.width;
+    const batch = outputGradient.length / width;
     if (this.norm.kind !== 'batch') return this.exampleBackward(scaled, normalized, inverse, batch);
-    if (this.population !== null) return scaled.map((g, i) => g * inverse[i % this.width]);
-    return this.batchBackward(scaled, normalized, inverse, batch, mask, maskOffset);
+    if (this.population === null) return this.batchBackward(scaled, normalized, inverse, batch, mask, maskOffset);
+    for (let row = 0; row < scaled.length; row += width) for (let c = 0; c < width; c += 1) scaled[row + c] *= inverse[c];
+    return scaled;
   }
 
   private exampleBackward(scaled: Float32Array, normalized: Float32Array, inverse: Float32Array, batch: number): Float32Array {
     const input = new Float32Array(scaled.length);
     const centered = this.norm.kind === 'layer';
+    const units = this.units;
     for (let n = 0; n < batch; n += 1) {
       const row = n * this.width;
-      this.groups.forEach((columns, g) => {
+      this.groups.forEach((blocks, g) => {
+        const count = blocks.length * units;
         let meanG = 0;
         let meanGx = 0;
-        for (const c of columns) {
-          meanG += scaled[row + c];
-          meanGx += scaled[row + c] * normalized[row + c];
+        for (const block of blocks) {
+          for (let c = row + block * units, end = c + units; c < end; c += 1) {
+            meanG += scaled[c];
+            meanGx += scaled[c] * normalized[c];
+          }
         }
-        meanG = centered ? meanG / columns.length : 0;
-        meanGx /= columns.length;
+        meanG = centered ? meanG / count : 0;
+        meanGx /= count;
         const inv = inverse[n * this.groups.length + g];
-        for (const c of columns) input[row + c] = inv * (scaled[row + c] - meanG - normalized[row + c] * meanGx);
+        for (const block of blocks) {
+          for (let c = row + block * units, end = c + units; c < end; c += 1) input[c] = inv * (scaled[c] - meanG - normalized[c] * meanGx);
+        }
       });
     }
     return input;
@@ -156,9 +171,11 @@ export class NormKernel {
     const divisor = Math.max(count, 1);
     const sumG = new Float32Array(this.width);
     const sumGx = new Float32Array(this.width);
-    for (let i = 0; i < scaled.length; i += 1) {
-      sumG[i % this.width] += scaled[i];
-      sumGx[i % this.width] += scaled[i] * normalized[i];
+    for (let row = 0; row < scaled.length; row += this.width) {
+      for (let c = 0; c < this.width; c += 1) {
+        sumG[c] += scaled[row + c];
+        sumGx[c] += scaled[row + c] * normalized[row + c];
+      }
     }
     const input = new Float32Array(scaled.length);
     for (let n = 0; n < batch; n += 1) {
