@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RecurrentDropoutIR } from '../../ir/types.js';
 import { nextSeed } from '../random.js';
+import { splitSteps } from './ops.js';
 
 /** Masks and zoneout mixing for one direction of one call; null or 0 where a form is off. */
 export interface CallDropout {
@@ -33,10 +34,9 @@ function keepMask(shape: number[], rate: number): tf.Tensor {
   return tf.div(tf.cast(tf.less(tf.randomUniform(shape, 0, 1, 'float32', nextSeed()), keep), 'float32'), keep);
 }
 
-/** One `[b, u]` tensor per step, drawn at once as `[t, b, u]` and split once (no per-step slicing). */
+/** One `[b, u]` tensor per step, drawn at once as `[t, b, u]` and cut with `splitSteps`. */
 function perStep(steps: number, batch: number, units: number, draw: (shape: number[]) => tf.Tensor): tf.Tensor[] {
-  if (steps === 1) return [tf.reshape(draw([1, batch, units]), [batch, units])];
-  return tf.split(tf.reshape(draw([steps, batch, units]), [steps * batch, units]), steps, 0);
+  return splitSteps(tf.reshape(draw([steps, batch, units]), [steps * batch, units]), steps);
 }
 
 export function drawDropout(dropout: RecurrentDropoutIR, training: boolean, shape: { batch: number; steps: number; features: number; units: number }): CallDropout {

@@ -65,6 +65,8 @@ interface Prelude {
   /** `kernelᵀ`, made once per training call; null at inference. */
   kernelT: tf.Tensor | null;
   bias: tf.Tensor | null;
+  /** `x·W` of all steps `[steps·batch, G·u]`, computed on first use. */
+  projection: () => tf.Tensor;
 }
 
 export function runDirection(
@@ -79,6 +81,7 @@ export function runDirection(
   const dropout = drawDropout(config.dropout, input.training, { batch, steps, features, units });
   const x = dropout.input === null ? input.x : tf.mul(input.x, dropout.input);
   const transpose = (variable: tf.LayerVariable) => (input.training ? tf.transpose(variable.read()) : null);
+  let projection: tf.Tensor | null = null;
   const prelude: Prelude = {
     batch,
     steps,
@@ -91,10 +94,12 @@ export function runDirection(
     kernel: weights.kernel.read(),
     kernelT: transpose(weights.kernel),
     bias: weights.bias === null ? null : weights.bias.read(),
+    projection: () => {
+      projection ??= prelude.matMul(prelude.timeMajorX, prelude.kernel, prelude.kernelT);
+      return projection;
+    },
   };
-  if (norms.needsSequence('input')) {
-    norms.prepareSequence('input', prelude.matMul(prelude.timeMajorX, prelude.kernel, prelude.kernelT), prelude.timeMajorMask);
-  }
+  if (norms.needsSequence('input')) norms.prepareSequence('input', prelude.projection(), prelude.timeMajorMask);
   const initial = input.initialState ?? Array.from({ length: CELLS[config.cell].stateCount }, () => tf.zeros([batch, units]));
   const plan = fusedPlanFor(config);
   if (plan !== null) return runFusedDirection(config, plan, weights, prelude, initial, input);
@@ -115,7 +120,7 @@ function runFusedDirection(
 ): DirectionResult {
   const { batch, steps, units, norms, timeMajorMask } = prelude;
   const inLoop = (site: NormIR['site']) => plan.loopNorms.some((norm) => norm.site === site);
-  let inputTerm = prelude.matMul(prelude.timeMajorX, prelude.kernel, prelude.kernelT);
+  let inputTerm = prelude.projection();
   if (!inLoop('input')) inputTerm = norms.apply('input', inputTerm, 0, timeMajorMask);
   const biasInLoop = plan.loopNorms.length > 0;
   if (prelude.bias !== null && !biasInLoop) inputTerm = tf.add(inputTerm, prelude.bias);

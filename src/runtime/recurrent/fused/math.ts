@@ -37,13 +37,6 @@ export function multiplyTransposed(a: Float32Array, aColumns: number, b: Float32
   return values;
 }
 
-/** Column sums of a row-major `[rows, columns]` array. */
-export function columnSums(a: Float32Array, columns: number): Float32Array {
-  const sums = new Float32Array(columns);
-  for (let i = 0; i < a.length; i += 1) sums[i % columns] += a[i];
-  return sums;
-}
-
 /** The transpose of the recurrent kernel, as a backend tensor (the caller disposes it). */
 export function transposeTensor(args: { recurrentKernel: tf.Tensor }): tf.Tensor {
   return tf.transpose(args.recurrentKernel);

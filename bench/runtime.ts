@@ -1,0 +1,153 @@
+/**
+ * `npm run bench -- runtime`: SeqnetRecurrent against tfjs's own lstm / gru layers, on the wasm and cpu
+ * backends: milliseconds per Adam training step and per forward pass, and the ratio to tfjs measured in the
+ * same run (these machines are shared, so only same-run ratios mean much).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import type { NormIR } from '../src/ir/types.js';
+import { SeqnetRecurrent } from '../src/runtime/recurrent/index.js';
+import type { SeqnetRecurrentConfig } from '../src/runtime/recurrent/index.js';
+
+interface Size {
+  batch: number;
+  steps: number;
+  features: number;
+  units: number;
+  iterations: number;
+}
+
+interface Case {
+  name: string;
+  /** The tfjs layer this case is compared with. */
+  baseline: 'lstm' | 'gru';
+  layer: (units: number) => tf.layers.Layer;
+}
+
+const norm = (site: NormIR['site'], kind: NormIR['kind'], batch: NormIR['batch'] = null): NormIR => ({
+  site,
+  kind,
+  epsilon: 1e-5,
+  gammaInit: kind === 'batch' ? 0.1 : 1,
+  betaInit: 0,
+  center: site === 'cell',
+  groups: 'all',
+  carry: false,
+  batch,
+});
+
+const perStep = (maxSteps: number) => ({ statistics: 'per_step' as const, maxSteps, momentum: 0.99 });
+
+function seqnet(cell: 'lstm' | 'gru', units: number, norms: NormIR[]): SeqnetRecurrent {
+  const config: SeqnetRecurrentConfig = {
+    cell,
+    units,
+    activation: 'tanh',
+    recurrentActivation: 'sigmoid',
+    returnSequences: false,
+    bidirectional: null,
+    useBias: true,
+    forgetBias: { init: cell === 'lstm' ? 1 : 0, constant: 0 },
+    resetAfter: false,
+    norms,
+    dropout: { input: null, recurrent: null, candidate: null, zoneout: null },
+    initializers: { kernel: 'glorot_uniform', recurrentKernel: 'glorot_uniform', bias: 'zeros' },
+    seed: 1,
+  };
+  return new SeqnetRecurrent(config);
+}
+
+function cases(steps: number): Case[] {
+  const tfjs = { recurrentActivation: 'sigmoid' as const, recurrentInitializer: 'glorotUniform' as const };
+  return [
+    { name: 'tf.layers.lstm', baseline: 'lstm', layer: (units) => tf.layers.lstm({ units, ...tfjs }) },
+    { name: 'seqnet lstm', baseline: 'lstm', layer: (units) => seqnet('lstm', units, []) },
+    {
+      name: 'seqnet lstm, LN (Ba et al.)',
+      baseline: 'lstm',
+      layer: (units) => seqnet('lstm', units, [norm('input', 'layer'), norm('recurrent', 'layer'), norm('cell', 'layer')]),
+    },
+    {
+      name: 'seqnet lstm, BN (Cooijmans et al.)',
+      baseline: 'lstm',
+      layer: (units) =>
+        seqnet('lstm', units, [norm('input', 'batch', perStep(steps)), norm('recurrent', 'batch', perStep(steps)), norm('cell', 'batch', perStep(steps))]),
+    },
+    { name: 'tf.layers.gru', baseline: 'gru', layer: (units) => tf.layers.gru({ units, ...tfjs }) },
+    { name: 'seqnet gru', baseline: 'gru', layer: (units) => seqnet('gru', units, []) },
+  ];
+}
+
+/** Median wall time of `iterations` runs of `body` after one warm-up run. */
+async function median(iterations: number, body: () => Promise<void>): Promise<number> {
+  await body();
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i += 1) {
+    const start = performance.now();
+    await body();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+async function measure(layerCase: Case, size: Size): Promise<{ train: number; forward: number }> {
+  const x = tf.randomNormal([size.batch, size.steps, size.features], 0, 1, 'float32', 3);
+  const layer = layerCase.layer(size.units);
+  tf.dispose(layer.apply(x) as tf.Tensor);
+  const optimizer = tf.train.adam(1e-3);
+  const loss = () => tf.mean(tf.square(layer.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar;
+  const train = await median(size.iterations, async () => {
+    const value = optimizer.minimize(loss, true);
+    await value?.data();
+    value?.dispose();
+  });
+  const forward = await median(size.iterations, async () => {
+    const output = layer.apply(x) as tf.Tensor;
+    await output.data();
+    output.dispose();
+  });
+  optimizer.dispose();
+  layer.dispose();
+  x.dispose();
+  return { train, forward };
+}
+
+async function benchBackend(backend: string, sizes: Size[]): Promise<string[]> {
+  await tf.setBackend(backend);
+  await tf.ready();
+  const rows: string[] = [];
+  for (const size of sizes) {
+    const shape = `${size.batch}×${size.steps}×${size.features}→${size.units}`;
+    const baselines = new Map<string, { train: number; forward: number }>();
+    for (const layerCase of cases(size.steps)) {
+      const result = await measure(layerCase, size);
+      if (layerCase.name.startsWith('tf.layers')) baselines.set(layerCase.baseline, result);
+      const base = baselines.get(layerCase.baseline) as { train: number; forward: number };
+      const ratio = (a: number, b: number) => (a / b).toFixed(2);
+      rows.push(
+        `| ${backend} | ${shape} | ${layerCase.name} | ${result.train.toFixed(0)} | ${ratio(result.train, base.train)} | ${result.forward.toFixed(1)} | ${ratio(result.forward, base.forward)} |`,
+      );
+    }
+  }
+  return rows;
+}
+
+/**
+ * `SEQNET_BENCH_WASM_THREADS=n` asks the wasm backend for n threads before it starts (it can only be set
+ * before initialization, so compare thread counts across runs); the table notes what the backend reports.
+ */
+export async function run(): Promise<void> {
+  const requestedThreads = Number(process.env.SEQNET_BENCH_WASM_THREADS ?? 0);
+  if (requestedThreads > 0) setThreadsCount(requestedThreads);
+  const small: Size = { batch: 32, steps: 50, features: 16, units: 128, iterations: 3 };
+  const big: Size = { batch: 64, steps: 100, features: 64, units: 256, iterations: 1 };
+  const rows = [
+    '| backend | batch×steps×features→units | layer | train ms | ×tfjs | forward ms | ×tfjs |',
+    '|---|---|---|---|---|---|---|',
+    ...(await benchBackend('wasm', [small, big])),
+    ...(await benchBackend('cpu', [{ ...small, iterations: 1 }])),
+  ];
+  await tf.setBackend('wasm');
+  process.stdout.write(`${rows.join('\n')}\n\nwasm threads in use: ${getThreadsCount()}\n`);
+}
