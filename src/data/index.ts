@@ -32,10 +32,11 @@ type Loader<K extends SourceType> = (source: SourceOf<K>, split: DataIR['split']
 
 const resolvePath = (path: string, context: LoadContext): string => (isAbsolute(path) ? path : resolve(context.baseDir, path));
 
-/** The source with its path as the user would write it from here (messages name files this way). */
+/** The source with its path as the user would write it from here: relative below the working directory, else absolute. */
 function forMessages<S extends { path: string }>(source: S, context: LoadContext): S {
-  const shown = relative(process.cwd(), resolvePath(source.path, context));
-  return { ...source, path: shown.startsWith('..') && shown.split('/').length > 4 ? resolvePath(source.path, context) : shown };
+  const absolute = resolvePath(source.path, context);
+  const shown = relative(process.cwd(), absolute);
+  return { ...source, path: shown.startsWith('..') || isAbsolute(shown) ? absolute : shown };
 }
 
 /** The registry: one loader per source type. */

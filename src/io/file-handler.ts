@@ -39,7 +39,8 @@ async function saveArtifacts(dir: string, artifacts: tf.io.ModelArtifacts): Prom
   return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
 }
 
-async function loadArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
+/** Reads `model.json` and its weights from `dir` (what the handler's `load` returns). */
+export async function loadArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
   const modelJson = JSON.parse(await readFile(join(dir, MODEL_FILE), 'utf8')) as tf.io.ModelJSON;
   return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
     const specs = manifest.flatMap((group) => group.weights);

@@ -1,3 +1,3 @@
 /** Local-disk model files for tfjs, and atomic writes. */
-export { fileHandler, MODEL_FILE, WEIGHTS_FILE } from './file-handler.js';
+export { fileHandler, loadArtifacts, MODEL_FILE, WEIGHTS_FILE } from './file-handler.js';
 export { temporaryPath, writeFileAtomic, writeJsonAtomic } from './atomic.js';

@@ -6,7 +6,7 @@
 import { access, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { fileHandler, temporaryPath, writeJsonAtomic } from '../io/index.js';
+import { fileHandler, loadArtifacts, temporaryPath, writeJsonAtomic } from '../io/index.js';
 import type { LoopState } from './types.js';
 import { loadTensorList, namedWeights, saveTensorList } from './weights.js';
 
@@ -64,7 +64,7 @@ export async function findCheckpoint(runDir: string): Promise<string | null> {
 
 export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   const state = deserializeState(await readFile(join(dir, 'state.json'), 'utf8'));
-  const artifacts = await fileHandler(dir).load!();
+  const artifacts = await loadArtifacts(dir);
   const decoded = tf.io.decodeWeights(artifacts.weightData as tf.io.WeightData, artifacts.weightSpecs ?? []);
   const weights = (artifacts.weightSpecs ?? []).map((spec) => decoded[spec.name]);
   const optimizer = await loadTensorList(dir, 'optimizer');

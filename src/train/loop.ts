@@ -50,7 +50,7 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
     reporter.epochStart(state.epoch + 1, train.epochs, batches.length, state.batch);
     setRandomState(state.randomState);
     const started = performance.now();
-    for (; state.batch < batches.length; ) {
+    while (state.batch < batches.length) {
       const values = await trainBatch(model, data.train, batches[state.batch]);
       if (!values.every(Number.isFinite)) {
         return { status: 'diverged', state, epoch: state.epoch + 1, batch: state.batch + 1, loss: values[0] };

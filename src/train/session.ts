@@ -136,7 +136,8 @@ export async function resumeRun(runDir: string, options: Pick<TrainOptions, 'bac
   }
   if (state.stopped !== 'running') {
     tf.dispose([...checkpoint.weights, ...checkpoint.optimizer.map((entry) => entry.tensor), ...(checkpoint.best ?? [])]);
-    throw new TrainError(`${runDir} already finished (${state.stopped.replace('_', ' ')} after ${state.epoch} epochs); pass --epochs N to train further`);
+    const further = state.stopped === 'completed' ? '; pass --epochs N (more than that) to train further' : '';
+    throw new TrainError(`${runDir} already finished (${state.stopped.replace('_', ' ')} after ${state.epoch} epochs)${further}`);
   }
   const backend = await selectBackend(options.backend);
   backend.notes.forEach((line) => reporter.note(line));

@@ -54,7 +54,7 @@ describe('interrupt and resume', () => {
   it('refuses to resume a finished run unless given more epochs', async () => {
     const root = await tempDir();
     const { result } = await train(sineIr({ train: { epochs: 1 } }), root);
-    await expect(resumeRun(result.runDir, { streams: captureStreams().streams, buildModel: standInModel })).rejects.toThrow(/already finished \(completed after 1 epochs\); pass --epochs N/);
+    await expect(resumeRun(result.runDir, { streams: captureStreams().streams, buildModel: standInModel })).rejects.toThrow(/already finished \(completed after 1 epochs\); pass --epochs N \(more than that\)/);
     const more = await resumeRun(result.runDir, { epochs: 2, streams: captureStreams().streams, buildModel: standInModel });
     expect(more.history.map((log) => log.epoch)).toEqual([1, 2]);
   });
