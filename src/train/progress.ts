@@ -37,10 +37,11 @@ export class LineReporter implements ProgressReporter {
   note(line: string): void {
     this.streams.out.write(`${line}\n`);
   }
+  outcome(): void {}
   close(): void {}
 }
 
-/** One JSON object per epoch on stdout: `{"type":"epoch","epoch":1,"learningRate":…,"seconds":…,"loss":…}`. */
+/** One JSON object per epoch on stdout (`{"type":"epoch","epoch":1,"learningRate":…,"seconds":…,"loss":…}`), then the result. */
 export class JsonReporter implements ProgressReporter {
   constructor(private readonly streams: Streams) {}
   epochStart(): void {}
@@ -51,6 +52,10 @@ export class JsonReporter implements ProgressReporter {
   }
   note(line: string): void {
     this.streams.err.write(`${line}\n`);
+  }
+  /** A last line `{"type":"result",…}` so a script learns the status and test metrics without parsing text. */
+  outcome(summary: Record<string, unknown>): void {
+    this.streams.out.write(`${JSON.stringify({ type: 'result', ...summary })}\n`);
   }
   close(): void {}
 }
@@ -84,6 +89,8 @@ export class BarReporter implements ProgressReporter {
   note(line: string): void {
     this.streams.out.write(`${line}\n`);
   }
+
+  outcome(): void {}
 
   close(): void {
     this.bar?.stop();

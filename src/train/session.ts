@@ -186,6 +186,7 @@ async function finish({ model, ir, data, runDir, info, outcome, reporter }: Fini
   }
   await writeRunInfo(runDir, { ...info, status: outcome.status, bestEpoch, test });
   reporter.note(message);
+  reporter.outcome({ status: outcome.status, runDir, epochs: state.epoch, bestEpoch, test });
   model.dispose();
   return { runDir, status: outcome.status, history: state.history, bestEpoch, test, message };
 }

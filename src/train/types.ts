@@ -48,5 +48,7 @@ export interface ProgressReporter {
   epochEnd(log: EpochLog, epochs: number): void;
   /** Informational lines (backend, data summary, where files go). */
   note(line: string): void;
+  /** The outcome of the run (status, run directory, best epoch, test metrics) once training stops. */
+  outcome(summary: Record<string, unknown>): void;
   close(): void;
 }

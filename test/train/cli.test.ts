@@ -93,8 +93,9 @@ describe('seqnet train', () => {
     expect(await readdir(join(runDir, 'checkpoint'))).toContain('state.json');
     const resumed = await run(['train', '--resume', runDir, '--epochs', '3', '--json']);
     expect(resumed.code).toBe(0);
-    const epochs = resumed.out.trim().split('\n').map((line) => (JSON.parse(line) as { epoch: number }).epoch);
-    expect(epochs[epochs.length - 1]).toBe(3);
+    const lines = resumed.out.trim().split('\n').map((line) => JSON.parse(line) as { type: string; epoch: number; status: string });
+    expect(lines[lines.length - 2]).toMatchObject({ type: 'epoch', epoch: 3 });
+    expect(lines[lines.length - 1]).toMatchObject({ type: 'result', status: 'completed', epochs: 3 });
     expect(resumed.err).toMatch(/resuming .* at epoch \d/);
   });
 });

@@ -46,12 +46,14 @@ describe('run directory', () => {
     expect(await readdir(root)).toEqual([]);
   });
 
-  it('prints one JSON object per epoch with --json, and notes on stderr', async () => {
+  it('prints one JSON object per epoch and one for the result with --json, and notes on stderr', async () => {
     const root = await tempDir();
     const { out, err } = await train(sineIr({ train: { epochs: 2 } }), root, { json: true });
     const lines = out.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines.map((line) => [line.type, line.epoch])).toEqual([['epoch', 1], ['epoch', 2]]);
+    expect(lines.map((line) => [line.type, line.epoch ?? line.epochs])).toEqual([['epoch', 1], ['epoch', 2], ['result', 2]]);
     expect(Object.keys(lines[0]).sort()).toEqual(['epoch', 'learningRate', 'loss', 'mae', 'seconds', 'type', 'val_loss', 'val_mae']);
+    expect(lines[2]).toMatchObject({ status: 'completed', runDir: join(root, 'runs', 'tiny_sine', '1'), bestEpoch: expect.any(Number) });
+    expect(Object.keys(lines[2].test as object)).toEqual(['loss', 'mae']);
     expect(err).toMatch(/^backend: /m);
   });
 });
