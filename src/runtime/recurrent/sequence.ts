@@ -1,13 +1,14 @@
 /**
- * Runs one direction of a recurrent layer over a sequence. The input is made time-major once and cut into
- * steps (see `splitSteps`); each step projects its own `x_t·W`, since cutting the much wider precomputed
- * projection into steps costs more on wasm than the small per-step matmuls. Statistics over the whole
- * sequence (batch norm shared over time) are computed from one full-sequence matmul before the loop.
+ * Runs one direction of a recurrent layer over a sequence, by the fused op when the config allows it
+ * (`fused/registry.ts`), else by the step loop. The step loop cuts the time-major input into steps (see
+ * `splitSteps`) and projects each step's own `x_t·W`, since cutting the much wider precomputed projection
+ * into steps costs more on wasm than the small per-step matmuls.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NormIR } from '../../ir/types.js';
 import type { NormWeights } from './norms/types.js';
 import type { SeqnetRecurrentConfig } from './config.js';
+import { CANDIDATE_GATE, siteGates } from './config.js';
 import { activationFn } from './activations.js';
 import { CELLS } from './cells/registry.js';
 import { drawDropout } from './dropout.js';
@@ -16,7 +17,6 @@ import { fusedPlanFor } from './fused/registry.js';
 import type { FusedPlan } from './fused/registry.js';
 import { runFused } from './fused/op.js';
 import type { GateActivation, SiteSetup } from './fused/types.js';
-import { CANDIDATE_GATE, siteGates } from './config.js';
 import { groupIdsFor } from './norms/grouping.js';
 import { CallNorms } from './norms/sites.js';
 import { matMulPlain, splitSteps } from './ops.js';
@@ -47,6 +47,12 @@ export interface DirectionResult {
   /** Final `[h]` or `[h, c]`: the state after the last valid step of each sequence. */
   states: tf.Tensor[];
 }
+
+/**
+ * Backends whose tensors live in main memory, where the fused op's per-step reads are cheap; on GPU backends
+ * (webgl, webgpu) each read would stall the pipeline, so the step loop runs there.
+ */
+const FUSED_BACKENDS = new Set(['wasm', 'cpu', 'tensorflow']);
 
 /** What both ways of running a direction share for one call. */
 interface Prelude {
@@ -101,7 +107,7 @@ export function runDirection(
   };
   if (norms.needsSequence('input')) norms.prepareSequence('input', prelude.projection(), prelude.timeMajorMask);
   const initial = input.initialState ?? Array.from({ length: CELLS[config.cell].stateCount }, () => tf.zeros([batch, units]));
-  const plan = fusedPlanFor(config);
+  const plan = FUSED_BACKENDS.has(tf.getBackend()) ? fusedPlanFor(config) : null;
   if (plan !== null) return runFusedDirection(config, plan, weights, prelude, initial, input);
   return runStepLoop(config, weights, prelude, initial, input, transpose);
 }

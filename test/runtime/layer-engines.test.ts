@@ -1,0 +1,68 @@
+/**
+ * The fused normalized LSTM against the step loop (the same layer with the fused op switched off): outputs
+ * in training and at inference, every gradient, and the population statistics a training call leaves.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { SeqnetRecurrentConfig } from '../../src/runtime/recurrent/index.js';
+import { batchNormAt, layerNormAt, maxDifference, plainConfig, sequenceInput } from './layer-fixtures.js';
+
+const fused = await import('../../src/runtime/recurrent/index.js');
+vi.resetModules();
+vi.doMock('../../src/runtime/recurrent/fused/registry.js', () => ({ fusedPlanFor: () => null }));
+const stepLoop = await import('../../src/runtime/recurrent/index.js');
+// Two module instances: the second one was loaded with the fused op switched off.
+if (stepLoop.SeqnetRecurrent === fused.SeqnetRecurrent) throw new Error('the step-loop instance was not reloaded');
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const CONFIGS: Record<string, SeqnetRecurrentConfig> = {
+  'Ba et al. LN': plainConfig('lstm', 4, { norms: [layerNormAt('input'), layerNormAt('recurrent'), layerNormAt('cell')] }),
+  'Cooijmans et al. BN': plainConfig('lstm', 4, {
+    norms: [batchNormAt('input', 'per_step', 3), batchNormAt('recurrent', 'per_step', 3), batchNormAt('cell', 'per_step', 3)],
+  }),
+  'TF1 contrib (per-gate LN of the gates, carried ĉ)': plainConfig('lstm', 4, {
+    useBias: false,
+    forgetBias: { init: 0, constant: 1 },
+    norms: [layerNormAt('gates', 'per_gate'), layerNormAt('cell', 'all', true)],
+  }),
+  'RMS hidden, grouped recurrent RMS, shared input BN': plainConfig('lstm', 4, {
+    recurrentActivation: 'hard_sigmoid',
+    norms: [
+      batchNormAt('input', 'shared'),
+      { ...layerNormAt('recurrent', 'gates_and_candidate'), kind: 'rms' },
+      { ...layerNormAt('hidden'), kind: 'rms', center: false },
+    ],
+  }),
+};
+
+/** Outputs, gradients and (after the call) all weights of one layer in a training call. */
+function trainingCall(layer: tf.layers.Layer, x: tf.Tensor, mask: tf.Tensor) {
+  const projection = tf.randomNormal([3, 5, 4], 0, 1, 'float32', 6);
+  const variables = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+  const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x, { training: true, mask }) as tf.Tensor, projection)) as tf.Scalar, variables);
+  return { value, grads: variables.map((v) => grads[v.name]), weights: layer.getWeights() };
+}
+
+describe('fused normalized LSTM equals the step loop', () => {
+  for (const [name, config] of Object.entries(CONFIGS)) {
+    it(name, () => {
+      const x = sequenceInput(3, 5, 2, 3);
+      const mask = tf.tensor2d([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [1, 1, 1, 1, 0]]);
+      const a = new fused.SeqnetRecurrent(config);
+      const b = new stepLoop.SeqnetRecurrent(config);
+      a.apply(x);
+      b.apply(x);
+      b.setWeights(a.getWeights().map((w, i) => (a.weights[i].trainable ? tf.add(w, tf.randomNormal(w.shape, 0, 0.2, 'float32', i)) : w)));
+      a.setWeights(b.getWeights());
+      const fromFused = trainingCall(a, x, mask);
+      const fromLoop = trainingCall(b, x, mask);
+      expect(maxDifference(fromFused.value, fromLoop.value)).toBeLessThan(1e-4);
+      fromFused.grads.forEach((gradient, i) => expect(maxDifference(gradient, fromLoop.grads[i]), a.trainableWeights[i].name).toBeLessThan(1e-4));
+      fromFused.weights.forEach((weight, i) => expect(maxDifference(weight, fromLoop.weights[i]), a.weights[i].name).toBeLessThan(1e-5));
+      expect(maxDifference(a.apply(x, { mask }) as tf.Tensor, b.apply(x, { mask }) as tf.Tensor)).toBeLessThan(1e-5);
+    });
+  }
+});
