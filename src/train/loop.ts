@@ -40,35 +40,16 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
   const { model, train, data, reporter } = input;
   const state = structuredClone(input.state);
   let best = input.best;
-  const optimizer = modelOptimizer(model);
   const shuffler = new Prng(train.seed);
-  const monitorValidation = data.validation.count > 0;
   while (state.epoch < train.epochs && state.stopped === 'running') {
-    setLearningRate(optimizer, state.monitor.learningRate);
-    const order = epochOrder(train, data.train.count, shuffler, state);
-    const batches = batchesOf(order, train.batchSize);
-    reporter.epochStart(state.epoch + 1, train.epochs, batches.length, state.batch);
-    setRandomState(state.randomState);
-    const started = performance.now();
-    while (state.batch < batches.length) {
-      const values = await trainBatch(model, data.train, batches[state.batch]);
-      if (!values.every(Number.isFinite)) {
-        return { status: 'diverged', state, epoch: state.epoch + 1, batch: state.batch + 1, loss: values[0] };
-      }
-      state.partial.seen += batches[state.batch].length;
-      values.forEach((value, k) => (state.partial.sums[k] = (state.partial.sums[k] ?? 0) + value * batches[state.batch].length));
-      state.batch += 1;
-      state.randomState = getRandomState();
-      reporter.batchEnd(state.batch, state.partial.sums[0] / state.partial.seen);
-      if (input.signal?.aborted === true && state.batch < batches.length) {
-        state.partial.seconds += (performance.now() - started) / 1000;
-        await saveCheckpoint(input.runDir, model, state, best);
-        reporter.close();
-        return { status: 'interrupted', state };
-      }
+    const stopped = await trainEpoch(input, state, shuffler, best);
+    if (stopped !== null) {
+      reporter.close();
+      if (best !== null && stopped.status === 'diverged') tf.dispose(best);
+      return stopped;
     }
-    const log = await finishEpoch(model, train, data.validation, state, (performance.now() - started) / 1000);
-    const monitored = monitorValidation ? log.metrics.val_loss : log.metrics.loss;
+    const log = state.history[state.history.length - 1];
+    const monitored = data.validation.count > 0 ? log.metrics.val_loss : log.metrics.loss;
     const decision = afterEpoch(train, state.monitor, state.epoch, monitored);
     state.monitor = decision.state;
     if (decision.improved && train.earlyStopping?.restoreBest === true) {
@@ -90,6 +71,37 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
     tf.dispose(best);
   }
   return { status: state.stopped === 'early_stopping' ? 'early_stopping' : 'completed', state };
+}
+
+/**
+ * Trains the rest of the current epoch batch by batch and evaluates it (appending its log to the history).
+ * Returns null when the epoch finished, or why it stopped early: an abort (after writing a mid-epoch
+ * checkpoint) or a loss that is no longer finite.
+ */
+async function trainEpoch(input: LoopInput, state: LoopState, shuffler: Prng, best: tf.Tensor[] | null): Promise<LoopOutcome | null> {
+  const { model, train, data, reporter } = input;
+  setLearningRate(modelOptimizer(model), state.monitor.learningRate);
+  const batches = batchesOf(epochOrder(train, data.train.count, shuffler, state), train.batchSize);
+  reporter.epochStart(state.epoch + 1, train.epochs, batches.length, state.batch);
+  setRandomState(state.randomState);
+  const started = performance.now();
+  while (state.batch < batches.length) {
+    const indices = batches[state.batch];
+    const values = await trainBatch(model, data.train, indices);
+    if (!values.every(Number.isFinite)) return { status: 'diverged', state, epoch: state.epoch + 1, batch: state.batch + 1, loss: values[0] };
+    state.partial.seen += indices.length;
+    values.forEach((value, k) => (state.partial.sums[k] = (state.partial.sums[k] ?? 0) + value * indices.length));
+    state.batch += 1;
+    state.randomState = getRandomState();
+    reporter.batchEnd(state.batch, state.partial.sums[0] / state.partial.seen);
+    if (input.signal?.aborted === true && state.batch < batches.length) {
+      state.partial.seconds += (performance.now() - started) / 1000;
+      await saveCheckpoint(input.runDir, model, state, best);
+      return { status: 'interrupted', state };
+    }
+  }
+  await finishEpoch(model, train, data.validation, state, (performance.now() - started) / 1000);
+  return null;
 }
 
 /**
