@@ -2,14 +2,14 @@
  * Starting and resuming a training run: backend, data, model, run directory, loop, and the files written
  * when the loop stops, whatever the reason.
  */
-import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { DataIR, ModelIR } from '../ir/types.js';
+import type { DataIR, ModelIR, TrainIR } from '../ir/types.js';
 import { compileModel } from '../compile/index.js';
 import { getRandomState, seedRandom } from '../runtime/random.js';
 import { selectBackend, type BackendName } from '../backend/index.js';
 import { loadData, modelShape, Prng, type PreparedData, type Preprocessing } from '../data/index.js';
-import { fileHandler } from '../io/index.js';
+import { fileHandler, writeJsonAtomic } from '../io/index.js';
 import { findCheckpoint, loadCheckpoint } from './checkpoint.js';
 import { setMetrics } from './evaluation.js';
 import { runLoop, type LoopOutcome } from './loop.js';
@@ -104,19 +104,24 @@ export async function trainIr(ir: ModelIR, spec: { source: string; path: string 
   reporter.note(`run directory: ${runDir}`);
   seedRandom(resolved.train.seed);
   const model = (options.buildModel ?? defaultBuilder)(resolved, resolved.train.seed);
-  const state: LoopState = {
+  const state = initialState(resolved.train);
+  const outcome = await runLoop({ model, train: resolved.train, data, state, best: null, runDir, reporter, signal: options.signal });
+  return finish({ model, ir: resolved, data, runDir, info, outcome, reporter });
+}
+
+/** The loop state before the first batch; the dropout stream must already be seeded. */
+function initialState(train: TrainIR): LoopState {
+  return {
     epoch: 0,
     batch: 0,
     epochShuffleState: 0,
-    shuffleState: new Prng(resolved.train.seed).getState(),
+    shuffleState: new Prng(train.seed).getState(),
     randomState: getRandomState(),
     partial: { seen: 0, sums: [], seconds: 0 },
-    monitor: initialMonitor(resolved.train),
+    monitor: initialMonitor(train),
     history: [],
     stopped: 'running',
   };
-  const outcome = await runLoop({ model, train: resolved.train, data, state, best: null, runDir, reporter, signal: options.signal });
-  return finish({ model, ir: resolved, data, runDir, info, outcome, reporter });
 }
 
 /** Continues the run in `runDir` from its last checkpoint; `epochs` may raise the epoch count. */
@@ -130,7 +135,8 @@ export async function resumeRun(runDir: string, options: Pick<TrainOptions, 'bac
   const saved = await readRunJson<Preprocessing>(runDir, RUN_FILES.preprocessing);
   const checkpoint = await loadCheckpoint(checkpointDir);
   const state = checkpoint.state;
-  if (options.epochs !== undefined && options.epochs !== ir.train.epochs) {
+  const extended = options.epochs !== undefined && options.epochs !== ir.train.epochs;
+  if (options.epochs !== undefined && extended) {
     ir.train.epochs = options.epochs;
     if (state.stopped === 'completed' && state.epoch < options.epochs) state.stopped = 'running';
   }
@@ -147,6 +153,8 @@ export async function resumeRun(runDir: string, options: Pick<TrainOptions, 'bac
   model.setWeights(checkpoint.weights);
   await (model.optimizer as tf.Optimizer).setWeights(checkpoint.optimizer);
   tf.dispose(checkpoint.weights);
+  // A later resume must see the new epoch count too.
+  if (extended) await writeJsonAtomic(join(runDir, RUN_FILES.ir), ir);
   await writeRunInfo(runDir, { ...info, backend: backend.name, status: 'running' });
   const outcome = await runLoop({ model, train: ir.train, data, state, best: checkpoint.best, runDir, reporter, signal: options.signal });
   return finish({ model, ir, data, runDir, info, outcome, reporter });
