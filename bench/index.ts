@@ -9,6 +9,7 @@ const areas: Area[] = [
   { name: 'check', load: () => import('./check.js') },
   { name: 'codegen', load: () => import('./codegen.js') },
   { name: 'runtime', load: () => import('./runtime.js') },
+  { name: 'train', load: () => import('./train.js') },
 ];
 
 async function main(): Promise<void> {
