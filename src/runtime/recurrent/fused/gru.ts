@@ -5,7 +5,7 @@
  * `h̃ = tanh(P_h + r ⊙ (h·U_h))`; `h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gateDerivative, gateFunction, multiply, multiplyTransposed } from './math.js';
+import { gateDerivative, gateFunction, multiply, multiplyTransposed, tanh } from './math.js';
 import type { FusedArgs, FusedCell, FusedGradients, FusedRun } from './types.js';
 
 interface Recorded {
@@ -57,7 +57,7 @@ export const fusedGru: FusedCell = {
           const k = n * units + j;
           const r = gates[row + units + j];
           const recurrentPart = candidateRecurrent === null ? r * resetTerm[t * size + k] : candidateRecurrent[k];
-          const candidate = Math.tanh(input[row + 2 * units + j] + recurrentPart);
+          const candidate = tanh(input[row + 2 * units + j] + recurrentPart);
           gates[row + 2 * units + j] = candidate;
           const z = gates[row + j];
           const hNew = z * hPrevious[k] + (1 - z) * candidate;

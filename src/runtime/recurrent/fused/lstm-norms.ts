@@ -5,7 +5,7 @@
  * `ĉ = N_cell(c_t)`, `h_t = N_hidden(σ(z_o) ⊙ tanh(ĉ))`, carried c = ĉ or c_t.
  */
 import type { NormSite } from '../../../ir/types.js';
-import { gateDerivative, gateFunction, multiply, multiplyTransposed, transposeTensor } from './math.js';
+import { gateDerivative, gateFunction, multiply, multiplyTransposed, tanh, transposeTensor } from './math.js';
 import { NormKernel } from './norm-kernel.js';
 import type { NormRecord, StepStatistics } from './norm-kernel.js';
 import type { FusedArgs, FusedCell, FusedGradients, FusedRun } from './types.js';
@@ -77,7 +77,7 @@ export const fusedNormalizedLstm: FusedCell = {
         for (let j = 0; j < units; j += 1) {
           const i = gate(z[zRow + j]);
           const f = gate(z[zRow + units + j] + forgetConstant);
-          const g = Math.tanh(z[zRow + 2 * units + j]);
+          const g = tanh(z[zRow + 2 * units + j]);
           gates[row + j] = i;
           gates[row + units + j] = f;
           gates[row + 2 * units + j] = g;
@@ -90,7 +90,7 @@ export const fusedNormalizedLstm: FusedCell = {
       for (let n = 0; n < batch; n += 1) {
         for (let j = 0; j < units; j += 1) {
           const k = n * units + j;
-          const tc = Math.tanh(cNormalized[k]);
+          const tc = tanh(cNormalized[k]);
           cellTanh[t * size + k] = tc;
           hRaw[k] = gates[(t * batch + n) * width + 3 * units + j] * tc;
         }

@@ -5,7 +5,7 @@
  * gradient needs no transposed matmuls. Same equations as `cells/lstm.ts` with every norm absent:
  * `z = P_t + h_{t−1}·U`, `c_t = σ(z_f + k) ⊙ c_{t−1} + σ(z_i) ⊙ tanh(z_g)`, `h_t = σ(z_o) ⊙ tanh(c_t)`.
  */
-import { gateDerivative, gateFunction, multiply, multiplyTransposed, transposeTensor } from './math.js';
+import { gateDerivative, gateFunction, multiply, multiplyTransposed, tanh, transposeTensor } from './math.js';
 import type { FusedArgs, FusedCell, FusedRun } from './types.js';
 
 export const fusedLstm: FusedCell = {
@@ -33,7 +33,7 @@ export const fusedLstm: FusedCell = {
           const zRow = n * width + j;
           const i = gate(input[row + j] + recurrent[zRow]);
           const f = gate(input[row + units + j] + recurrent[zRow + units] + forgetConstant);
-          const g = Math.tanh(input[row + 2 * units + j] + recurrent[zRow + 2 * units]);
+          const g = tanh(input[row + 2 * units + j] + recurrent[zRow + 2 * units]);
           const o = gate(input[row + 3 * units + j] + recurrent[zRow + 3 * units]);
           gates[row + j] = i;
           gates[row + units + j] = f;
@@ -42,7 +42,7 @@ export const fusedLstm: FusedCell = {
           const k = n * units + j;
           const cPrevious = c[t * size + k];
           const cNew = f * cPrevious + i * g;
-          const tc = Math.tanh(cNew);
+          const tc = tanh(cNew);
           cellTanh[t * size + k] = tc;
           const hNew = o * tc;
           // Padded steps carry the state unchanged and output zeros.

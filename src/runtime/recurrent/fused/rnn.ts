@@ -2,7 +2,7 @@
  * The plain simple-RNN recurrence as one fused op (see `lstm.ts` for why): `h_t = tanh(P_t + h_{t−1}·U)`,
  * the same equation as `cells/rnn.ts` with every norm and in-loop dropout absent.
  */
-import { multiply, multiplyTransposed, transposeTensor } from './math.js';
+import { multiply, multiplyTransposed, tanh, transposeTensor } from './math.js';
 import type { FusedArgs, FusedCell, FusedRun } from './types.js';
 
 export const fusedRnn: FusedCell = {
@@ -21,7 +21,7 @@ export const fusedRnn: FusedCell = {
         const valid = mask === null ? 1 : mask[t * batch + n];
         for (let j = 0; j < units; j += 1) {
           const k = n * units + j;
-          const hNew = Math.tanh(input[t * size + k] + recurrent[k]);
+          const hNew = tanh(input[t * size + k] + recurrent[k]);
           activated[t * size + k] = hNew;
           h[(t + 1) * size + k] = valid * hNew + (1 - valid) * h[t * size + k];
           if (outputs !== null) outputs[t * size + k] = valid * hNew;
