@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { BarReporter, createReporter, JsonReporter, LineReporter } from '../../src/train/progress.js';
+import type { EpochLog } from '../../src/train/index.js';
+
+function stream(isTTY: boolean): { stream: NodeJS.WritableStream & { isTTY: boolean }; text: () => string } {
+  const chunks: string[] = [];
+  const sink = { isTTY, columns: 100, write: (chunk: string) => (chunks.push(String(chunk)), true), cursorTo: () => true, clearLine: () => true, moveCursor: () => true };
+  return { stream: sink as unknown as NodeJS.WritableStream & { isTTY: boolean }, text: () => chunks.join('') };
+}
+
+const LOG: EpochLog = { epoch: 2, learningRate: 0.005, seconds: 1.25, metrics: { loss: 0.0123, val_loss: 0.00004 } };
+
+describe('progress reporters', () => {
+  it('picks a bar on a terminal, lines otherwise, JSON when asked', () => {
+    expect(createReporter({ out: stream(true).stream, err: stream(false).stream }, false)).toBeInstanceOf(BarReporter);
+    expect(createReporter({ out: stream(false).stream, err: stream(false).stream }, false)).toBeInstanceOf(LineReporter);
+    expect(createReporter({ out: stream(true).stream, err: stream(false).stream }, true)).toBeInstanceOf(JsonReporter);
+  });
+
+  it('the bar shows batches, loss and ETA, then leaves the epoch summary line', () => {
+    const out = stream(true);
+    const reporter = new BarReporter({ out: out.stream, err: stream(false).stream });
+    reporter.epochStart(2, 5, 10, 0);
+    reporter.batchEnd(10, 0.0123);
+    reporter.epochEnd(LOG, 5);
+    expect(out.text()).toMatch(/epoch 2\/5 \[[=-]+\] \d+\/10 batches · loss .* · ETA /);
+    expect(out.text().endsWith('epoch 2/5 · loss 0.0123 · val_loss 4.00e-5 · lr 0.0050 · 1.3 s\n')).toBe(true);
+  });
+
+  it('a line per epoch without a terminal; JSON flattens the metrics', () => {
+    const lines = stream(false);
+    new LineReporter({ out: lines.stream, err: stream(false).stream }).epochEnd(LOG, 5);
+    expect(lines.text()).toBe('epoch 2/5 · loss 0.0123 · val_loss 4.00e-5 · lr 0.0050 · 1.3 s\n');
+    const json = stream(false);
+    new JsonReporter({ out: json.stream, err: stream(false).stream }).epochEnd(LOG);
+    expect(JSON.parse(json.text())).toEqual({ type: 'epoch', epoch: 2, learningRate: 0.005, seconds: 1.25, loss: 0.0123, val_loss: 0.00004 });
+  });
+});
