@@ -27,7 +27,7 @@ export async function predictRun(runDir: string, options: PredictOptions): Promi
   const { ir, preprocessing, model } = await openRun(runDir);
   try {
     if (options.input.endsWith('.csv')) return await predictCsv(model, ir, preprocessing, options.input);
-    if (options.input.endsWith('.jsonl') || options.input.endsWith('.ndjson')) return await predictJsonl(model, ir, options.input);
+    if (options.input.endsWith('.jsonl') || options.input.endsWith('.ndjson')) return await predictJsonl(model, ir, preprocessing, options.input);
     throw new TrainError(`${options.input}: predict reads .csv or .jsonl files`);
   } finally {
     model.dispose();
@@ -72,7 +72,7 @@ async function predictCsv(model: tf.LayersModel, ir: ModelIR, preprocessing: Pre
   return { text: `${lines.join('\n')}\n`, format: 'csv', rows: count };
 }
 
-async function predictJsonl(model: tf.LayersModel, ir: ModelIR, path: string): Promise<Prediction> {
+async function predictJsonl(model: tf.LayersModel, ir: ModelIR, preprocessing: Preprocessing, path: string): Promise<Prediction> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -81,11 +81,18 @@ async function predictJsonl(model: tf.LayersModel, ir: ModelIR, path: string): P
   }
   const shape = modelShape(ir);
   const samples = parseJsonl(text, path, shape, false);
+  // A model trained on standardized CSV columns reads and writes standardized values; JSON Lines carry raw
+  // ones. Standardize before padding, so padded steps keep the padding value the model masks.
+  const stats = preprocessing.kind === 'standardize' ? preprocessing : null;
+  if (stats !== null) {
+    for (const sample of samples) sample.x = sample.x.map((step) => step.map((value, f) => (value - stats.features[f].mean) / stats.features[f].std));
+  }
   const set = padSamples(samples, shape, path);
   const outputs = runModel(model, set.x, set.count, set.steps, set.features);
+  const raw = (values: number[]): number[] => (stats === null ? values : values.map((value, u) => unstandardize(value, stats.targets[u])));
   const lines = outputs.map((output, i) => {
     // Per-step outputs of padded steps are meaningless; keep the sample's own steps only.
-    const y = shape.perStep ? (output as number[][]).slice(0, samples[i].x.length) : output;
+    const y = shape.perStep ? (output as number[][]).slice(0, samples[i].x.length).map(raw) : raw(output as number[]);
     return JSON.stringify({ y });
   });
   return { text: `${lines.join('\n')}\n`, format: 'jsonl', rows: lines.length };

@@ -81,3 +81,15 @@ describe('evaluate and predict', () => {
     expect(new Set(first.slice(4))).toSatisfy((chars: Set<string>) => [...chars].every((c) => 'the catsonm.'.includes(c)));
   });
 });
+
+describe('predict on JSON Lines for a model trained on standardized CSV', () => {
+  it('standardizes the inputs and returns forecasts in the data’s units, as the CSV path does', async () => {
+    const { root, runDir, csv } = await csvRun();
+    const fromCsv = (await predictRun(runDir, { input: csv })).text.trim().split('\n').slice(1).map((row) => Number(row.split(',')[2]));
+    const input = join(root, 'windows.jsonl');
+    await writeFile(input, [0, 5].map((start) => JSON.stringify({ x: VALUES.slice(start, start + 12).map((v) => [v]) })).join('\n'));
+    const fromJsonl = (await predictRun(runDir, { input })).text.trim().split('\n').map((line) => (JSON.parse(line) as { y: number[] }).y[0]);
+    expect(fromJsonl[0]).toBeCloseTo(fromCsv[0], 3);
+    expect(fromJsonl[1]).toBeCloseTo(fromCsv[5], 3);
+  });
+});
