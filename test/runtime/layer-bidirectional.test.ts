@@ -39,4 +39,14 @@ describe('bidirectional', () => {
     const symbolic = layer.apply(tf.input({ shape: [3, 3] })) as tf.SymbolicTensor[];
     expect(symbolic).toHaveLength(5);
   });
+
+  it('takes the initial states of both directions, and says how many it needs', () => {
+    const layer = new SeqnetRecurrent(plainConfig('lstm', 2, { bidirectional: { merge: 'concat' }, returnSequences: false, returnState: true }));
+    const x = sequenceInput(1, 1, 3);
+    const states = [0.1, 0.2, 0.3, 0.4].map((value) => tf.fill([1, 2], value));
+    const [, ...finalStates] = layer.apply(x, { initialState: states }) as tf.Tensor[];
+    const [, ...fromZero] = layer.apply(x) as tf.Tensor[];
+    finalStates.forEach((state, i) => expect(maxDifference(state, fromZero[i])).toBeGreaterThan(1e-4));
+    expect(() => layer.apply(x, { initialState: states.slice(0, 2) })).toThrow(/initialState needs 4 tensor\(s\)/);
+  });
 });

@@ -86,6 +86,10 @@ export class SeqnetRecurrent extends tf.layers.Layer {
       const mask = givenMask === null ? null : tf.cast(givenMask, 'float32');
       const training = kwargs.training === true;
       const initial = kwargs.initialState === undefined ? null : [kwargs.initialState].flat();
+      const expectedStates = this.directionCount * this.stateCount;
+      if (initial !== null && initial.length !== expectedStates) {
+        throw new Error(`SeqnetRecurrent '${this.name}': initialState needs ${expectedStates} tensor(s) ([h${this.stateCount === 2 ? ', c' : ''}] per direction), got ${initial.length}`);
+      }
       const results = this.directions.map((weights, index) => {
         // The backward direction of a bidirectional layer reads the sequence the other way round.
         const reversed = (this.config.goBackwards as boolean) !== (index === 1);
