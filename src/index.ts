@@ -14,3 +14,23 @@ export * from './ir/types.js';
 export { compileModel, compileSpec, planModel, CompileError, SpecError, type CompileOptions } from './compile/index.js';
 export { generateTypeScript, CodegenError, type GenerateOptions } from './codegen/index.js';
 export { summarizeModel, renderSummary, explainModel, type ExplainOptions, type ModelSummary, type SummaryRow } from './explain/index.js';
+export {
+  trainSpec,
+  trainIr,
+  resumeRun,
+  evaluateRun,
+  predictRun,
+  generateText,
+  InvalidSpecError,
+  TrainError,
+  type TrainSpecOptions,
+  type TrainOptions,
+  type TrainResult,
+  type EvaluateOptions,
+  type Evaluation,
+  type PredictOptions,
+  type Prediction,
+  type GenerateOptions as GenerateTextOptions,
+  type EpochLog,
+} from './train/index.js';
+export { selectBackend, BACKEND_NAMES, type BackendName, type SelectedBackend } from './backend/select.js';
