@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- runtime`: SeqnetRecurrent against tfjs's own lstm / gru layers, on the wasm and cpu
- * backends: milliseconds per Adam training step and per forward pass, and the ratio to tfjs measured in the
- * same run (these machines are shared, so only same-run ratios mean much).
+ * backends: median milliseconds per Adam training step and per forward pass, and the ratio to the tfjs layer
+ * timed in the same rounds (these machines are shared, so only same-run ratios mean much).
  */
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -78,58 +78,81 @@ function cases(steps: number): Case[] {
   ];
 }
 
-/** Median wall time of `iterations` runs of `body` after one warm-up run. */
-async function median(iterations: number, body: () => Promise<void>): Promise<number> {
-  await body();
-  const times: number[] = [];
-  for (let i = 0; i < iterations; i += 1) {
-    const start = performance.now();
-    await body();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+function median(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function measure(layerCase: Case, size: Size): Promise<{ train: number; forward: number }> {
-  const x = tf.randomNormal([size.batch, size.steps, size.features], 0, 1, 'float32', 3);
-  const layer = layerCase.layer(size.units);
+/** One case ready to time: a built layer, its optimizer, and the train-step and forward closures. */
+interface Runner {
+  train: () => Promise<void>;
+  forward: () => Promise<void>;
+  dispose: () => void;
+}
+
+function prepare(layerCase: Case, x: tf.Tensor, units: number): Runner {
+  const layer = layerCase.layer(units);
   tf.dispose(layer.apply(x) as tf.Tensor);
   const optimizer = tf.train.adam(1e-3);
   const loss = () => tf.mean(tf.square(layer.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar;
-  const train = await median(size.iterations, async () => {
-    const value = optimizer.minimize(loss, true);
-    await value?.data();
-    value?.dispose();
-  });
-  const forward = await median(size.iterations, async () => {
-    const output = layer.apply(x) as tf.Tensor;
-    await output.data();
-    output.dispose();
-  });
-  optimizer.dispose();
-  layer.dispose();
+  return {
+    train: async () => {
+      const value = optimizer.minimize(loss, true);
+      await value?.data();
+      value?.dispose();
+    },
+    forward: async () => {
+      const output = layer.apply(x) as tf.Tensor;
+      await output.data();
+      output.dispose();
+    },
+    dispose: () => {
+      optimizer.dispose();
+      layer.dispose();
+    },
+  };
+}
+
+async function timed(body: () => Promise<void>): Promise<number> {
+  const start = performance.now();
+  await body();
+  return performance.now() - start;
+}
+
+/**
+ * Times every case round-robin (one train step and one forward pass of each case per round, after a warm-up
+ * round), so a burst of load on the shared machine hits the baseline and the candidates alike.
+ */
+async function benchSize(backend: string, size: Size): Promise<string[]> {
+  const x = tf.randomNormal([size.batch, size.steps, size.features], 0, 1, 'float32', 3);
+  const layerCases = cases(size.steps);
+  const runners = layerCases.map((layerCase) => prepare(layerCase, x, size.units));
+  const train: number[][] = runners.map(() => []);
+  const forward: number[][] = runners.map(() => []);
+  for (let round = 0; round <= size.iterations; round += 1) {
+    for (const [index, runner] of runners.entries()) {
+      const trainTime = await timed(runner.train);
+      const forwardTime = await timed(runner.forward);
+      if (round === 0) continue;
+      train[index].push(trainTime);
+      forward[index].push(forwardTime);
+    }
+  }
+  runners.forEach((runner) => runner.dispose());
   x.dispose();
-  return { train, forward };
+  const shape = `${size.batch}×${size.steps}×${size.features}→${size.units}`;
+  return layerCases.map((layerCase, index) => {
+    const base = layerCases.findIndex((other) => other.name.startsWith('tf.layers') && other.baseline === layerCase.baseline);
+    const ratio = (times: number[][]) => (median(times[index]) / median(times[base])).toFixed(2);
+    return `| ${backend} | ${shape} | ${layerCase.name} | ${median(train[index]).toFixed(0)} | ${ratio(train)} | ${median(forward[index]).toFixed(1)} | ${ratio(forward)} |`;
+  });
 }
 
 async function benchBackend(backend: string, sizes: Size[]): Promise<string[]> {
   await tf.setBackend(backend);
   await tf.ready();
   const rows: string[] = [];
-  for (const size of sizes) {
-    const shape = `${size.batch}×${size.steps}×${size.features}→${size.units}`;
-    const baselines = new Map<string, { train: number; forward: number }>();
-    for (const layerCase of cases(size.steps)) {
-      const result = await measure(layerCase, size);
-      if (layerCase.name.startsWith('tf.layers')) baselines.set(layerCase.baseline, result);
-      const base = baselines.get(layerCase.baseline) as { train: number; forward: number };
-      const ratio = (a: number, b: number) => (a / b).toFixed(2);
-      rows.push(
-        `| ${backend} | ${shape} | ${layerCase.name} | ${result.train.toFixed(0)} | ${ratio(result.train, base.train)} | ${result.forward.toFixed(1)} | ${ratio(result.forward, base.forward)} |`,
-      );
-    }
-  }
+  for (const size of sizes) rows.push(...(await benchSize(backend, size)));
   return rows;
 }
 
@@ -140,13 +163,13 @@ async function benchBackend(backend: string, sizes: Size[]): Promise<string[]> {
 export async function run(): Promise<void> {
   const requestedThreads = Number(process.env.SEQNET_BENCH_WASM_THREADS ?? 0);
   if (requestedThreads > 0) setThreadsCount(requestedThreads);
-  const small: Size = { batch: 32, steps: 50, features: 16, units: 128, iterations: 3 };
+  const small: Size = { batch: 32, steps: 50, features: 16, units: 128, iterations: 5 };
   const big: Size = { batch: 64, steps: 100, features: 64, units: 256, iterations: 1 };
   const rows = [
     '| backend | batch×steps×features→units | layer | train ms | ×tfjs | forward ms | ×tfjs |',
     '|---|---|---|---|---|---|---|',
     ...(await benchBackend('wasm', [small, big])),
-    ...(await benchBackend('cpu', [{ ...small, iterations: 1 }])),
+    ...(await benchBackend('cpu', [{ ...small, iterations: 2 }])),
   ];
   await tf.setBackend('wasm');
   process.stdout.write(`${rows.join('\n')}\n\nwasm threads in use: ${getThreadsCount()}\n`);
