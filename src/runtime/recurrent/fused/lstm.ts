@@ -21,29 +21,32 @@ export const fusedLstm: FusedCell = {
     const c = new Float32Array((steps + 1) * size);
     h.set(args.initial[0]);
     c.set(args.initial[1]);
-    const gates = new Float32Array(steps * batch * width);
-    const cellTanh = new Float32Array(steps * size);
+    // At inference only the current step's gates are needed, so one step's worth is reused.
+    const recordedSteps = args.record ? steps : 1;
+    const gates = new Float32Array(recordedSteps * batch * width);
+    const cellTanh = new Float32Array(recordedSteps * size);
     const outputs = keepOutputs ? new Float32Array(steps * size) : null;
     for (let t = 0; t < steps; t += 1) {
       const recurrent = multiply(h.subarray(t * size, (t + 1) * size), batch, args.recurrentKernel);
       for (let n = 0; n < batch; n += 1) {
         const valid = mask === null ? 1 : mask[t * batch + n];
         const row = (t * batch + n) * width;
+        const recordRow = ((args.record ? t : 0) * batch + n) * width;
         for (let j = 0; j < units; j += 1) {
           const zRow = n * width + j;
           const i = gate(input[row + j] + recurrent[zRow]);
           const f = gate(input[row + units + j] + recurrent[zRow + units] + forgetConstant);
           const g = tanh(input[row + 2 * units + j] + recurrent[zRow + 2 * units]);
           const o = gate(input[row + 3 * units + j] + recurrent[zRow + 3 * units]);
-          gates[row + j] = i;
-          gates[row + units + j] = f;
-          gates[row + 2 * units + j] = g;
-          gates[row + 3 * units + j] = o;
+          gates[recordRow + j] = i;
+          gates[recordRow + units + j] = f;
+          gates[recordRow + 2 * units + j] = g;
+          gates[recordRow + 3 * units + j] = o;
           const k = n * units + j;
           const cPrevious = c[t * size + k];
           const cNew = f * cPrevious + i * g;
           const tc = tanh(cNew);
-          cellTanh[t * size + k] = tc;
+          cellTanh[(args.record ? t * size : 0) + k] = tc;
           const hNew = o * tc;
           // Padded steps carry the state unchanged and output zeros.
           c[(t + 1) * size + k] = valid * cNew + (1 - valid) * cPrevious;

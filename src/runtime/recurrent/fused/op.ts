@@ -15,6 +15,8 @@ export interface FusedCall {
   units: number;
   mask: tf.Tensor | null;
   keepOutputs: boolean;
+  /** Training: keep what the backward pass needs. */
+  record: boolean;
   gateActivation: GateActivation;
   forgetConstant: number;
   resetAfter: boolean;
@@ -53,6 +55,7 @@ export function runFused(call: FusedCall, input: tf.Tensor, recurrentKernel: tf.
       initial: states.map((state) => state.dataSync() as Float32Array),
       mask,
       keepOutputs: call.keepOutputs,
+      record: call.record,
       gateActivation: call.gateActivation,
       forgetConstant: call.forgetConstant,
       resetAfter: call.resetAfter,

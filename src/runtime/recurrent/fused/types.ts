@@ -20,6 +20,8 @@ export interface FusedArgs {
   mask: Float32Array | null;
   /** Whether the output of every step is returned (else only the final states). */
   keepOutputs: boolean;
+  /** Whether a backward pass may follow (training): only then is each step's intermediate kept. */
+  record: boolean;
   gateActivation: GateActivation;
   forgetConstant: number;
   resetAfter: boolean;
