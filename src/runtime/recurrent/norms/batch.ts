@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BatchStatisticsIR } from '../../../ir/types.js';
 import { constantInitializer } from '../initializers.js';
+import { splitSteps } from '../ops.js';
 import { scaleAndShift } from './grouping.js';
 import type { NormContext, NormDescriptor, NormSpan } from './types.js';
 
@@ -69,6 +70,8 @@ function populationMoments(span: NormSpan, context: NormContext): [tf.Tensor, tf
   const movingMean = span.movingMean as tf.Tensor;
   const movingVariance = span.movingVariance as tf.Tensor;
   if (movingMean.rank === 1) return [movingMean, movingVariance];
-  const row = Math.min(context.step, movingMean.shape[0] - 1);
-  return [movingMean.slice(row, 1), movingVariance.slice(row, 1)];
+  const rows = movingMean.shape[0];
+  span.populationRows ??= { mean: splitSteps(movingMean, rows), variance: splitSteps(movingVariance, rows) };
+  const row = Math.min(context.step, rows - 1);
+  return [span.populationRows.mean[row], span.populationRows.variance[row]];
 }

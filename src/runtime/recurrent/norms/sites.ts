@@ -82,6 +82,7 @@ export class CallNorms {
       beta: columns(weights.beta),
       movingMean: columns(weights.movingMean),
       movingVariance: columns(weights.movingVariance),
+      populationRows: null,
     };
     this.spans.set(key, span);
     return span;

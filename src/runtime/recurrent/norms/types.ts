@@ -34,6 +34,8 @@ export interface NormSpan {
   beta: tf.Tensor | null;
   movingMean: tf.Tensor | null;
   movingVariance: tf.Tensor | null;
+  /** Per-step population statistics cut into rows, once per call on first use (slicing per step is O(rows)). */
+  populationRows: { mean: tf.Tensor[]; variance: tf.Tensor[] } | null;
 }
 
 /** The step a value being normalized belongs to: `[batch, width]` at step `step`, mask `[batch, 1]`. */
