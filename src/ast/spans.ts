@@ -45,17 +45,8 @@ export function spanAfter(span: SourceSpan): SourceSpan {
   return pointSpan(span.endOffset, span.endLine, span.endColumn);
 }
 
-/** From the start of `first` to the end of `last`. */
-export function joinSpans(first: SourceSpan, last: SourceSpan): SourceSpan {
-  return {
-    startOffset: first.startOffset,
-    endOffset: last.endOffset,
-    startLine: first.startLine,
-    startColumn: first.startColumn,
-    endLine: last.endLine,
-    endColumn: last.endColumn,
-  };
-}
+/** From the start of `first` to the end of `last` (one implementation, shared with the validation stage). */
+export { spanFromTo as joinSpans } from '../diagnostics/spans.js';
 
 /** The span of a whole text: from its start to its end, counting line breaks as chevrotain does. */
 export function wholeTextSpan(text: string): SourceSpan {

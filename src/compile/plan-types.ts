@@ -4,7 +4,8 @@
  * Both back ends read the same plan (`build.ts` constructs the layers, the code generator prints them), so a
  * generated builder and `compileModel` cannot drift apart: same layers, names, configs and seeds.
  */
-import type { Activation, MaskLifetime, RecurrentLayerIR } from '../ir/types.js';
+import type { Activation, MaskLifetime } from '../ir/types.js';
+import type { SeqnetRecurrentConfig } from '../runtime/recurrent/config.js';
 
 /** An initializer inside a config: a constant, or seeded Glorot-uniform with the layer's derived seed. */
 export type InitializerRef = { initializer: 'constant'; value: number } | { initializer: 'glorotUniform' };
@@ -15,21 +16,8 @@ export type PlainValue = number | string | boolean | null | PlainValue[] | { [ke
 /** tfjs spells some activations differently from Keras (and seqnet). */
 export type TfjsActivation = Exclude<Activation, 'hard_sigmoid'> | 'hardSigmoid';
 
-export type RecurrentConfig = Pick<
-  RecurrentLayerIR,
-  | 'cell'
-  | 'units'
-  | 'activation'
-  | 'recurrentActivation'
-  | 'returnSequences'
-  | 'bidirectional'
-  | 'useBias'
-  | 'forgetBias'
-  | 'resetAfter'
-  | 'norms'
-  | 'dropout'
-  | 'initializers'
-> & { name: string };
+/** The recurrent layer's constructor config, always named (the name is also the generated variable's). */
+export type RecurrentConfig = SeqnetRecurrentConfig & { name: string };
 
 interface NodeBase {
   /** The tfjs layer name, also the variable name in generated code. */
