@@ -1,6 +1,7 @@
 /** Seeded initial values for a recurrent layer's weights, from the IR's initializer names. */
 import * as tf from '@tensorflow/tfjs';
 import type { InitializersIR } from '../../ir/types.js';
+import { orthogonalMatrix } from './orthogonal.js';
 
 /**
  * A distinct 32-bit seed per weight, from the layer seed and the weight's position in build order, so one
@@ -19,8 +20,9 @@ type KernelName = InitializersIR['kernel'] | InitializersIR['recurrentKernel'];
 export type Initializer = ReturnType<typeof tf.initializers.zeros>;
 
 /**
- * The tfjs initializer for a kernel name. `identity` starts from zeros and is then overwritten by
- * `gateIdentity` (tfjs's own identity initializer accepts only square matrices).
+ * The tfjs initializer for a kernel name. `identity` and `orthogonal` start from zeros and are then
+ * overwritten by `initialKernelValue` (tfjs's identity accepts only square matrices, and its orthogonal
+ * initializer takes seconds per recurrent kernel).
  */
 export function kernelInitializer(name: KernelName, seed: number | undefined): Initializer {
   switch (name) {
@@ -32,14 +34,24 @@ export function kernelInitializer(name: KernelName, seed: number | undefined): I
       return tf.initializers.heNormal({ seed });
     case 'he_uniform':
       return tf.initializers.heUniform({ seed });
-    case 'orthogonal':
-      return tf.initializers.orthogonal({ seed, gain: 1 });
     case 'zeros':
     case 'identity':
+    case 'orthogonal':
       return tf.initializers.zeros();
     default:
       throw new Error(`SeqnetRecurrent: unknown kernel initializer '${String(name)}'`);
   }
+}
+
+/**
+ * The initial value of a kernel whose initializer tfjs cannot provide (fast enough), or null when the
+ * initializer already gave it. `seed` undefined draws an unseeded matrix, as tfjs's unseeded initializers do.
+ */
+export function initialKernelValue(name: KernelName, shape: [number, number], gates: number, seed: number | undefined): tf.Tensor | null {
+  if (name === 'identity') return gateIdentity(shape[0], gates);
+  if (name !== 'orthogonal') return null;
+  const [rows, cols] = shape;
+  return tf.tensor2d(orthogonalMatrix(rows, cols, seed ?? Math.floor(Math.random() * 2 ** 32)), shape);
 }
 
 /** `[u, G·u]` made of G identity blocks side by side: the identity initialization of every gate (Le et al. 2015). */

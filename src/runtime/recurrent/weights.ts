@@ -2,7 +2,7 @@
 import type { SeqnetRecurrentConfig } from './config.js';
 import { GATE_COUNT, siteWidth } from './config.js';
 import * as tf from '@tensorflow/tfjs';
-import { constantInitializer, gateIdentity, kernelInitializer, lstmBias, weightSeed } from './initializers.js';
+import { constantInitializer, initialKernelValue, kernelInitializer, lstmBias, weightSeed } from './initializers.js';
 import { normDescriptor } from './norms/registry.js';
 import type { WeightFactory } from './norms/types.js';
 import type { DirectionWeights } from './sequence.js';
@@ -22,10 +22,8 @@ export function createDirectionWeights(
   const gates = GATE_COUNT[config.cell];
   const width = gates * config.units;
   const seed = () => weightSeed(config.seed, nextIndex());
-  const kernel = addWeight(`${prefix}kernel`, [features, width], kernelInitializer(config.initializers.kernel, seed()), true);
-  const recurrentInit = config.initializers.recurrentKernel;
-  const recurrentKernel = addWeight(`${prefix}recurrent_kernel`, [config.units, width], kernelInitializer(recurrentInit, seed()), true);
-  if (recurrentInit === 'identity') overwrite(recurrentKernel, gateIdentity(config.units, gates));
+  const kernel = seededKernel(addWeight, `${prefix}kernel`, [features, width], config.initializers.kernel, gates, seed());
+  const recurrentKernel = seededKernel(addWeight, `${prefix}recurrent_kernel`, [config.units, width], config.initializers.recurrentKernel, gates, seed());
   const bias = config.useBias ? addWeight(`${prefix}bias`, [width], constantInitializer(0), true) : null;
   const forgetInit = config.cell === 'lstm' ? config.forgetBias.init : 0;
   if (bias !== null && forgetInit !== 0) overwrite(bias, lstmBias(config.units, forgetInit));
@@ -34,6 +32,21 @@ export function createDirectionWeights(
     normDescriptor(norm.kind).createWeights(prefixed, norm.site, siteWidth(norm.site, config.cell, config.units), norm),
   );
   return { kernel, recurrentKernel, bias, norms };
+}
+
+/** A kernel variable with its initializer's value, overwritten where tfjs's initializers fall short. */
+function seededKernel(
+  addWeight: WeightFactory,
+  name: string,
+  shape: [number, number],
+  initializer: Parameters<typeof kernelInitializer>[0],
+  gates: number,
+  seed: number | undefined,
+): tf.LayerVariable {
+  const variable = addWeight(name, shape, kernelInitializer(initializer, seed), true);
+  const value = initialKernelValue(initializer, shape, gates, seed);
+  if (value !== null) overwrite(variable, value);
+  return variable;
 }
 
 /** Replaces a fresh variable's value (initial values tfjs's initializers cannot express). */
