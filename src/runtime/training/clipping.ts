@@ -1,9 +1,4 @@
-/**
- * An optimizer wrapper that clips gradients before delegating to adam / sgd / rmsprop.
- *
- * tfjs's `model.compile` accepts any `tf.Optimizer`, and its training loop calls `minimize`, which ends in
- * `applyGradients`; clipping there covers `fit`, `fitDataset` and `trainOnBatch` alike.
- */
+/** Gradient clipping by value and by global norm, applied by the optimizer wrapper before each update. */
 import * as tf from '@tensorflow/tfjs';
 
 export interface GradientClipping {
@@ -13,54 +8,11 @@ export interface GradientClipping {
   value: number | null;
 }
 
-interface NamedGradient {
-  name: string;
-  tensor: tf.Tensor;
-}
+export const NO_CLIPPING: GradientClipping = { norm: null, value: null };
 
-type Gradients = tf.NamedTensorMap | NamedGradient[];
-
-export class ClippedOptimizer extends tf.Optimizer {
-  static readonly className = 'ClippedOptimizer';
-
-  constructor(
-    readonly inner: tf.Optimizer,
-    readonly clipping: GradientClipping,
-  ) {
-    super();
-  }
-
-  override applyGradients(variableGradients: Gradients): void {
-    const named = namedGradients(variableGradients);
-    const tensors = tf.tidy(() => clipGradients(named.map((gradient) => gradient.tensor), this.clipping));
-    this.inner.applyGradients(named.map((gradient, index) => ({ name: gradient.name, tensor: tensors[index] })));
-    tf.dispose(tensors);
-  }
-
-  override get iterations(): number {
-    return this.inner.iterations;
-  }
-
-  override getWeights(): Promise<NamedGradient[]> {
-    return this.inner.getWeights();
-  }
-
-  override setWeights(weightValues: NamedGradient[]): Promise<void> {
-    return this.inner.setWeights(weightValues);
-  }
-
-  override dispose(): void {
-    this.inner.dispose();
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { inner: this.inner.getClassName(), clipNorm: this.clipping.norm, clipValue: this.clipping.value };
-  }
-}
-
-function namedGradients(gradients: Gradients): NamedGradient[] {
-  if (Array.isArray(gradients)) return gradients;
-  return Object.keys(gradients).map((name) => ({ name, tensor: gradients[name] }));
+/** Whether `clipping` changes gradients at all. */
+export function clips(clipping: GradientClipping): boolean {
+  return clipping.norm !== null || clipping.value !== null;
 }
 
 /**

@@ -1,5 +1,6 @@
-/** Training support for compiled models: optimizers with gradient clipping, losses, compile, seeds. */
-export { ClippedOptimizer, clipGradients, type GradientClipping } from './clipping.js';
+/** Training support for compiled models: the guarded optimizer (skips non-finite updates, clips), losses, compile, seeds. */
+export { clipGradients, type GradientClipping } from './clipping.js';
+export { allFinite, GuardedOptimizer } from './guarded-optimizer.js';
 export { buildOptimizer, type OptimizerSettings } from './optimizer.js';
 export { huber, lossFor, metricFor, sparseCategoricalCrossentropy, type LossFunction, type LossIdentifier } from './losses.js';
 export { compileForTraining, type HeadTraining } from './compile-model.js';

@@ -1,14 +1,13 @@
-/** The optimizer a seqnet `train` block describes, with gradient clipping when it asks for it. */
+/** The optimizer a seqnet `train` block describes, inside the wrapper that skips non-finite updates and clips. */
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerIR, TrainIR } from '../../ir/types.js';
-import { ClippedOptimizer } from './clipping.js';
+import { GuardedOptimizer } from './guarded-optimizer.js';
 
 export type OptimizerSettings = Pick<TrainIR, 'optimizer' | 'clipNorm' | 'clipValue'>;
 
-export function buildOptimizer(train: OptimizerSettings): tf.Optimizer {
-  const inner = baseOptimizer(train.optimizer);
-  if (train.clipNorm === null && train.clipValue === null) return inner;
-  return new ClippedOptimizer(inner, { norm: train.clipNorm, value: train.clipValue });
+/** Always wrapped, clipping or not: a single non-finite gradient must never reach the weights. */
+export function buildOptimizer(train: OptimizerSettings): GuardedOptimizer {
+  return new GuardedOptimizer(baseOptimizer(train.optimizer), { norm: train.clipNorm, value: train.clipValue });
 }
 
 function baseOptimizer(optimizer: OptimizerIR): tf.Optimizer {
