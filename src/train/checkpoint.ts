@@ -51,6 +51,9 @@ function deserializeState(json: string): LoopState {
   const state = JSON.parse(json) as LoopState;
   const monitor = state.monitor as unknown as Record<string, number | null>;
   for (const key of ['best', 'plateauBest']) monitor[key] ??= Number.POSITIVE_INFINITY;
+  // Checkpoints written before skipped updates were counted have none.
+  state.partial.skipped ??= 0;
+  state.skippedInARow ??= 0;
   return state;
 }
 

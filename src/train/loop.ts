@@ -1,7 +1,8 @@
 /**
  * The training loop: seeded shuffling, one `trainOnBatch` per batch, validation each epoch, early stopping
  * with best-weights restore, learning-rate schedules, a checkpoint every epoch, and a clean stop between
- * batches when asked (Ctrl-C) or when the loss stops being finite.
+ * batches when asked (Ctrl-C), when the loss stops being finite, or when too many updates in a row were
+ * skipped for non-finite gradients.
  *
  * A custom loop rather than `model.fit`, because an exact resume needs the shuffle order, the dropout
  * random stream and the position inside an epoch, none of which `fit` exposes.
@@ -12,8 +13,9 @@ import { getRandomState, setRandomState } from '../runtime/random.js';
 import { Prng, type SampleSet } from '../data/index.js';
 import { batchesOf, gatherBatch, wholeSet } from './batches.js';
 import { saveCheckpoint } from './checkpoint.js';
+import { MAX_SKIPPED_UPDATES_IN_A_ROW, type Divergence } from './divergence.js';
 import { afterEpoch } from './monitor.js';
-import { modelOptimizer, setLearningRate } from './optimizer.js';
+import { guardedOptimizer, setLearningRate } from './optimizer.js';
 import type { EpochLog, LoopState, ProgressReporter } from './types.js';
 import { snapshotWeights } from './weights.js';
 
@@ -33,7 +35,7 @@ export interface LoopInput {
 export type LoopOutcome =
   | { status: 'completed' | 'early_stopping'; state: LoopState }
   | { status: 'interrupted'; state: LoopState }
-  | { status: 'diverged'; state: LoopState; epoch: number; batch: number; loss: number };
+  | { status: 'diverged'; state: LoopState; epoch: number; batch: number; divergence: Divergence };
 
 /** Runs epochs from `input.state` until done; the model ends with the weights to keep. */
 export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
@@ -76,24 +78,35 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
 /**
  * Trains the rest of the current epoch batch by batch and evaluates it (appending its log to the history).
  * Returns null when the epoch finished, or why it stopped early: an abort (after writing a mid-epoch
- * checkpoint) or a loss that is no longer finite.
+ * checkpoint), a loss that is no longer finite, or `MAX_SKIPPED_UPDATES_IN_A_ROW` skipped updates.
  */
 async function trainEpoch(input: LoopInput, state: LoopState, shuffler: Prng, best: tf.Tensor[] | null): Promise<LoopOutcome | null> {
   const { model, train, data, reporter } = input;
-  setLearningRate(modelOptimizer(model), state.monitor.learningRate);
+  const optimizer = guardedOptimizer(model);
+  setLearningRate(optimizer, state.monitor.learningRate);
   const batches = batchesOf(epochOrder(train, data.train.count, shuffler, state), train.batchSize);
   reporter.epochStart(state.epoch + 1, train.epochs, batches.length, state.batch);
   setRandomState(state.randomState);
   const started = performance.now();
   while (state.batch < batches.length) {
     const indices = batches[state.batch];
+    const skippedBefore = optimizer.skippedUpdates;
     const values = await trainBatch(model, data.train, indices);
-    if (!values.every(Number.isFinite)) return { status: 'diverged', state, epoch: state.epoch + 1, batch: state.batch + 1, loss: values[0] };
+    if (!values.every(Number.isFinite)) {
+      return { status: 'diverged', state, epoch: state.epoch + 1, batch: state.batch + 1, divergence: { cause: 'loss', loss: values[0] } };
+    }
+    // The batch's loss is finite, so it counts towards the epoch's mean even when its update was skipped.
+    const skipped = optimizer.skippedUpdates > skippedBefore;
+    state.partial.skipped += skipped ? 1 : 0;
+    state.skippedInARow = skipped ? state.skippedInARow + 1 : 0;
     state.partial.seen += indices.length;
     values.forEach((value, k) => (state.partial.sums[k] = (state.partial.sums[k] ?? 0) + value * indices.length));
     state.batch += 1;
     state.randomState = getRandomState();
-    reporter.batchEnd(state.batch, state.partial.sums[0] / state.partial.seen);
+    reporter.batchEnd(state.batch, state.partial.sums[0] / state.partial.seen, state.partial.skipped);
+    if (state.skippedInARow >= MAX_SKIPPED_UPDATES_IN_A_ROW) {
+      return { status: 'diverged', state, epoch: state.epoch + 1, batch: state.batch, divergence: { cause: 'skipped_updates', inARow: state.skippedInARow } };
+    }
     if (input.signal?.aborted === true && state.batch < batches.length) {
       state.partial.seconds += (performance.now() - started) / 1000;
       await saveCheckpoint(input.runDir, model, state, best);
@@ -136,10 +149,16 @@ async function finishEpoch(model: tf.LayersModel, train: TrainIR, validation: Sa
     names.forEach((name, k) => (metrics[`val_${name}`] = values[k]));
   }
   state.epoch += 1;
-  const log: EpochLog = { epoch: state.epoch, learningRate: state.monitor.learningRate, seconds: state.partial.seconds + seconds, metrics };
+  const log: EpochLog = {
+    epoch: state.epoch,
+    learningRate: state.monitor.learningRate,
+    seconds: state.partial.seconds + seconds,
+    metrics,
+    skippedUpdates: state.partial.skipped,
+  };
   state.history.push(log);
   state.batch = 0;
-  state.partial = { seen: 0, sums: [], seconds: 0 };
+  state.partial = { seen: 0, sums: [], seconds: 0, skipped: 0 };
   return log;
 }
 

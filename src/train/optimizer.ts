@@ -1,11 +1,10 @@
-/** Reaching the learning rate and state of the optimizer a compiled model carries (possibly clip-wrapped). */
+/** Reaching the learning rate and the skipped-update counts of the optimizer a compiled model trains with. */
 import * as tf from '@tensorflow/tfjs';
+import { GuardedOptimizer } from '../runtime/training/index.js';
 
-/** The adam / sgd / rmsprop optimizer itself, inside seqnet's gradient-clipping wrapper if there is one. */
+/** The adam / sgd / rmsprop optimizer itself, inside seqnet's guarding wrapper if there is one. */
 function baseOptimizer(optimizer: tf.Optimizer): tf.Optimizer {
-  const inner = (optimizer as { inner?: unknown }).inner;
-  // tf.Optimizer's instanceof check reads `minimize` off its operand, so rule out a missing wrapper first.
-  return typeof inner === 'object' && inner !== null && inner instanceof tf.Optimizer ? inner : optimizer;
+  return optimizer instanceof GuardedOptimizer ? optimizer.inner : optimizer;
 }
 
 /**
@@ -22,4 +21,17 @@ export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): 
 export function modelOptimizer(model: tf.LayersModel): tf.Optimizer {
   if (model.optimizer === undefined || model.optimizer === null) throw new Error('the model was not compiled with an optimizer');
   return model.optimizer;
+}
+
+/**
+ * The model's optimizer as a `GuardedOptimizer`. A model compiled by seqnet already has one; a model an
+ * embedding application compiled itself gets its optimizer wrapped (without clipping), so that every
+ * training run skips non-finite updates and can count them.
+ */
+export function guardedOptimizer(model: tf.LayersModel): GuardedOptimizer {
+  const optimizer = modelOptimizer(model);
+  if (optimizer instanceof GuardedOptimizer) return optimizer;
+  const guarded = new GuardedOptimizer(optimizer);
+  model.optimizer = guarded;
+  return guarded;
 }

@@ -22,8 +22,15 @@ function formatNumber(value: number): string {
   return Math.abs(value) >= 0.001 || value === 0 ? value.toFixed(4) : value.toExponential(2);
 }
 
+/** " · 3 updates skipped" when updates were skipped for non-finite gradients, else nothing. */
+function skippedNote(skipped: number | undefined): string {
+  if (skipped === undefined || skipped === 0) return '';
+  return ` · ${skipped} update${skipped === 1 ? '' : 's'} skipped`;
+}
+
 function epochLine(log: EpochLog, epochs: number): string {
-  return `epoch ${log.epoch}/${epochs} · ${formatMetrics(log.metrics)} · lr ${formatNumber(log.learningRate)} · ${log.seconds.toFixed(1)} s`;
+  const head = `epoch ${log.epoch}/${epochs} · ${formatMetrics(log.metrics)} · lr ${formatNumber(log.learningRate)} · ${log.seconds.toFixed(1)} s`;
+  return head + skippedNote(log.skippedUpdates);
 }
 
 /** One line per epoch (non-terminal stdout: logs, CI). */
@@ -68,17 +75,17 @@ export class BarReporter implements ProgressReporter {
 
   epochStart(epoch: number, epochs: number, batches: number, firstBatch: number): void {
     this.bar = new cliProgress.SingleBar({
-      format: `epoch ${epoch}/${epochs} [{bar}] {value}/{total} batches · loss {loss} · ETA {eta_formatted}`,
+      format: `epoch ${epoch}/${epochs} [{bar}] {value}/{total} batches · loss {loss}{skipped} · ETA {eta_formatted}`,
       stream: this.streams.out,
       clearOnComplete: true,
       hideCursor: true,
       barsize: 24,
     });
-    this.bar.start(batches, firstBatch, { loss: '…' });
+    this.bar.start(batches, firstBatch, { loss: '…', skipped: '' });
   }
 
-  batchEnd(batch: number, loss: number): void {
-    this.bar?.update(batch, { loss: formatNumber(loss) });
+  batchEnd(batch: number, loss: number, skippedUpdates = 0): void {
+    this.bar?.update(batch, { loss: formatNumber(loss), skipped: skippedNote(skippedUpdates) });
   }
 
   epochEnd(log: EpochLog, epochs: number): void {

@@ -30,6 +30,8 @@ export interface RunInfo {
   status: 'running' | 'completed' | 'early_stopping' | 'interrupted' | 'diverged';
   bestEpoch: number | null;
   test: Record<string, number> | null;
+  /** Updates skipped over the run for non-finite gradients (absent in runs written before they were counted). */
+  skippedUpdates?: number;
 }
 
 /** Creates `runsDir/name/N` with the smallest free N greater than every existing one. */

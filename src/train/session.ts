@@ -11,6 +11,7 @@ import { selectBackend, type BackendName } from '../backend/index.js';
 import { loadData, modelShape, Prng, type PreparedData, type Preprocessing } from '../data/index.js';
 import { fileHandler, writeJsonAtomic } from '../io/index.js';
 import { findCheckpoint, loadCheckpoint } from './checkpoint.js';
+import { divergedMessage, totalSkippedUpdates } from './divergence.js';
 import { setMetrics } from './evaluation.js';
 import { runLoop, type LoopOutcome } from './loop.js';
 import { initialMonitor } from './monitor.js';
@@ -46,6 +47,8 @@ export interface TrainResult {
   bestEpoch: number | null;
   /** Test-split metrics (`loss`, the heads' metrics, `naive_mse` for forecasts), or null without a test split. */
   test: Record<string, number> | null;
+  /** Updates skipped over the whole run because a gradient was not finite (see docs/training.md). */
+  skippedUpdates: number;
   /** What happened, for the console. */
   message: string;
 }
@@ -99,6 +102,7 @@ export async function trainIr(ir: ModelIR, spec: { source: string; path: string 
     status: 'running',
     bestEpoch: null,
     test: null,
+    skippedUpdates: 0,
   };
   await writeRunStart(runDir, { source: spec.source, specCopy, ir: resolved, preprocessing: data.preprocessing, info });
   reporter.note(`run directory: ${runDir}`);
@@ -117,7 +121,8 @@ function initialState(train: TrainIR): LoopState {
     epochShuffleState: 0,
     shuffleState: new Prng(train.seed).getState(),
     randomState: getRandomState(),
-    partial: { seen: 0, sums: [], seconds: 0 },
+    partial: { seen: 0, sums: [], seconds: 0, skipped: 0 },
+    skippedInARow: 0,
     monitor: initialMonitor(train),
     history: [],
     stopped: 'running',
@@ -174,16 +179,14 @@ interface Finish {
 async function finish({ model, ir, data, runDir, info, outcome, reporter }: Finish): Promise<TrainResult> {
   const { state } = outcome;
   const bestEpoch = state.monitor.bestEpoch > 0 ? state.monitor.bestEpoch : null;
+  const skippedUpdates = totalSkippedUpdates(state);
   await writeRunHistory(runDir, state.history, `${ir.name}: training curves`, bestEpoch);
   let test: Record<string, number> | null = null;
   let message: string;
   if (outcome.status === 'interrupted') {
     message = `interrupted after epoch ${state.epoch}${state.batch > 0 ? `, batch ${state.batch}` : ''}; checkpoint saved. Resume with: seqnet train --resume ${runDir}`;
   } else if (outcome.status === 'diverged') {
-    message =
-      `the loss became ${outcome.loss} at epoch ${outcome.epoch}, batch ${outcome.batch}; training stopped. ` +
-      (state.epoch > 0 ? `The last good checkpoint (after epoch ${state.epoch}) is in ${runDir}/checkpoint. ` : 'No epoch finished, so there is no checkpoint. ') +
-      'Try a lower learning rate, gradient clipping (`clip norm 1` in the train block), or standardized inputs.';
+    message = divergedMessage(outcome.divergence, outcome, state, runDir);
   } else {
     await model.save(fileHandler(runDir));
     if (data.test.count > 0) test = await setMetrics(model, data.test, ir.train.batchSize);
@@ -191,10 +194,11 @@ async function finish({ model, ir, data, runDir, info, outcome, reporter }: Fini
     const how = outcome.status === 'early_stopping' ? `stopped early after epoch ${state.epoch}` : `trained ${state.epoch} epochs`;
     message = `${how}; model saved in ${runDir}${restored}`;
     if (test !== null) message += `\ntest: ${formatMetrics(test)}`;
+    if (skippedUpdates > 0) message += `\n${skippedUpdates} update${skippedUpdates === 1 ? ' was' : 's were'} skipped for non-finite gradients (see docs/training.md)`;
   }
-  await writeRunInfo(runDir, { ...info, status: outcome.status, bestEpoch, test });
+  await writeRunInfo(runDir, { ...info, status: outcome.status, bestEpoch, test, skippedUpdates });
   reporter.note(message);
-  reporter.outcome({ status: outcome.status, runDir, epochs: state.epoch, bestEpoch, test });
+  reporter.outcome({ status: outcome.status, runDir, epochs: state.epoch, bestEpoch, test, skippedUpdates });
   model.dispose();
-  return { runDir, status: outcome.status, history: state.history, bestEpoch, test, message };
+  return { runDir, status: outcome.status, history: state.history, bestEpoch, test, skippedUpdates, message };
 }

@@ -7,6 +7,11 @@ export interface EpochLog {
   learningRate: number;
   seconds: number;
   metrics: Record<string, number>;
+  /**
+   * Updates skipped in this epoch because a gradient was not finite (see `GuardedOptimizer`); absent in
+   * histories written before seqnet counted them, which means 0.
+   */
+  skippedUpdates?: number;
 }
 
 /** Early stopping and learning-rate schedule bookkeeping, saved with every checkpoint. */
@@ -34,8 +39,13 @@ export interface LoopState {
   shuffleState: number;
   /** seqnet's runtime random stream (dropout masks), from `getRandomState()`. */
   randomState: number;
-  /** Sums of batch loss and metrics (weighted by batch size) over the current epoch, and the samples seen. */
-  partial: { seen: number; sums: number[]; seconds: number };
+  /**
+   * Sums of batch loss and metrics (weighted by batch size) over the current epoch, the samples seen, and the
+   * updates skipped for non-finite gradients.
+   */
+  partial: { seen: number; sums: number[]; seconds: number; skipped: number };
+  /** Updates skipped one after another up to now (across epoch boundaries); 0 after an applied update. */
+  skippedInARow: number;
   monitor: MonitorState;
   history: EpochLog[];
   stopped: 'running' | 'early_stopping' | 'completed';
@@ -44,7 +54,8 @@ export interface LoopState {
 /** Receives progress as training runs; the bar, line and JSON reporters implement it. */
 export interface ProgressReporter {
   epochStart(epoch: number, epochs: number, batches: number, firstBatch: number): void;
-  batchEnd(batch: number, loss: number): void;
+  /** After each batch: its number, the epoch's running loss and the updates skipped in the epoch so far. */
+  batchEnd(batch: number, loss: number, skippedUpdates: number): void;
   epochEnd(log: EpochLog, epochs: number): void;
   /** Informational lines (backend, data summary, where files go). */
   note(line: string): void;

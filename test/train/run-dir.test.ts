@@ -51,7 +51,7 @@ describe('run directory', () => {
     const { out, err } = await train(sineIr({ train: { epochs: 2 } }), root, { json: true });
     const lines = out.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.map((line) => [line.type, line.epoch ?? line.epochs])).toEqual([['epoch', 1], ['epoch', 2], ['result', 2]]);
-    expect(Object.keys(lines[0]).sort()).toEqual(['epoch', 'learningRate', 'loss', 'mae', 'seconds', 'type', 'val_loss', 'val_mae']);
+    expect(Object.keys(lines[0]).sort()).toEqual(['epoch', 'learningRate', 'loss', 'mae', 'seconds', 'skippedUpdates', 'type', 'val_loss', 'val_mae']);
     expect(lines[2]).toMatchObject({ status: 'completed', runDir: join(root, 'runs', 'tiny_sine', '1'), bestEpoch: expect.any(Number) });
     expect(Object.keys(lines[2].test as object)).toEqual(['loss', 'mae']);
     expect(err).toMatch(/^backend: /m);
