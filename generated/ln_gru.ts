@@ -72,7 +72,7 @@ export function buildLnGru(options: { seed?: number; compile?: boolean } = {}): 
       },
     ],
     dropout: {
-      input: { rate: 0.1, mask: "sequence" },
+      input: { rate: 0.1, mask: "step" },
       recurrent: { rate: 0.1 },
       candidate: null,
       zoneout: null,
