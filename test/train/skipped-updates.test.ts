@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { ModelIR, RecurrentLayerIR } from '../../src/ir/types.js';
 import { compileForTraining } from '../../src/runtime/training/index.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
+import { BarReporter } from '../../src/train/progress.js';
 import { MAX_SKIPPED_UPDATES_IN_A_ROW } from '../../src/train/divergence.js';
 import type { EpochLog, RunInfo } from '../../src/train/index.js';
 import { sineIr } from './fixtures.js';
@@ -103,5 +104,21 @@ describe('updates skipped for non-finite gradients', () => {
     expect(history.map((log) => log.skippedUpdates)).toEqual([3, 0, 0]);
     const info = await readJson<RunInfo>(join(result.runDir, 'run.json'));
     expect(info.skippedUpdates).toBe(3);
+  });
+});
+
+describe('the progress bar', () => {
+  it('shows the updates skipped so far in the epoch, and nothing while there are none', () => {
+    const chunks: string[] = [];
+    const sink = { isTTY: true, columns: 120, write: (chunk: string) => (chunks.push(String(chunk)), true), cursorTo: () => true, clearLine: () => true, moveCursor: () => true };
+    const out = sink as unknown as NodeJS.WritableStream;
+    const reporter = new BarReporter({ out, err: out });
+    reporter.epochStart(1, 3, 10, 0);
+    reporter.batchEnd(1, 0.5, 0);
+    reporter.batchEnd(2, 0.5, 0);
+    expect(chunks.join('')).not.toContain('skipped');
+    reporter.batchEnd(3, 0.5, 2);
+    reporter.close();
+    expect(chunks.join('')).toMatch(/3\/10 batches · loss 0\.5000 · 2 updates skipped · ETA /);
   });
 });

@@ -2,7 +2,8 @@
  * `seqnet train SPEC` (or `--resume RUN_DIR`), `seqnet evaluate RUN` and `seqnet predict RUN`.
  *
  * Ctrl-C during training finishes the current batch, writes a checkpoint and exits with 130; a second
- * Ctrl-C exits at once.
+ * Ctrl-C exits at once. A run that diverges (a non-finite loss, or too many updates in a row skipped for
+ * non-finite gradients) exits with 1 after its message says what to change.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
