@@ -17,6 +17,9 @@ import { fusedPlanFor } from './fused/registry.js';
 import type { FusedPlan } from './fused/registry.js';
 import { runFused } from './fused/op.js';
 import type { GateActivation, SiteSetup } from './fused/types.js';
+import { heapOps } from './heap/heap.js';
+import type { HeapOps } from './heap/heap.js';
+import { heapLoopSupports, runHeapDirection } from './heap/run.js';
 import { groupIdsFor } from './norms/grouping.js';
 import { CallNorms } from './norms/sites.js';
 import { matMulPlain, splitSteps } from './ops.js';
@@ -113,6 +116,8 @@ export function runDirection(
   };
   if (norms.needsSequence('input')) norms.prepareSequence('input', prelude.projection(), prelude.timeMajorMask);
   const initial = input.initialState ?? Array.from({ length: CELLS[config.cell].stateCount }, () => tf.zeros([batch, units]));
+  const heap = input.training || !heapLoopSupports(config) ? null : heapOps();
+  if (heap !== null) return runHeapLoop(heap, config, weights, prelude, initial, input);
   const plan = fusedRuns(input.training) ? fusedPlanFor(config) : null;
   if (plan !== null) return runFusedDirection(config, plan, weights, prelude, initial, input);
   return runStepLoop(config, weights, prelude, initial, input, transpose);
@@ -169,6 +174,23 @@ function runFusedDirection(
   }
   const outputs = result.outputs === null ? null : tf.transpose(tf.reshape(result.outputs, [steps, batch, units]), [1, 0, 2]);
   return { outputs, states: result.states };
+}
+
+/** Inference on the wasm backend: the loop of `heap/run.ts`, kernels called on the heap without the engine. */
+function runHeapLoop(ops: HeapOps, config: SeqnetRecurrentConfig, weights: DirectionWeights, prelude: Prelude, initial: tf.Tensor[], input: DirectionInput): DirectionResult {
+  return runHeapDirection(ops, config, {
+    steps: prelude.steps,
+    batch: prelude.batch,
+    units: prelude.units,
+    x: input.x,
+    kernel: prelude.kernel,
+    bias: prelude.bias,
+    recurrentKernel: weights.recurrentKernel.read(),
+    norms: weights.norms,
+    mask: prelude.timeMajorMask,
+    initial,
+    keepOutputs: input.keepOutputs,
+  });
 }
 
 /** The general loop: one cell step of tfjs ops per time step, differentiated by tfjs. */
