@@ -17,8 +17,8 @@ import { fusedPlanFor } from './fused/registry.js';
 import type { FusedPlan } from './fused/registry.js';
 import { runFused } from './fused/op.js';
 import type { GateActivation, SiteSetup } from './fused/types.js';
-import { heapOps } from './heap/heap.js';
-import type { HeapOps } from './heap/heap.js';
+import { heapKernels } from './heap/heap.js';
+import type { HeapKernels } from './heap/heap.js';
 import { heapLoopSupports, runHeapDirection } from './heap/run.js';
 import { groupIdsFor } from './norms/grouping.js';
 import { CallNorms } from './norms/sites.js';
@@ -116,7 +116,7 @@ export function runDirection(
   };
   if (norms.needsSequence('input')) norms.prepareSequence('input', prelude.projection(), prelude.timeMajorMask);
   const initial = input.initialState ?? Array.from({ length: CELLS[config.cell].stateCount }, () => tf.zeros([batch, units]));
-  const heap = input.training || !heapLoopSupports(config) ? null : heapOps();
+  const heap = input.training || !heapLoopSupports(config) ? null : heapKernels();
   if (heap !== null) return runHeapLoop(heap, config, weights, prelude, initial, input);
   const plan = fusedRuns(input.training) ? fusedPlanFor(config) : null;
   if (plan !== null) return runFusedDirection(config, plan, weights, prelude, initial, input);
@@ -177,8 +177,16 @@ function runFusedDirection(
 }
 
 /** Inference on the wasm backend: the loop of `heap/run.ts`, kernels called on the heap without the engine. */
-function runHeapLoop(ops: HeapOps, config: SeqnetRecurrentConfig, weights: DirectionWeights, prelude: Prelude, initial: tf.Tensor[], input: DirectionInput): DirectionResult {
-  return runHeapDirection(ops, config, {
+function runHeapLoop(kernels: HeapKernels, config: SeqnetRecurrentConfig, weights: DirectionWeights, prelude: Prelude, initial: tf.Tensor[], input: DirectionInput): DirectionResult {
+  try {
+    return runHeap(kernels, config, weights, prelude, initial, input);
+  } finally {
+    kernels.dispose();
+  }
+}
+
+function runHeap(kernels: HeapKernels, config: SeqnetRecurrentConfig, weights: DirectionWeights, prelude: Prelude, initial: tf.Tensor[], input: DirectionInput): DirectionResult {
+  return runHeapDirection(kernels, config, {
     steps: prelude.steps,
     batch: prelude.batch,
     units: prelude.units,

@@ -1,115 +1,157 @@
 /**
- * One inference step of each cell in the column layout of the heap loop: a value is `[rows, batch]` with
- * the gate blocks one after another, so a gate is a view of contiguous rows. The equations are those of
- * `cells/lstm.ts`, `cells/gru.ts` and `cells/rnn.ts` with dropout at its inference value (the identity;
- * zoneout its expectation).
+ * One inference step of each cell for the heap loop, on row-layout values `[batch, width]` with buffers
+ * made once per call. The equations are those of `cells/lstm.ts`, `cells/gru.ts` and `cells/rnn.ts` with
+ * dropout at its inference value (the identity; zoneout its expectation). Gate blocks are cut apart by
+ * one transpose `[batch, G, u] → [G, batch, u]`, after which each block is a view.
  *
  * tanh(x) is computed as 2σ(2x) − 1: the wasm backend's sigmoid is several times faster than its tanh. The
  * factor 2 of a candidate's pre-activation, and the bias, are folded by `run.ts` into the last affine map
- * before the nonlinearity (the input kernel, the recurrent kernel, or a norm's γ and β), so the candidate
- * rows arrive here already doubled and biased.
+ * before the nonlinearity (the input kernel, the recurrent kernel, or a norm's γ and β), so candidates
+ * arrive here doubled and biased.
  */
 import type { NormSite } from '../../../ir/types.js';
-import type { HeapOps, HeapTensor } from './heap.js';
-import type { ColumnNorm } from './norms.js';
+import type { Buffer, HeapKernels } from './heap.js';
+import type { HeapNorm } from './norms.js';
 
-export interface ColumnCellCall {
-  ops: HeapOps;
+export interface HeapCellCall {
+  kernels: HeapKernels;
+  batch: number;
   units: number;
-  /** `Uᵀ` `[G·u, u]`. */
-  recurrentKernel: HeapTensor;
+  /** `U` `[u, G·u]`, candidate columns doubled when no norm follows it. */
+  recurrentKernel: Buffer;
+  /** GRU with the reset gate first: `U`'s z, r columns and candidate columns, apart. */
+  recurrentKernelParts: { gates: Buffer; candidate: Buffer } | null;
   /** The norm of a site over gate blocks `first … first + count − 1` (all by default), or the identity. */
-  norm: (site: NormSite, first?: number, count?: number) => ColumnNorm;
+  norm: (site: NormSite, first?: number, count?: number) => HeapNorm;
   /** `[1, 1]` constants. */
-  one: HeapTensor;
-  two: HeapTensor;
+  one: Buffer;
+  two: Buffer;
   /** Zoneout probabilities `[1, 1]` (inference uses the expectation), or null when off. */
-  zoneout: { cell: HeapTensor | null; hidden: HeapTensor | null };
+  zoneout: { cell: Buffer | null; hidden: Buffer | null };
   /** LSTM: whether the normalized cell state is carried. */
   carryNormalized: boolean;
-  /** GRU: reset gate after the recurrent matmul. */
-  resetAfter: boolean;
 }
 
-/** Step `t`: the projected input `Wᵀ·x_t` `[G·u, batch]` and the states `[u, batch]`, to the new states. */
-export type ColumnStep = (t: number, projected: HeapTensor, states: HeapTensor[]) => HeapTensor[];
+/** Step `t`: the projected input `x_t·W` and the states `[batch, u]`, to the new states (cell buffers). */
+export type HeapStep = (t: number, projected: Buffer, states: Buffer[]) => Buffer[];
 
-export interface ColumnCell {
+export interface HeapCell {
   stateCount: number;
-  create(call: ColumnCellCall): ColumnStep;
+  create(call: HeapCellCall): HeapStep;
 }
 
-/** Rows `first·u …` of a `[rows, batch]` value, `count` blocks of `u` rows. */
-function blocks(call: ColumnCellCall, value: HeapTensor, first: number, count: number): HeapTensor {
-  const batch = value.shape[value.shape.length - 1];
-  return call.ops.view(value, first * call.units * batch, [count * call.units, batch]);
+/** 2σ(y) − 1 = tanh(y / 2), into `out`. */
+function tanhOfDoubled(call: HeapCellCall, out: Buffer, doubled: Buffer, scratch: Buffer): Buffer {
+  const { kernels } = call;
+  return kernels.sub(out, kernels.mul(scratch, kernels.sigmoid(scratch, doubled), call.two), call.one);
 }
 
-/** 2σ(y) − 1: tanh(x) from y = 2x. */
-function tanhOfDoubled(call: ColumnCellCall, doubled: HeapTensor): HeapTensor {
-  const { ops } = call;
-  return ops.sub(ops.mul(ops.sigmoid(doubled), call.two), call.one);
-}
-
-/** `next + p·(previous − next)`: zoneout's expectation at inference. */
-function zoneout(call: ColumnCellCall, previous: HeapTensor, next: HeapTensor, probability: HeapTensor | null): HeapTensor {
+/** `next + p·(previous − next)`: zoneout's expectation at inference, into `out`. */
+function zoneout(call: HeapCellCall, out: Buffer, previous: Buffer, next: Buffer, probability: Buffer | null, scratch: Buffer): Buffer {
   if (probability === null) return next;
-  const { ops } = call;
-  return ops.add(next, ops.mul(probability, ops.sub(previous, next)));
+  const { kernels } = call;
+  return kernels.add(out, next, kernels.mul(scratch, probability, kernels.sub(scratch, previous, next)));
 }
 
-export const columnLstm: ColumnCell = {
+/** `[batch, G·u]` values cut into G blocks `[batch, u]`: a transpose into `blocks`, then views. */
+function splitter(call: HeapCellCall, gates: number): { split: (value: Buffer) => Buffer[]; blocks: Buffer } {
+  const { kernels, batch, units } = call;
+  const blocks = kernels.buffer([gates, batch, units]);
+  const views = Array.from({ length: gates }, (_, g) => kernels.view(blocks, g * batch * units, [batch, units]));
+  return {
+    blocks,
+    split: (value) => {
+      kernels.transpose(blocks, kernels.reshape(value, [batch, gates, units]), [1, 0, 2]);
+      return views;
+    },
+  };
+}
+
+export const heapLstm: HeapCell = {
   stateCount: 2,
-  create: (call) => (t, projected, [h, c]) => {
-    const { ops } = call;
-    const recurrent = call.norm('recurrent')(ops.matMul(call.recurrentKernel, h), t);
-    const gates = ops.sigmoid(call.norm('gates')(ops.add(call.norm('input')(projected, t), recurrent), t));
-    const [i, f, doubledG, o] = [0, 1, 2, 3].map((block) => blocks(call, gates, block, 1));
-    const g = ops.sub(ops.mul(doubledG, call.two), call.one);
-    const cNew = ops.add(ops.mul(f, c), ops.mul(i, g));
-    const cNormalized = call.norm('cell')(cNew, t);
-    const hNew = call.norm('hidden')(ops.mul(o, tanhOfDoubled(call, ops.add(cNormalized, cNormalized))), t);
-    const cCarried = call.carryNormalized ? cNormalized : cNew;
-    return [zoneout(call, h, hNew, call.zoneout.hidden), zoneout(call, c, cCarried, call.zoneout.cell)];
+  create(call) {
+    const { kernels, batch, units } = call;
+    const wide = () => kernels.buffer([batch, 4 * units]);
+    const narrow = () => kernels.buffer([batch, units]);
+    const [recurrent, sum, gates] = [wide(), wide(), wide()];
+    const { split } = splitter(call, 4);
+    const [g, cNew, doubled, squashed, hRaw, hOut, cOut, scratchA, scratchB] = Array.from({ length: 9 }, narrow);
+    return (t, projected, [h, c]) => {
+      const r = call.norm('recurrent')(kernels.matMul(recurrent, h, call.recurrentKernel), t);
+      const z = call.norm('gates')(kernels.add(sum, call.norm('input')(projected, t), r), t);
+      const [i, f, doubledG, o] = split(kernels.sigmoid(gates, z));
+      kernels.sub(g, kernels.mul(scratchA, doubledG, call.two), call.one);
+      kernels.add(cNew, kernels.mul(scratchA, f, c), kernels.mul(scratchB, i, g));
+      const cNormalized = call.norm('cell')(cNew, t);
+      tanhOfDoubled(call, squashed, kernels.add(doubled, cNormalized, cNormalized), scratchA);
+      const hNew = call.norm('hidden')(kernels.mul(hRaw, o, squashed), t);
+      const cCarried = call.carryNormalized ? cNormalized : cNew;
+      return [zoneout(call, hOut, h, hNew, call.zoneout.hidden, scratchA), zoneout(call, cOut, c, cCarried, call.zoneout.cell, scratchB)];
+    };
   },
 };
 
-export const columnGru: ColumnCell = {
+export const heapGru: HeapCell = {
   stateCount: 1,
-  create: (call) => (t, projected, [h]) => {
-    const { ops } = call;
-    const input = call.norm('input')(projected, t);
-    let recurrentZr: HeapTensor;
-    let candidateRecurrent: (r: HeapTensor) => HeapTensor;
-    if (call.resetAfter) {
-      const recurrent = call.norm('recurrent')(ops.matMul(call.recurrentKernel, h), t);
-      recurrentZr = blocks(call, recurrent, 0, 2);
-      candidateRecurrent = (r) => ops.mul(r, blocks(call, recurrent, 2, 1));
-    } else {
-      // U_h multiplies r ⊙ h, so the z, r blocks and the candidate's are separate matmuls.
-      recurrentZr = call.norm('recurrent', 0, 2)(ops.matMul(blocks(call, call.recurrentKernel, 0, 2), h), t);
-      const kernelH = blocks(call, call.recurrentKernel, 2, 1);
-      candidateRecurrent = (r) => call.norm('recurrent', 2, 1)(ops.matMul(kernelH, ops.mul(r, h)), t);
-    }
-    const gates = ops.sigmoid(call.norm('gates', 0, 2)(ops.add(blocks(call, input, 0, 2), recurrentZr), t));
-    const [z, r] = [0, 1].map((block) => blocks(call, gates, block, 1));
-    const candidatePre = ops.add(blocks(call, input, 2, 1), candidateRecurrent(r));
-    const candidate = tanhOfDoubled(call, call.norm('gates', 2, 1)(candidatePre, t));
-    // z ⊙ h + (1 − z) ⊙ h̃ = h̃ + z ⊙ (h − h̃)
-    const hNew = call.norm('hidden')(ops.add(candidate, ops.mul(z, ops.sub(h, candidate))), t);
-    return [zoneout(call, h, hNew, call.zoneout.hidden)];
+  create(call) {
+    const { kernels, batch, units } = call;
+    const narrow = () => kernels.buffer([batch, units]);
+    const inputBlocks = splitter(call, 3);
+    const recurrentBlocks = splitter(call, call.recurrentKernelParts === null ? 3 : 2);
+    const recurrent = kernels.buffer([batch, (call.recurrentKernelParts === null ? 3 : 2) * units]);
+    const gatesSum = kernels.buffer([2, batch, units]);
+    const gatesRows = kernels.buffer([batch, 2 * units]);
+    const gatesBack = kernels.buffer([2, batch, units]);
+    const gates = kernels.buffer([2, batch, units]);
+    const [z, r] = [0, 1].map((g) => kernels.view(gates, g * batch * units, [batch, units]));
+    const [candidateRecurrent, resetState, candidatePre, candidate, difference, hRaw, hOut, scratch] = Array.from({ length: 8 }, narrow);
+    const hasGatesNorm = call.norm('gates', 0, 2) !== identityNorm;
+    return (t, projected, [h]) => {
+      const [, , inputH] = inputBlocks.split(call.norm('input')(projected, t));
+      const inputZr = kernels.view(inputBlocks.blocks, 0, [2, batch, units]);
+      let recurrentH: Buffer | null = null;
+      if (call.recurrentKernelParts === null) {
+        [, , recurrentH] = recurrentBlocks.split(call.norm('recurrent')(kernels.matMul(recurrent, h, call.recurrentKernel), t));
+      } else {
+        recurrentBlocks.split(call.norm('recurrent', 0, 2)(kernels.matMul(recurrent, h, call.recurrentKernelParts.gates), t));
+      }
+      let zr = kernels.add(gatesSum, inputZr, kernels.view(recurrentBlocks.blocks, 0, [2, batch, units]));
+      if (hasGatesNorm) {
+        // The gates norm's statistics are per example, so it needs the row layout back.
+        kernels.transpose(gatesRows, zr, [1, 0, 2]);
+        zr = kernels.transpose(gatesBack, kernels.reshape(call.norm('gates', 0, 2)(gatesRows, t), [batch, 2, units]), [1, 0, 2]);
+      }
+      kernels.sigmoid(gates, zr);
+      if (recurrentH !== null) kernels.mul(candidateRecurrent, r, recurrentH);
+      else if (call.recurrentKernelParts !== null) {
+        const product = kernels.matMul(candidateRecurrent, kernels.mul(resetState, r, h), call.recurrentKernelParts.candidate);
+        kernels.copy(candidateRecurrent, 0, call.norm('recurrent', 2, 1)(product, t), 0, batch * units);
+      }
+      const pre = call.norm('gates', 2, 1)(kernels.add(candidatePre, inputH, candidateRecurrent), t);
+      tanhOfDoubled(call, candidate, pre, scratch);
+      // z ⊙ h + (1 − z) ⊙ h̃ = h̃ + z ⊙ (h − h̃)
+      kernels.add(hRaw, candidate, kernels.mul(difference, z, kernels.sub(difference, h, candidate)));
+      const hNew = call.norm('hidden')(hRaw, t);
+      return [zoneout(call, hOut, h, hNew, call.zoneout.hidden, scratch)];
+    };
   },
 };
 
-export const columnRnn: ColumnCell = {
+export const heapRnn: HeapCell = {
   stateCount: 1,
-  create: (call) => (t, projected, [h]) => {
-    const { ops } = call;
-    const recurrent = call.norm('recurrent')(ops.matMul(call.recurrentKernel, h), t);
-    const z = call.norm('gates')(ops.add(call.norm('input')(projected, t), recurrent), t);
-    const hNew = call.norm('hidden')(tanhOfDoubled(call, z), t);
-    return [zoneout(call, h, hNew, call.zoneout.hidden)];
+  create(call) {
+    const { kernels, batch, units } = call;
+    const [recurrent, sum, hRaw, hOut, scratch] = Array.from({ length: 5 }, () => kernels.buffer([batch, units]));
+    return (t, projected, [h]) => {
+      const r = call.norm('recurrent')(kernels.matMul(recurrent, h, call.recurrentKernel), t);
+      const z = call.norm('gates')(kernels.add(sum, call.norm('input')(projected, t), r), t);
+      const hNew = call.norm('hidden')(tanhOfDoubled(call, hRaw, z, scratch), t);
+      return [zoneout(call, hOut, h, hNew, call.zoneout.hidden, scratch)];
+    };
   },
 };
 
-export const COLUMN_CELLS = { lstm: columnLstm, gru: columnGru, rnn: columnRnn } as const;
+/** The norm returned for a site without one. */
+export const identityNorm: HeapNorm = (value) => value;
+
+export const HEAP_CELLS = { lstm: heapLstm, gru: heapGru, rnn: heapRnn } as const;

@@ -1,206 +1,252 @@
 /**
- * Tensor operations straight on the wasm backend's heap, for the inference loop of `run.ts`: each call runs
- * one of the backend's compiled kernels without tfjs's engine (no scope tracking, no tape, no tensor
- * objects), and a slice of a larger tensor is a view of its memory rather than a copy.
+ * The wasm backend's compiled kernels, called straight on its heap for the inference loop of `run.ts`.
  *
- * Why: at the sizes recurrent layers run (a `[32, 128]` state), a kernel's arithmetic takes a few
- * microseconds, while the engine adds 20–30 µs to every op and the wasm backend's `Slice` copies the whole
- * input out of the heap for each piece. A step of the engine loop is ~15 ops, most of it overhead.
+ * Why: at the sizes recurrent layers run (a `[32, 128]` state), a kernel's arithmetic takes 1–5 µs, but a
+ * tfjs op costs 20–30 µs more (engine bookkeeping, then the kernel wrapper allocating, registering and
+ * later freeing its output), and `Slice` copies its whole input. Here every buffer a call needs is
+ * allocated once per layer call, and each step is a sequence of calls of the compiled functions with fixed
+ * buffers: about 1 µs of overhead each (measured: an add of 4 096 floats, 1.0 µs against 15 µs).
  *
- * This relies on four parts of tfjs-backend-wasm's backend object (version pinned in package.json):
- * `dataIdMap` (id and heap offset per tensor), `makeOutput(shape, dtype, memoryOffset?)`, `disposeData`, and
- * `wasm.tfjs.disposeData` / `wasm.HEAPF32`. `heapOps()` checks they are there and returns null otherwise, and
- * the layer then runs its ordinary step loop.
+ * This relies on tfjs-backend-wasm's internals, pinned in package.json: the backend's `makeOutput` and
+ * `dataIdMap`, the module's heap, and the C signatures of `Add`, `Sub`, `Multiply`, `Sigmoid`, `Rsqrt`,
+ * `BatchMatMul` and `Transpose`. `heapKernels()` checks the parts exist and runs a small probe against
+ * known results once per backend instance; on any difference it returns null and the layer runs its
+ * ordinary step loop. One more rule the matmul imposes: tfjs-wasm caches XNNPACK's packed copy of the
+ * right operand by tensor id, so the right operand must be a constant (weights) and the varying one the
+ * left (hence the row layout `[batch, width]` of every value here).
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** A tensor on the heap: tfjs's `TensorInfo` (what kernels take and return). */
-export type HeapTensor = tf.TensorInfo;
+/** A float32 tensor on the heap: its backend id, shape, and where its shape lives for the C calls. */
+export interface Buffer {
+  readonly id: number;
+  readonly shape: readonly number[];
+  readonly shapePointer: number;
+  /** Element offset into `HEAPF32`. */
+  readonly start: number;
+  readonly size: number;
+}
 
-/** The parts of tfjs-backend-wasm's `BackendWasm` used here. */
-interface WasmBackendInternals {
+interface WasmModule {
+  HEAPF32: Float32Array;
+  HEAP32: Int32Array;
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+  _Add(a: number, aShape: number, aRank: number, b: number, bShape: number, bRank: number, dtype: number, out: number): void;
+  _Sub(a: number, aShape: number, aRank: number, b: number, bShape: number, bRank: number, dtype: number, out: number): void;
+  _Multiply(a: number, aShape: number, aRank: number, b: number, bShape: number, bRank: number, dtype: number, out: number): void;
+  _Sigmoid(x: number, out: number): void;
+  _Rsqrt(x: number, dtype: number, out: number): void;
+  _BatchMatMul(a: number, aShape: number, aRank: number, b: number, bShape: number, bRank: number, transposeA: number, transposeB: number, out: number): void;
+  _Transpose(x: number, xShape: number, rank: number, dtype: number, out: number, perm: number, permRank: number): void;
+  tfjs: { disposeData(id: number): void };
+}
+
+interface WasmBackend {
+  wasm: WasmModule;
   dataIdMap: { has(dataId: tf.DataId): boolean; get(dataId: tf.DataId): { id: number; memoryOffset: number }; delete(dataId: tf.DataId): boolean };
-  makeOutput(shape: number[], dtype: 'float32', memoryOffset?: number): HeapTensor;
+  makeOutput(shape: number[], dtype: 'float32', memoryOffset?: number): tf.TensorInfo;
   disposeData(dataId: tf.DataId, force?: boolean): boolean;
-  wasm: { HEAPF32: Float32Array; tfjs: { disposeData(id: number): void } };
 }
 
-/** An allocation scope of `HeapOps.step`. */
-export interface HeapScope {
-  readonly tensors: HeapTensor[] | null;
-}
+const FLOAT32 = 0;
+const FUNCTIONS = ['_Add', '_Sub', '_Multiply', '_Sigmoid', '_Rsqrt', '_BatchMatMul', '_Transpose', '_malloc', '_free'] as const;
 
-type KernelFn = (args: { inputs: Record<string, HeapTensor>; backend: unknown; attrs: Record<string, unknown> }) => HeapTensor;
-
-const KERNELS = ['BatchMatMul', 'Add', 'Sub', 'Multiply', 'Sigmoid', 'Rsqrt'] as const;
-type KernelName = (typeof KERNELS)[number];
-
-function isWasmBackend(backend: unknown): backend is WasmBackendInternals {
-  const candidate = backend as Partial<WasmBackendInternals> | null;
+function isWasmBackend(backend: unknown): backend is WasmBackend {
+  const candidate = backend as Partial<WasmBackend> | null;
+  const wasm = candidate?.wasm as Partial<WasmModule> | undefined;
   return (
     typeof candidate?.makeOutput === 'function' &&
     typeof candidate.disposeData === 'function' &&
     typeof candidate.dataIdMap?.get === 'function' &&
     typeof candidate.dataIdMap.has === 'function' &&
-    candidate.wasm?.HEAPF32 instanceof Float32Array &&
-    typeof candidate.wasm.tfjs?.disposeData === 'function'
+    wasm?.HEAPF32 instanceof Float32Array &&
+    wasm.HEAP32 instanceof Int32Array &&
+    typeof wasm.tfjs?.disposeData === 'function' &&
+    FUNCTIONS.every((name) => typeof wasm[name] === 'function')
   );
 }
 
+/** Whether the probe passed, per backend instance (a backend is re-created when tfjs re-registers it). */
+const probed = new WeakMap<object, boolean>();
+
 /**
- * The heap operations of the active backend, or null when it is not the wasm backend this was written for,
- * or when a gradient is being recorded (kernels called here bypass the tape, so nothing would flow back).
+ * Kernels for one layer call on the active backend, or null: not the wasm backend, a gradient being
+ * recorded (these calls bypass the tape), or a backend whose internals did not pass the probe.
  */
-export function heapOps(): HeapOps | null {
+export function heapKernels(): HeapKernels | null {
   if (tf.getBackend() !== 'wasm' || tf.engine().isTapeOn()) return null;
   const backend: unknown = tf.backend();
   if (!isWasmBackend(backend)) return null;
-  const kernels = {} as Record<KernelName, KernelFn>;
-  for (const name of KERNELS) {
-    const config = tf.getKernel(name, 'wasm');
-    if (config === undefined) return null;
-    kernels[name] = config.kernelFunc as unknown as KernelFn;
+  let passed = probed.get(backend);
+  if (passed === undefined) {
+    passed = probe(backend);
+    probed.set(backend, passed);
   }
-  return new HeapOps(backend, kernels);
+  return passed ? new HeapKernels(backend) : null;
 }
 
-/**
- * Kernel calls whose outputs this object owns until `release` (or a `step` scope ends), and views, which
- * never own memory. Tensors of tfjs (weights, the precomputed input term) are used as inputs in place; they
- * are never freed here.
- */
-export class HeapOps {
-  /** Outputs and views created since the innermost open `step`, to free when it closes. */
-  private scope: HeapTensor[] | null = null;
-  private readonly views = new Set<tf.DataId>();
+/** Runs each kernel once on small known inputs (broadcasting and a matmul included) and checks the results. */
+function probe(backend: WasmBackend): boolean {
+  const kernels = new HeapKernels(backend);
+  try {
+    const a = kernels.constant(Float32Array.of(1, 2, 3, 4, 5, 6), [2, 3]);
+    const column = kernels.constant(Float32Array.of(10, 20), [2, 1]);
+    const weights = kernels.constant(Float32Array.of(1, 0, 0, 1, 1, 1), [3, 2]);
+    const results = {
+      add: kernels.add(kernels.buffer([2, 3]), a, column),
+      sub: kernels.sub(kernels.buffer([2, 3]), a, column),
+      mul: kernels.mul(kernels.buffer([2, 3]), a, column),
+      sigmoid: kernels.sigmoid(kernels.buffer([2, 3]), a),
+      rsqrt: kernels.rsqrt(kernels.buffer([2, 3]), a),
+      matMul: kernels.matMul(kernels.buffer([2, 2]), a, weights),
+      transpose: kernels.transpose(kernels.buffer([3, 2]), a, [1, 0]),
+    };
+    const expected: Record<keyof typeof results, number[]> = {
+      add: [11, 12, 13, 24, 25, 26],
+      sub: [-9, -8, -7, -16, -15, -14],
+      mul: [10, 20, 30, 80, 100, 120],
+      sigmoid: [1, 2, 3, 4, 5, 6].map((x) => 1 / (1 + Math.exp(-x))),
+      rsqrt: [1, 2, 3, 4, 5, 6].map((x) => 1 / Math.sqrt(x)),
+      matMul: [4, 5, 10, 11],
+      transpose: [1, 4, 2, 5, 3, 6],
+    };
+    return (Object.keys(results) as (keyof typeof results)[]).every((name) => {
+      const values = kernels.floats(results[name]);
+      return expected[name].every((value, i) => Math.abs(values[i] - value) <= 1e-5 * Math.max(1, Math.abs(value)));
+    });
+  } catch {
+    return false;
+  } finally {
+    kernels.dispose();
+  }
+}
 
-  constructor(
-    private readonly backend: WasmBackendInternals,
-    private readonly kernels: Record<KernelName, KernelFn>,
-  ) {}
+/** Buffers and kernel calls of one layer call; `dispose` frees everything it allocated. */
+export class HeapKernels {
+  private readonly owned: tf.DataId[] = [];
+  private readonly views: tf.DataId[] = [];
+  private readonly pointers: number[] = [];
+  private readonly shapeCache = new Map<string, number>();
+  private readonly wasm: WasmModule;
 
-  /** `a·b` of `[m, k]`·`[k, n]` matrices (any leading shape of 1s). */
-  matMul(a: HeapTensor, b: HeapTensor): HeapTensor {
-    return this.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
+  constructor(private readonly backend: WasmBackend) {
+    this.wasm = backend.wasm;
   }
 
-  /** Element-wise ops, with tfjs's broadcasting. */
-  add(a: HeapTensor, b: HeapTensor): HeapTensor {
-    return this.run('Add', { a, b });
+  /** A new buffer (contents undefined until written). */
+  buffer(shape: number[]): Buffer {
+    const info = this.backend.makeOutput(shape, 'float32');
+    this.owned.push(info.dataId);
+    return this.describe(info.dataId, shape);
   }
 
-  sub(a: HeapTensor, b: HeapTensor): HeapTensor {
-    return this.run('Sub', { a, b });
+  constant(values: Float32Array, shape: number[]): Buffer {
+    const buffer = this.buffer(shape);
+    this.floats(buffer).set(values);
+    return buffer;
   }
 
-  mul(a: HeapTensor, b: HeapTensor): HeapTensor {
-    return this.run('Multiply', { a, b });
+  /** A tfjs tensor used in place (never freed here); it must outlive this object. */
+  tensor(tensor: tf.Tensor): Buffer {
+    return this.describe(tensor.dataId, tensor.shape);
   }
 
-  sigmoid(x: HeapTensor): HeapTensor {
-    return this.run('Sigmoid', { x });
+  /** `shape` elements of `base` from element `offset` on, without copying. */
+  view(base: Buffer, offset: number, shape: number[]): Buffer {
+    const info = this.backend.makeOutput(shape, 'float32', 4 * (base.start + offset));
+    this.views.push(info.dataId);
+    return this.describe(info.dataId, shape);
   }
 
-  rsqrt(x: HeapTensor): HeapTensor {
-    return this.run('Rsqrt', { x });
+  /** The same buffer under another shape of the same size. */
+  reshape(base: Buffer, shape: number[]): Buffer {
+    return { ...base, shape, shapePointer: this.shapeOf(shape) };
   }
 
-  /** The same memory under another shape of the same size (not owned: the base keeps it). */
-  reshape(x: HeapTensor, shape: number[]): HeapTensor {
-    return { dataId: x.dataId, shape, dtype: x.dtype };
+  add(out: Buffer, a: Buffer, b: Buffer): Buffer {
+    this.wasm._Add(a.id, a.shapePointer, a.shape.length, b.id, b.shapePointer, b.shape.length, FLOAT32, out.id);
+    return out;
   }
 
-  /** A new tensor holding `values`. */
-  fromValues(values: Float32Array, shape: number[]): HeapTensor {
-    const tensor = this.backend.makeOutput(shape, 'float32');
-    this.floats(tensor).set(values);
-    this.scope?.push(tensor);
-    return tensor;
+  sub(out: Buffer, a: Buffer, b: Buffer): Buffer {
+    this.wasm._Sub(a.id, a.shapePointer, a.shape.length, b.id, b.shapePointer, b.shape.length, FLOAT32, out.id);
+    return out;
   }
 
-  /** A view of `shape` starting `elementOffset` floats into `base` (a heap tensor or a tfjs tensor). */
-  view(base: HeapTensor, elementOffset: number, shape: number[]): HeapTensor {
-    const data = this.data(base);
-    const view = this.backend.makeOutput(shape, 'float32', data.memoryOffset + 4 * elementOffset);
-    this.views.add(view.dataId);
-    this.scope?.push(view);
-    return view;
+  mul(out: Buffer, a: Buffer, b: Buffer): Buffer {
+    this.wasm._Multiply(a.id, a.shapePointer, a.shape.length, b.id, b.shapePointer, b.shape.length, FLOAT32, out.id);
+    return out;
   }
 
-  /** The tensor's floats, in place on the heap (valid until the next allocation, which may move the heap). */
-  floats(x: HeapTensor): Float32Array {
-    const data = this.data(x);
-    const size = x.shape.reduce((product, dim) => product * dim, 1);
-    const heap = this.backend.wasm.HEAPF32;
-    return heap.subarray(data.memoryOffset / 4, data.memoryOffset / 4 + size);
+  sigmoid(out: Buffer, x: Buffer): Buffer {
+    this.wasm._Sigmoid(x.id, out.id);
+    return out;
   }
 
-  /** A tfjs tensor with a copy of `x`'s values. */
-  toTensor(x: HeapTensor, shape: number[] = x.shape): tf.Tensor {
-    return tf.tensor(this.floats(x).slice(), shape, 'float32');
+  rsqrt(out: Buffer, x: Buffer): Buffer {
+    this.wasm._Rsqrt(x.id, FLOAT32, out.id);
+    return out;
   }
 
-  /**
-   * Runs `body` and frees every output and view it created, except the tensors it returns (which move to
-   * the enclosing scope, if any).
-   */
-  step<T extends HeapTensor[]>(body: () => T): T {
-    const outer = this.scope;
-    const created: HeapTensor[] = [];
-    this.scope = created;
-    let kept: T;
-    try {
-      kept = body();
-    } catch (error) {
-      this.scope = outer;
-      created.forEach((tensor) => this.release(tensor));
-      throw error;
+  /** `a·b` for `a` `[m, k]` and a constant `b` `[k, n]` (see the note on XNNPACK's cache above). */
+  matMul(out: Buffer, a: Buffer, b: Buffer): Buffer {
+    const left = this.matrixShape(a);
+    const right = this.matrixShape(b);
+    this.wasm._BatchMatMul(a.id, left, 3, b.id, right, 3, 0, 0, out.id);
+    return out;
+  }
+
+  transpose(out: Buffer, x: Buffer, perm: number[]): Buffer {
+    this.wasm._Transpose(x.id, x.shapePointer, x.shape.length, FLOAT32, out.id, this.shapeOf(perm), perm.length);
+    return out;
+  }
+
+  /** Copies `count` floats between buffers (offsets in elements). */
+  copy(to: Buffer, toOffset: number, from: Buffer, fromOffset: number, count: number): void {
+    const start = from.start + fromOffset;
+    this.wasm.HEAPF32.copyWithin(to.start + toOffset, start, start + count);
+  }
+
+  /** The buffer's floats in place (valid until the next allocation, which may move the heap). */
+  floats(buffer: Buffer): Float32Array {
+    return this.wasm.HEAPF32.subarray(buffer.start, buffer.start + buffer.size);
+  }
+
+  dispose(): void {
+    for (const dataId of this.views) {
+      if (!this.backend.dataIdMap.has(dataId)) continue;
+      this.wasm.tfjs.disposeData(this.backend.dataIdMap.get(dataId).id);
+      this.backend.dataIdMap.delete(dataId);
     }
-    this.scope = outer;
-    const keptIds = new Set(kept.map((tensor) => tensor.dataId));
-    for (const tensor of created) {
-      if (keptIds.has(tensor.dataId)) outer?.push(tensor);
-      else this.release(tensor);
-    }
-    return kept;
+    for (const dataId of this.owned) this.backend.disposeData(dataId, true);
+    for (const pointer of this.pointers) this.wasm._free(pointer);
+    this.views.length = 0;
+    this.owned.length = 0;
+    this.pointers.length = 0;
   }
 
-  /** Frees an output (or unregisters a view, whose memory belongs to its base). */
-  release(x: HeapTensor): void {
-    if (!this.backend.dataIdMap.has(x.dataId)) return;
-    const data = this.backend.dataIdMap.get(x.dataId);
-    if (this.views.delete(x.dataId)) {
-      this.backend.wasm.tfjs.disposeData(data.id);
-      this.backend.dataIdMap.delete(x.dataId);
-    } else {
-      this.backend.disposeData(x.dataId, true);
-    }
+  private describe(dataId: tf.DataId, shape: readonly number[]): Buffer {
+    const data = this.backend.dataIdMap.get(dataId);
+    const size = shape.reduce((product, dim) => product * dim, 1);
+    return { id: data.id, shape, shapePointer: this.shapeOf(shape), start: data.memoryOffset / 4, size };
   }
 
-  /** The open scope, to allocate into later with `within` (constants made on first use inside a step). */
-  currentScope(): HeapScope {
-    return { tensors: this.scope };
+  /** A rank-3 `[1, rows, columns]` shape for the matmul kernel, cached per buffer shape. */
+  private matrixShape(buffer: Buffer): number {
+    const rows = buffer.size / buffer.shape[buffer.shape.length - 1];
+    return this.shapeOf([1, rows, buffer.shape[buffer.shape.length - 1]]);
   }
 
-  /** Runs `body` with its allocations going to `scope` instead of the innermost open one. */
-  within<T>(scope: HeapScope, body: () => T): T {
-    const inner = this.scope;
-    this.scope = scope.tensors;
-    try {
-      return body();
-    } finally {
-      this.scope = inner;
-    }
-  }
-
-  private data(x: HeapTensor): { id: number; memoryOffset: number } {
-    if (!this.backend.dataIdMap.has(x.dataId)) throw new Error('SeqnetRecurrent: heap tensor not held by the wasm backend (released?)');
-    return this.backend.dataIdMap.get(x.dataId);
-  }
-
-  private run(name: KernelName, inputs: Record<string, HeapTensor>, attrs: Record<string, unknown> = {}): HeapTensor {
-    const output = this.kernels[name]({ inputs, backend: this.backend, attrs });
-    this.scope?.push(output);
-    return output;
+  /** An int32 array on the heap holding `values` (freed with this object). */
+  private shapeOf(values: readonly number[]): number {
+    const key = values.join(',');
+    const cached = this.shapeCache.get(key);
+    if (cached !== undefined) return cached;
+    const pointer = this.wasm._malloc(4 * Math.max(1, values.length));
+    this.wasm.HEAP32.set(values, pointer / 4);
+    this.pointers.push(pointer);
+    this.shapeCache.set(key, pointer);
+    return pointer;
   }
 }

@@ -1,21 +1,20 @@
 /**
- * Layer, RMS and batch norm (population statistics) at inference, in the column layout of the heap loop: a
- * value is `[width, batch]`, one column per example, width = blocks × units. Same equations as
+ * Layer, RMS and batch norm (population statistics) at inference for the heap loop, on row-layout values
+ * `[batch, width]` (width = blocks × units), each span with its own buffers. Same equations as
  * `norms/layer.ts`, `norms/rms.ts` and `norms/batch.ts`:
  *   layer: γ ⊙ (v − mean_g) / √(var_g + ε) + β      rms: γ ⊙ v / √(mean_g(v²) + ε) (+ β)
  *   batch: γ ⊙ (v − μ_t) / √(σ²_t + ε) + β = a_t ⊙ v + b_t, a_t and b_t made once per call.
- * Group statistics are matmuls with an averaging matrix `A` `[groups, width]` (`A·v` holds every column's
- * group means), which the backend runs faster than a reduction over a non-innermost axis.
+ * Group means are one matmul with a constant averaging matrix `A` `[width, groups]` (`v·A`).
  *
  * The output affine can carry more than γ and β (`OutputAffine`): a bias added right after the norm and a
- * row factor (the factor 2 of tanh(x) = 2σ(2x) − 1, see `cells.ts`), folded into γ and β once per call.
+ * column factor (the factor 2 of tanh(x) = 2σ(2x) − 1, see `cells.ts`), folded into γ and β once per call.
  */
 import type { NormKind } from '../../../ir/types.js';
 import type { NormWeights } from '../norms/types.js';
-import type { HeapOps, HeapTensor } from './heap.js';
+import type { Buffer, HeapKernels } from './heap.js';
 
-/** One norm span of one call: normalizes a `[width, batch]` value at step `step`. */
-export type ColumnNorm = (value: HeapTensor, step: number) => HeapTensor;
+/** One norm span of one call: the normalized value at step `step`, in the span's own output buffer. */
+export type HeapNorm = (value: Buffer, step: number) => Buffer;
 
 /** `scale ⊙ (N(v) + shift)` instead of `N(v)`; null fields are absent. */
 export interface OutputAffine {
@@ -23,9 +22,10 @@ export interface OutputAffine {
   shift: Float32Array | null;
 }
 
-export interface ColumnNormSetup {
-  ops: HeapOps;
+export interface HeapNormSetup {
+  kernels: HeapKernels;
   weights: NormWeights;
+  batch: number;
   units: number;
   /** Group id of each gate block of the span (see `norms/grouping.ts`). */
   groupIds: number[];
@@ -34,84 +34,90 @@ export interface ColumnNormSetup {
   affine: OutputAffine;
 }
 
-export type ColumnNormFactory = (setup: ColumnNormSetup) => ColumnNorm;
+export type HeapNormFactory = (setup: HeapNormSetup) => HeapNorm;
 
-/** γ′ = s ⊙ γ and β′ = s ⊙ (β + shift) over the span's rows; β′ is null when it would be all zeros. */
-function foldedAffine(setup: ColumnNormSetup, width: number): { gamma: Float32Array; beta: Float32Array | null } {
+/** γ′ = s ⊙ γ and β′ = s ⊙ (β + shift) over the span's columns; β′ is null when it would be all zeros. */
+function foldedAffine(setup: HeapNormSetup, width: number): { gamma: Float32Array; beta: Float32Array | null } {
   const { weights, firstColumn, affine } = setup;
-  const gamma = (weights.gamma.read().dataSync() as Float32Array).slice(firstColumn, firstColumn + width);
-  const hasBeta = weights.beta !== null || affine.shift !== null;
-  const beta = weights.beta === null ? new Float32Array(width) : (weights.beta.read().dataSync() as Float32Array).slice(firstColumn, firstColumn + width);
-  for (let r = 0; r < width; r += 1) {
-    const scale = affine.scale === null ? 1 : affine.scale[r];
-    gamma[r] *= scale;
-    beta[r] = (beta[r] + (affine.shift === null ? 0 : affine.shift[r])) * scale;
+  const slice = (values: Float32Array) => values.slice(firstColumn, firstColumn + width);
+  const gamma = slice(weights.gamma.read().dataSync() as Float32Array);
+  const beta = weights.beta === null ? new Float32Array(width) : slice(weights.beta.read().dataSync() as Float32Array);
+  for (let c = 0; c < width; c += 1) {
+    const scale = affine.scale === null ? 1 : affine.scale[c];
+    gamma[c] *= scale;
+    beta[c] = (beta[c] + (affine.shift === null ? 0 : affine.shift[c])) * scale;
   }
-  return { gamma, beta: hasBeta ? beta : null };
+  return { gamma, beta: weights.beta === null && affine.shift === null ? null : beta };
 }
 
 /**
- * Group statistics of a `[width, batch]` value: `average(v)` gives each group's mean per column, and
- * `spread(stat)` lays a per-group statistic back over the value's rows (by broadcasting when the groups are
- * one or every block, else by an expansion matmul); `shaped(v)` is the value shaped to broadcast with it.
+ * Per-group statistics of `[batch, width]` values: `average` writes each example's group means
+ * `[batch, groups]`, and `spread` gives a statistic in a shape that broadcasts against `shaped(value)`:
+ * `[batch, 1]` for one group, `[batch, groups, 1]` against `[batch, groups, u]` for one group per block,
+ * else expanded to `[batch, width]` by a second matmul.
  */
-function groupStatistics(setup: ColumnNormSetup, width: number) {
-  const { ops, units, groupIds } = setup;
+function groupStatistics(setup: HeapNormSetup, width: number) {
+  const { kernels, units, groupIds, batch } = setup;
   const groups = [...new Set(groupIds)];
-  const averaging = new Float32Array(groups.length * width);
-  groups.forEach((group, g) => {
-    const members = groupIds.filter((id) => id === group).length;
-    groupIds.forEach((id, block) => {
-      if (id === group) averaging.fill(1 / (members * units), g * width + block * units, g * width + (block + 1) * units);
-    });
+  const averaging = new Float32Array(width * groups.length);
+  const expansion = new Float32Array(groups.length * width);
+  groupIds.forEach((id, block) => {
+    const g = groups.indexOf(id);
+    const members = groupIds.filter((other) => other === id).length;
+    for (let j = 0; j < units; j += 1) {
+      averaging[(block * units + j) * groups.length + g] = 1 / (members * units);
+      expansion[g * width + block * units + j] = 1;
+    }
   });
-  const matrix = ops.fromValues(averaging, [groups.length, width]);
+  const matrix = kernels.constant(averaging, [width, groups.length]);
   const blockwise = groups.length === groupIds.length && groups.length > 1;
-  let expansion: HeapTensor | null = null;
-  if (groups.length > 1 && !blockwise) {
-    const values = new Float32Array(width * groups.length);
-    groupIds.forEach((id, block) => {
-      for (let j = 0; j < units; j += 1) values[(block * units + j) * groups.length + groups.indexOf(id)] = 1;
-    });
-    expansion = ops.fromValues(values, [width, groups.length]);
-  }
+  const expand = groups.length > 1 && !blockwise ? kernels.constant(expansion, [groups.length, width]) : null;
+  const expanded = expand === null ? null : kernels.buffer([batch, width]);
   return {
-    average: (value: HeapTensor) => ops.matMul(matrix, ops.reshape(value, [width, value.shape[value.shape.length - 1]])),
-    spread: (stat: HeapTensor): HeapTensor => {
-      if (expansion !== null) return ops.matMul(expansion, stat);
-      return blockwise ? ops.reshape(stat, [groups.length, 1, stat.shape[1]]) : stat;
+    average: (out: Buffer, value: Buffer) => kernels.matMul(out, kernels.reshape(value, [batch, width]), matrix),
+    spread: (stat: Buffer): Buffer => {
+      if (expand !== null && expanded !== null) return kernels.matMul(expanded, stat, expand);
+      return blockwise ? kernels.reshape(stat, [batch, groups.length, 1]) : stat;
     },
-    shaped: (value: HeapTensor): HeapTensor => (blockwise ? ops.reshape(value, [groups.length, units, value.shape[1]]) : value),
+    shaped: (value: Buffer): Buffer => (blockwise ? kernels.reshape(value, [batch, groups.length, units]) : value),
+    groups: groups.length,
   };
 }
 
-/** `value` (any shape of `width·batch` elements) as `[width, batch]`, times γ′, plus β′. */
-function finish(ops: HeapOps, value: HeapTensor, width: number, gamma: HeapTensor, beta: HeapTensor | null): HeapTensor {
-  const scaled = ops.mul(ops.reshape(value, [width, value.shape[value.shape.length - 1]]), gamma);
-  return beta === null ? scaled : ops.add(scaled, beta);
-}
-
-/** Layer norm (`center`) or RMS norm, with the span's constants on the heap. */
-function groupNorm(setup: ColumnNormSetup, center: boolean): ColumnNorm {
-  const { ops } = setup;
+/** Layer norm (`center`) or RMS norm. */
+function groupNorm(setup: HeapNormSetup, center: boolean): HeapNorm {
+  const { kernels, batch } = setup;
   const width = setup.groupIds.length * setup.units;
   const folded = foldedAffine(setup, width);
-  const gamma = ops.fromValues(folded.gamma, [width, 1]);
-  const beta = folded.beta === null ? null : ops.fromValues(folded.beta, [width, 1]);
+  const gamma = kernels.constant(folded.gamma, [1, width]);
+  const beta = folded.beta === null ? null : kernels.constant(folded.beta, [1, width]);
+  const epsilon = kernels.constant(Float32Array.of(setup.weights.norm.epsilon), [1, 1]);
   const statistics = groupStatistics(setup, width);
-  const epsilon = ops.fromValues(Float32Array.of(setup.weights.norm.epsilon), [1, 1]);
+  const stat = kernels.buffer([batch, statistics.groups]);
+  const inverse = kernels.buffer([batch, statistics.groups]);
+  const centered = kernels.buffer([batch, width]);
+  const squares = kernels.buffer([batch, width]);
+  const normalized = kernels.buffer([batch, width]);
+  const scaled = kernels.buffer([batch, width]);
+  const output = kernels.buffer([batch, width]);
   return (value) => {
-    const shaped = statistics.shaped(value);
-    const centered = center ? ops.sub(shaped, statistics.spread(statistics.average(value))) : shaped;
-    const meanSquare = statistics.average(ops.mul(centered, centered));
-    const inverse = statistics.spread(ops.rsqrt(ops.add(meanSquare, epsilon)));
-    return finish(ops, ops.mul(centered, inverse), width, gamma, beta);
+    let deviations = value;
+    if (center) {
+      statistics.average(stat, value);
+      deviations = kernels.sub(statistics.shaped(centered), statistics.shaped(value), statistics.spread(stat));
+    }
+    kernels.mul(squares, deviations, deviations);
+    statistics.average(stat, squares);
+    kernels.rsqrt(inverse, kernels.add(inverse, stat, epsilon));
+    kernels.mul(statistics.shaped(normalized), statistics.shaped(deviations), statistics.spread(inverse));
+    if (beta === null) return kernels.mul(output, normalized, gamma);
+    return kernels.add(output, kernels.mul(scaled, normalized, gamma), beta);
   };
 }
 
 /** Population batch norm as `a_t ⊙ v + b_t` per step row (steps beyond the last row use the last). */
-const batch: ColumnNormFactory = (setup) => {
-  const { ops, weights, firstColumn } = setup;
+const batch: HeapNormFactory = (setup) => {
+  const { kernels, weights, firstColumn } = setup;
   const width = setup.groupIds.length * setup.units;
   if (weights.movingMean === null || weights.movingVariance === null) throw new Error('SeqnetRecurrent: batch norm without population statistics');
   const mean = weights.movingMean.read().dataSync() as Float32Array;
@@ -122,22 +128,28 @@ const batch: ColumnNormFactory = (setup) => {
   const factors = new Float32Array(rows * width);
   const offsets = new Float32Array(rows * width);
   for (let row = 0; row < rows; row += 1) {
-    for (let r = 0; r < width; r += 1) {
-      const a = gamma[r] / Math.sqrt(variance[row * fullWidth + firstColumn + r] + weights.norm.epsilon);
-      factors[row * width + r] = a;
-      offsets[row * width + r] = (beta === null ? 0 : beta[r]) - mean[row * fullWidth + firstColumn + r] * a;
+    for (let c = 0; c < width; c += 1) {
+      const a = gamma[c] / Math.sqrt(variance[row * fullWidth + firstColumn + c] + weights.norm.epsilon);
+      factors[row * width + c] = a;
+      offsets[row * width + c] = (beta === null ? 0 : beta[c]) - mean[row * fullWidth + firstColumn + c] * a;
     }
   }
-  const factorRows = ops.fromValues(factors, [rows, width, 1]);
-  const offsetRows = ops.fromValues(offsets, [rows, width, 1]);
+  const factorRows = kernels.constant(factors, [rows, width]);
+  const offsetRows = kernels.constant(offsets, [rows, width]);
+  const factor = kernels.buffer([1, width]);
+  const offset = kernels.buffer([1, width]);
+  const scaled = kernels.buffer([setup.batch, width]);
+  const output = kernels.buffer([setup.batch, width]);
   return (value, step) => {
     const row = Math.min(step, rows - 1) * width;
-    return ops.add(ops.mul(value, ops.view(factorRows, row, [width, 1])), ops.view(offsetRows, row, [width, 1]));
+    kernels.copy(factor, 0, factorRows, row, width);
+    kernels.copy(offset, 0, offsetRows, row, width);
+    return kernels.add(output, kernels.mul(scaled, value, factor), offset);
   };
 };
 
-/** Every kind with a column form; a kind missing here makes the layer run its ordinary step loop instead. */
-export const COLUMN_NORMS: Partial<Record<NormKind, ColumnNormFactory>> = {
+/** Every kind with a heap form; a kind missing here makes the layer run its ordinary step loop instead. */
+export const HEAP_NORMS: Partial<Record<NormKind, HeapNormFactory>> = {
   layer: (setup) => groupNorm(setup, true),
   rms: (setup) => groupNorm(setup, false),
   batch,

@@ -1,8 +1,8 @@
 /**
- * The inference loop on the wasm heap (see `heap.ts` for why). The input is laid out `[steps, features,
- * batch]` once, so that step t is a view; each step projects it (`Wᵀ·x_t`) and runs the column cell of
- * `cells.ts` through direct kernel calls. Every input norm runs inside the loop here: per example and step
- * (or with population statistics), it is a column norm like the others.
+ * The inference loop on the wasm heap (see `heap.ts` for why): buffers made once per call, then per step
+ * the input projection `x_t·W`, the cell of `cells.ts`, and the mask, all as direct kernel calls. Every
+ * input norm runs inside the loop here: per example and step (or with population statistics), it is a
+ * norm like the others.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NormSite } from '../../../ir/types.js';
@@ -10,16 +10,16 @@ import type { SeqnetRecurrentConfig } from '../config.js';
 import { CANDIDATE_GATE, siteGates } from '../config.js';
 import { groupIdsFor } from '../norms/grouping.js';
 import type { NormWeights } from '../norms/types.js';
-import { COLUMN_CELLS } from './cells.js';
-import type { ColumnCellCall } from './cells.js';
-import type { HeapOps, HeapTensor } from './heap.js';
-import { COLUMN_NORMS } from './norms.js';
-import type { ColumnNorm } from './norms.js';
+import { HEAP_CELLS, identityNorm } from './cells.js';
+import type { HeapCellCall } from './cells.js';
+import type { HeapKernels } from './heap.js';
+import { HEAP_NORMS } from './norms.js';
+import type { HeapNorm } from './norms.js';
 
 /** Whether the heap loop implements this config (it is only ever asked at inference on wasm). */
 export function heapLoopSupports(config: SeqnetRecurrentConfig): boolean {
   const gatesOk = config.cell === 'rnn' || config.recurrentActivation === 'sigmoid';
-  return config.activation === 'tanh' && gatesOk && config.norms.every((norm) => COLUMN_NORMS[norm.kind] !== undefined);
+  return config.activation === 'tanh' && gatesOk && config.norms.every((norm) => HEAP_NORMS[norm.kind] !== undefined);
 }
 
 export interface HeapDirectionInput {
@@ -32,7 +32,7 @@ export interface HeapDirectionInput {
   bias: tf.Tensor | null;
   recurrentKernel: tf.Tensor;
   norms: NormWeights[];
-  /** `[steps·batch, 1]` validity, or null. */
+  /** `[steps·batch, 1]` validity, time-major, or null. */
   mask: tf.Tensor | null;
   /** `[batch, u]` each. */
   initial: tf.Tensor[];
@@ -85,97 +85,93 @@ function folding(config: SeqnetRecurrentConfig, norms: NormWeights[], bias: Floa
 }
 
 /** The norm of a site span, built on first use and kept for the call (the identity where there is none). */
-function normLookup(ops: HeapOps, config: SeqnetRecurrentConfig, norms: NormWeights[], fold: Folding): ColumnCellCall['norm'] {
-  const cache = new Map<string, ColumnNorm>();
-  // Spans are built on first use, inside a step; their constants must outlive it.
-  const callScope = ops.currentScope();
-  const identity: ColumnNorm = (value) => value;
+function normLookup(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: HeapDirectionInput, fold: Folding): HeapCellCall['norm'] {
+  const cache = new Map<string, HeapNorm>();
   return (site, first = 0, count = siteGates(site, config.cell)) => {
     const key = `${site}:${first}:${count}`;
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
-    const weights = norms.find((norm) => norm.site === site);
-    let norm = identity;
+    const weights = input.norms.find((norm) => norm.site === site);
+    let norm = identityNorm;
     if (weights !== undefined) {
-      const factory = COLUMN_NORMS[weights.norm.kind];
+      const factory = HEAP_NORMS[weights.norm.kind];
       if (factory === undefined) throw new Error(`SeqnetRecurrent: no heap form of ${weights.norm.kind} norm`);
       const gates = siteGates(site, config.cell);
-      const rows = [first * config.units, (first + count) * config.units] as const;
+      const columns = [first * config.units, (first + count) * config.units] as const;
       const affine = {
-        scale: fold.scaledSites.has(site) ? fold.rowScale.slice(...rows) : null,
-        shift: fold.biasSite === site ? fold.bias.slice(...rows) : null,
+        scale: fold.scaledSites.has(site) ? fold.rowScale.slice(...columns) : null,
+        shift: fold.biasSite === site ? fold.bias.slice(...columns) : null,
       };
       const groupIds = groupIdsFor(weights.norm.groups, first, count, gates === 1 ? -1 : CANDIDATE_GATE[config.cell]);
-      norm = ops.within(callScope, () => factory({ ops, weights, units: config.units, groupIds, firstColumn: rows[0], affine }));
+      norm = factory({ kernels, weights, batch: input.batch, units: config.units, groupIds, firstColumn: columns[0], affine });
     }
     cache.set(key, norm);
     return norm;
   };
 }
 
-/**
- * `Wᵀ` `[G·u, features]` and the input `[steps, features, batch]`; when the input kernel carries the bias and
- * the factor, the bias is an extra column of `Wᵀ` and the input an extra row of ones.
- */
-function inputColumns(input: HeapDirectionInput, fold: Folding): { kernel: tf.Tensor; columns: tf.Tensor } {
+/** The weights as the loop uses them (see `Folding`), as tfjs tensors of this call. */
+function foldedWeights(config: SeqnetRecurrentConfig, input: HeapDirectionInput, fold: Folding) {
   const width = fold.rowScale.length;
-  const columns = tf.transpose(input.x, [1, 2, 0]);
-  if (!fold.inputKernelCarries) return { kernel: tf.transpose(input.kernel), columns };
-  const withBias = tf.concat([tf.transpose(input.kernel), tf.tensor2d(fold.bias, [width, 1])], 1);
-  return { kernel: tf.mul(withBias, tf.tensor2d(fold.rowScale, [width, 1])), columns: tf.concat([columns, tf.ones([input.steps, 1, input.batch])], 1) };
+  const scale = tf.tensor2d(fold.rowScale, [1, width]);
+  const inputKernel = fold.inputKernelCarries ? tf.mul(tf.concat([input.kernel, tf.tensor2d(fold.bias, [1, width])], 0), scale) : input.kernel;
+  const recurrentKernel = fold.recurrentKernelCarries ? tf.mul(input.recurrentKernel, scale) : input.recurrentKernel;
+  const resetFirst = config.cell === 'gru' && !config.resetAfter;
+  const parts = resetFirst ? tf.split(recurrentKernel, [2 * config.units, config.units], 1) : null;
+  // Time-major input, with a column of ones when the input kernel carries the bias.
+  const timeMajor = tf.transpose(input.x, [1, 0, 2]);
+  const x = fold.inputKernelCarries ? tf.concat([timeMajor, tf.ones([input.steps, input.batch, 1])], 2) : timeMajor;
+  return { inputKernel, recurrentKernel, parts, x };
 }
 
 /** Runs one direction; returns outputs `[batch, steps, u]` (or null) and the final states `[batch, u]`. */
-export function runHeapDirection(ops: HeapOps, config: SeqnetRecurrentConfig, input: HeapDirectionInput): { outputs: tf.Tensor | null; states: tf.Tensor[] } {
+export function runHeapDirection(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: HeapDirectionInput): { outputs: tf.Tensor | null; states: tf.Tensor[] } {
   const { steps, batch, units } = input;
   const width = siteGates('input', config.cell) * units;
   const fold = folding(config, input.norms, effectiveBias(config, input.bias, width));
+  const size = batch * units;
   const result = tf.tidy(() => {
-    const { kernel: inputKernel, columns } = inputColumns(input, fold);
-    const rowsPerStep = columns.shape[1] as number;
-    const transposedKernel = tf.transpose(input.recurrentKernel);
-    const recurrentKernel = fold.recurrentKernelCarries ? tf.mul(transposedKernel, tf.tensor2d(fold.rowScale, [width, 1])) : transposedKernel;
-    const maskColumns = input.mask === null ? null : tf.reshape(input.mask, [steps, 1, batch]);
-    const initial = input.initial.map((state) => tf.transpose(state));
-    const outputValues = input.keepOutputs ? new Float32Array(steps * units * batch) : null;
-    let finalStates: tf.Tensor[] = [];
-    ops.step(() => {
-      const constant = (value: number) => ops.fromValues(Float32Array.of(value), [1, 1]);
-      const probability = (rate: number | undefined) => (rate === undefined || rate === 0 ? null : constant(rate));
-      const step = COLUMN_CELLS[config.cell].create({
-        ops,
-        units,
-        recurrentKernel,
-        norm: normLookup(ops, config, input.norms, fold),
-        one: constant(1),
-        two: constant(2),
-        zoneout: { cell: probability(config.dropout.zoneout?.cell), hidden: probability(config.dropout.zoneout?.hidden) },
-        carryNormalized: input.norms.some((norm) => norm.site === 'cell' && norm.norm.carry),
-        resetAfter: config.resetAfter,
-      });
-      let current: HeapTensor[] = initial;
-      for (let t = 0; t < steps; t += 1) {
-        const next = ops.step(() => {
-          const projected = ops.matMul(inputKernel, ops.view(columns, t * rowsPerStep * batch, [rowsPerStep, batch]));
-          const stepStates = step(t, projected, current);
-          const valid = maskColumns === null ? null : ops.view(maskColumns, t * batch, [1, batch]);
-          if (valid === null) {
-            if (outputValues !== null) outputValues.set(ops.floats(stepStates[0]), t * units * batch);
-            return stepStates;
-          }
-          // Padded steps carry the state unchanged and output zeros.
-          if (outputValues !== null) outputValues.set(ops.floats(ops.mul(stepStates[0], valid)), t * units * batch);
-          return stepStates.map((state, k) => ops.add(current[k], ops.mul(valid, ops.sub(state, current[k]))));
-        });
-        // The previous step's states are the loop's own (step 0's are tfjs tensors, never released here).
-        if (t > 0) current.forEach((state) => ops.release(state));
-        current = next;
-      }
-      finalStates = current.map((state) => tf.transpose(ops.toTensor(state, [units, batch])));
-      if (steps > 0) current.forEach((state) => ops.release(state));
-      return [];
+    const weights = foldedWeights(config, input, fold);
+    const features = weights.x.shape[2] as number;
+    const x = kernels.tensor(weights.x);
+    const mask = input.mask === null ? null : kernels.tensor(input.mask);
+    const constant = (value: number) => kernels.constant(Float32Array.of(value), [1, 1]);
+    const probability = (rate: number | undefined) => (rate === undefined || rate === 0 ? null : constant(rate));
+    const step = HEAP_CELLS[config.cell].create({
+      kernels,
+      batch,
+      units,
+      recurrentKernel: kernels.tensor(weights.recurrentKernel),
+      recurrentKernelParts: weights.parts === null ? null : { gates: kernels.tensor(weights.parts[0]), candidate: kernels.tensor(weights.parts[1]) },
+      norm: normLookup(kernels, config, input, fold),
+      one: constant(1),
+      two: constant(2),
+      zoneout: { cell: probability(config.dropout.zoneout?.cell), hidden: probability(config.dropout.zoneout?.hidden) },
+      carryNormalized: input.norms.some((norm) => norm.site === 'cell' && norm.norm.carry),
     });
-    const outputs = outputValues === null ? [] : [tf.transpose(tf.tensor3d(outputValues, [steps, units, batch]), [2, 0, 1])];
+    const inputKernel = kernels.tensor(weights.inputKernel);
+    const stepInput = kernels.buffer([batch, features]);
+    const projected = kernels.buffer([batch, width]);
+    const valid = kernels.buffer([batch, 1]);
+    const [difference, output] = [kernels.buffer([batch, units]), kernels.buffer([batch, units])];
+    const states = input.initial.map((state) => kernels.constant(state.dataSync() as Float32Array, [batch, units]));
+    const outputValues = input.keepOutputs ? new Float32Array(steps * size) : null;
+    for (let t = 0; t < steps; t += 1) {
+      kernels.copy(stepInput, 0, x, t * batch * features, batch * features);
+      const next = step(t, kernels.matMul(projected, stepInput, inputKernel), states);
+      let out = next[0];
+      if (mask === null) {
+        next.forEach((state, k) => kernels.copy(states[k], 0, state, 0, size));
+      } else {
+        // Padded steps carry the state unchanged and output zeros.
+        kernels.copy(valid, 0, mask, t * batch, batch);
+        out = kernels.mul(output, next[0], valid);
+        next.forEach((state, k) => kernels.add(states[k], states[k], kernels.mul(difference, valid, kernels.sub(difference, state, states[k]))));
+      }
+      if (outputValues !== null) outputValues.set(kernels.floats(out), t * size);
+    }
+    const finalStates = states.map((state) => tf.tensor2d(kernels.floats(state).slice(), [batch, units]));
+    const outputs = outputValues === null ? [] : [tf.transpose(tf.tensor3d(outputValues, [steps, batch, units]), [1, 0, 2])];
     return { outputs, states: finalStates };
   });
   return { outputs: result.outputs[0] ?? null, states: result.states };
