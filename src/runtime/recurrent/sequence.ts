@@ -90,6 +90,8 @@ export function runDirection(
   input: DirectionInput,
   population: PopulationRecorder,
 ): DirectionResult {
+  const heap = input.training || !heapLoopSupports(config) ? null : heapKernels();
+  if (heap !== null) return runHeapLoop(heap, config, weights, input);
   const [batch, steps, features] = input.x.shape as [number, number, number];
   const units = config.units;
   const norms = new CallNorms(weights.norms, config.cell, units, input.training, population);
@@ -116,8 +118,6 @@ export function runDirection(
   };
   if (norms.needsSequence('input')) norms.prepareSequence('input', prelude.projection(), prelude.timeMajorMask);
   const initial = input.initialState ?? Array.from({ length: CELLS[config.cell].stateCount }, () => tf.zeros([batch, units]));
-  const heap = input.training || !heapLoopSupports(config) ? null : heapKernels();
-  if (heap !== null) return runHeapLoop(heap, config, weights, prelude, initial, input);
   const plan = fusedRuns(input.training) ? fusedPlanFor(config) : null;
   if (plan !== null) return runFusedDirection(config, plan, weights, prelude, initial, input);
   return runStepLoop(config, weights, prelude, initial, input, transpose);
@@ -176,29 +176,29 @@ function runFusedDirection(
   return { outputs, states: result.states };
 }
 
-/** Inference on the wasm backend: the loop of `heap/run.ts`, kernels called on the heap without the engine. */
-function runHeapLoop(kernels: HeapKernels, config: SeqnetRecurrentConfig, weights: DirectionWeights, prelude: Prelude, initial: tf.Tensor[], input: DirectionInput): DirectionResult {
+/**
+ * Inference on the wasm backend: the loop of `heap/run.ts`, kernels called on the heap without the engine
+ * (nothing of the other paths' preparation is needed: no dropout, no statistics to record).
+ */
+function runHeapLoop(kernels: HeapKernels, config: SeqnetRecurrentConfig, weights: DirectionWeights, input: DirectionInput): DirectionResult {
+  const [batch, steps] = input.x.shape as [number, number, number];
   try {
-    return runHeap(kernels, config, weights, prelude, initial, input);
+    return runHeapDirection(kernels, config, {
+      steps,
+      batch,
+      units: config.units,
+      x: input.x,
+      kernel: weights.kernel.read(),
+      bias: weights.bias === null ? null : weights.bias.read(),
+      recurrentKernel: weights.recurrentKernel.read(),
+      norms: weights.norms,
+      mask: input.mask === null ? null : tf.transpose(tf.cast(input.mask, 'float32')),
+      initial: input.initialState,
+      keepOutputs: input.keepOutputs,
+    });
   } finally {
     kernels.dispose();
   }
-}
-
-function runHeap(kernels: HeapKernels, config: SeqnetRecurrentConfig, weights: DirectionWeights, prelude: Prelude, initial: tf.Tensor[], input: DirectionInput): DirectionResult {
-  return runHeapDirection(kernels, config, {
-    steps: prelude.steps,
-    batch: prelude.batch,
-    units: prelude.units,
-    x: input.x,
-    kernel: prelude.kernel,
-    bias: prelude.bias,
-    recurrentKernel: weights.recurrentKernel.read(),
-    norms: weights.norms,
-    mask: prelude.timeMajorMask,
-    initial,
-    keepOutputs: input.keepOutputs,
-  });
 }
 
 /** The general loop: one cell step of tfjs ops per time step, differentiated by tfjs. */

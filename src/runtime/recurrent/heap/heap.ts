@@ -9,7 +9,7 @@
  *
  * This relies on tfjs-backend-wasm's internals, pinned in package.json: the backend's `makeOutput` and
  * `dataIdMap`, the module's heap, and the C signatures of `Add`, `Sub`, `Multiply`, `Sigmoid`, `Rsqrt`,
- * `BatchMatMul` and `Transpose`. `heapKernels()` checks the parts exist and runs a small probe against
+ * `Mean`, `BatchMatMul` and `Transpose`. `heapKernels()` checks the parts exist and runs a small probe against
  * known results once per backend instance; on any difference it returns null and the layer runs its
  * ordinary step loop. One more rule the matmul imposes: tfjs-wasm caches XNNPACK's packed copy of the
  * right operand by tensor id, so the right operand must be a constant (weights) and the varying one the
@@ -37,6 +37,7 @@ interface WasmModule {
   _Multiply(a: number, aShape: number, aRank: number, b: number, bShape: number, bRank: number, dtype: number, out: number): void;
   _Sigmoid(x: number, out: number): void;
   _Rsqrt(x: number, dtype: number, out: number): void;
+  _Mean(x: number, reduceSize: number, out: number): void;
   _BatchMatMul(a: number, aShape: number, aRank: number, b: number, bShape: number, bRank: number, transposeA: number, transposeB: number, out: number): void;
   _Transpose(x: number, xShape: number, rank: number, dtype: number, out: number, perm: number, permRank: number): void;
   tfjs: { disposeData(id: number): void };
@@ -50,7 +51,7 @@ interface WasmBackend {
 }
 
 const FLOAT32 = 0;
-const FUNCTIONS = ['_Add', '_Sub', '_Multiply', '_Sigmoid', '_Rsqrt', '_BatchMatMul', '_Transpose', '_malloc', '_free'] as const;
+const FUNCTIONS = ['_Add', '_Sub', '_Multiply', '_Sigmoid', '_Rsqrt', '_Mean', '_BatchMatMul', '_Transpose', '_malloc', '_free'] as const;
 
 function isWasmBackend(backend: unknown): backend is WasmBackend {
   const candidate = backend as Partial<WasmBackend> | null;
@@ -99,6 +100,7 @@ function probe(backend: WasmBackend): boolean {
       mul: kernels.mul(kernels.buffer([2, 3]), a, column),
       sigmoid: kernels.sigmoid(kernels.buffer([2, 3]), a),
       rsqrt: kernels.rsqrt(kernels.buffer([2, 3]), a),
+      mean: kernels.mean(kernels.buffer([2, 1]), a, 3),
       matMul: kernels.matMul(kernels.buffer([2, 2]), a, weights),
       transpose: kernels.transpose(kernels.buffer([3, 2]), a, [1, 0]),
     };
@@ -108,6 +110,7 @@ function probe(backend: WasmBackend): boolean {
       mul: [10, 20, 30, 80, 100, 120],
       sigmoid: [1, 2, 3, 4, 5, 6].map((x) => 1 / (1 + Math.exp(-x))),
       rsqrt: [1, 2, 3, 4, 5, 6].map((x) => 1 / Math.sqrt(x)),
+      mean: [2, 5],
       matMul: [4, 5, 10, 11],
       transpose: [1, 4, 2, 5, 3, 6],
     };
@@ -186,6 +189,12 @@ export class HeapKernels {
 
   rsqrt(out: Buffer, x: Buffer): Buffer {
     this.wasm._Rsqrt(x.id, FLOAT32, out.id);
+    return out;
+  }
+
+  /** The mean of each run of `reduceSize` consecutive elements of `x` (the innermost axis). */
+  mean(out: Buffer, x: Buffer, reduceSize: number): Buffer {
+    this.wasm._Mean(x.id, reduceSize, out.id);
     return out;
   }
 

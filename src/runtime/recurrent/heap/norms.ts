@@ -4,7 +4,7 @@
  * `norms/layer.ts`, `norms/rms.ts` and `norms/batch.ts`:
  *   layer: γ ⊙ (v − mean_g) / √(var_g + ε) + β      rms: γ ⊙ v / √(mean_g(v²) + ε) (+ β)
  *   batch: γ ⊙ (v − μ_t) / √(σ²_t + ε) + β = a_t ⊙ v + b_t, a_t and b_t made once per call.
- * Group means are one matmul with a constant averaging matrix `A` `[width, groups]` (`v·A`).
+ * Group means are means over the innermost axis (of the whole row, or of each block).
  *
  * The output affine can carry more than γ and β (`OutputAffine`): a bias added right after the norm and a
  * column factor (the factor 2 of tanh(x) = 2σ(2x) − 1, see `cells.ts`), folded into γ and β once per call.
@@ -51,36 +51,39 @@ function foldedAffine(setup: HeapNormSetup, width: number): { gamma: Float32Arra
 }
 
 /**
- * Per-group statistics of `[batch, width]` values: `average` writes each example's group means
- * `[batch, groups]`, and `spread` gives a statistic in a shape that broadcasts against `shaped(value)`:
- * `[batch, 1]` for one group, `[batch, groups, 1]` against `[batch, groups, u]` for one group per block,
- * else expanded to `[batch, width]` by a second matmul.
+ * Per-group statistics of `[batch, width]` values: `average` writes each example's group means, and
+ * `spread` gives a statistic in a shape that broadcasts against `shaped(value)`: `[batch, 1]` for one group,
+ * `[batch, groups, 1]` against `[batch, groups, u]` for one group per block; groups of several blocks that
+ * are not all of them (`gates_and_candidate`) average the block means with a small matmul and expand back.
  */
 function groupStatistics(setup: HeapNormSetup, width: number) {
   const { kernels, units, groupIds, batch } = setup;
+  const blocks = groupIds.length;
   const groups = [...new Set(groupIds)];
-  const averaging = new Float32Array(width * groups.length);
+  const blockwise = groups.length === blocks && blocks > 1;
+  const mixed = groups.length > 1 && !blockwise;
+  const averaging = new Float32Array(blocks * groups.length);
   const expansion = new Float32Array(groups.length * width);
   groupIds.forEach((id, block) => {
     const g = groups.indexOf(id);
-    const members = groupIds.filter((other) => other === id).length;
-    for (let j = 0; j < units; j += 1) {
-      averaging[(block * units + j) * groups.length + g] = 1 / (members * units);
-      expansion[g * width + block * units + j] = 1;
-    }
+    averaging[block * groups.length + g] = 1 / groupIds.filter((other) => other === id).length;
+    expansion.fill(1, g * width + block * units, g * width + (block + 1) * units);
   });
-  const matrix = kernels.constant(averaging, [width, groups.length]);
-  const blockwise = groups.length === groupIds.length && groups.length > 1;
-  const expand = groups.length > 1 && !blockwise ? kernels.constant(expansion, [groups.length, width]) : null;
-  const expanded = expand === null ? null : kernels.buffer([batch, width]);
+  const blockMeans = mixed ? kernels.buffer([batch, blocks]) : null;
+  const averageBlocks = mixed ? kernels.constant(averaging, [blocks, groups.length]) : null;
+  const expand = mixed ? kernels.constant(expansion, [groups.length, width]) : null;
+  const expanded = mixed ? kernels.buffer([batch, width]) : null;
   return {
-    average: (out: Buffer, value: Buffer) => kernels.matMul(out, kernels.reshape(value, [batch, width]), matrix),
+    groups: groups.length,
+    average: (out: Buffer, value: Buffer): Buffer => {
+      if (blockMeans === null || averageBlocks === null) return kernels.mean(out, value, groups.length === 1 ? width : units);
+      return kernels.matMul(out, kernels.mean(blockMeans, value, units), averageBlocks);
+    },
     spread: (stat: Buffer): Buffer => {
       if (expand !== null && expanded !== null) return kernels.matMul(expanded, stat, expand);
       return blockwise ? kernels.reshape(stat, [batch, groups.length, 1]) : stat;
     },
     shaped: (value: Buffer): Buffer => (blockwise ? kernels.reshape(value, [batch, groups.length, units]) : value),
-    groups: groups.length,
   };
 }
 

@@ -32,10 +32,10 @@ export interface HeapDirectionInput {
   bias: tf.Tensor | null;
   recurrentKernel: tf.Tensor;
   norms: NormWeights[];
-  /** `[steps·batch, 1]` validity, time-major, or null. */
+  /** `[steps, batch]` validity (1 or 0), time-major, or null. */
   mask: tf.Tensor | null;
-  /** `[batch, u]` each. */
-  initial: tf.Tensor[];
+  /** `[batch, u]` each, or null for zeros. */
+  initial: tf.Tensor[] | null;
   keepOutputs: boolean;
 }
 
@@ -154,7 +154,9 @@ export function runHeapDirection(kernels: HeapKernels, config: SeqnetRecurrentCo
     const projected = kernels.buffer([batch, width]);
     const valid = kernels.buffer([batch, 1]);
     const [difference, output] = [kernels.buffer([batch, units]), kernels.buffer([batch, units])];
-    const states = input.initial.map((state) => kernels.constant(state.dataSync() as Float32Array, [batch, units]));
+    const states = Array.from({ length: HEAP_CELLS[config.cell].stateCount }, (_, k) =>
+      kernels.constant(input.initial === null ? new Float32Array(size) : (input.initial[k].dataSync() as Float32Array), [batch, units]),
+    );
     const outputValues = input.keepOutputs ? new Float32Array(steps * size) : null;
     for (let t = 0; t < steps; t += 1) {
       kernels.copy(stepInput, 0, x, t * batch * features, batch * features);
