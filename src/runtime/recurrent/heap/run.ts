@@ -57,8 +57,8 @@ function effectiveBias(config: SeqnetRecurrentConfig, bias: tf.Tensor | null, wi
 /**
  * Where the bias and the candidate's factor 2 go: into the last affine map before the gate nonlinearity.
  * With a gates norm, its output affine takes both. Otherwise the input side takes the bias and the factor
- * (the input norm's affine, or the input kernel with the bias as an extra column against a row of ones),
- * and the recurrent side the factor (the recurrent norm's affine, or the rows of `Uᵀ`).
+ * (the input norm's affine, or the input kernel with the bias as an extra row, against a column of ones in
+ * the input), and the recurrent side the factor (the recurrent norm's affine, or the columns of `U`).
  */
 interface Folding {
   rowScale: Float32Array;
@@ -124,35 +124,37 @@ function foldedWeights(config: SeqnetRecurrentConfig, input: HeapDirectionInput,
   return { inputKernel, recurrentKernel, parts, x };
 }
 
+/** The cell's step function for this call, with its constants and norms on the heap. */
+function createStep(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: HeapDirectionInput, fold: Folding, weights: ReturnType<typeof foldedWeights>) {
+  const constant = (value: number) => kernels.constant(Float32Array.of(value), [1, 1]);
+  const probability = (rate: number | undefined) => (rate === undefined || rate === 0 ? null : constant(rate));
+  return HEAP_CELLS[config.cell].create({
+    kernels,
+    batch: input.batch,
+    units: input.units,
+    recurrentKernel: kernels.tensor(weights.recurrentKernel),
+    recurrentKernelParts: weights.parts === null ? null : { gates: kernels.tensor(weights.parts[0]), candidate: kernels.tensor(weights.parts[1]) },
+    norm: normLookup(kernels, config, input, fold),
+    one: constant(1),
+    two: constant(2),
+    zoneout: { cell: probability(config.dropout.zoneout?.cell), hidden: probability(config.dropout.zoneout?.hidden) },
+    carryNormalized: input.norms.some((norm) => norm.site === 'cell' && norm.norm.carry),
+  });
+}
+
 /** Runs one direction; returns outputs `[batch, steps, u]` (or null) and the final states `[batch, u]`. */
 export function runHeapDirection(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: HeapDirectionInput): { outputs: tf.Tensor | null; states: tf.Tensor[] } {
   const { steps, batch, units } = input;
   const width = siteGates('input', config.cell) * units;
   const fold = folding(config, input.norms, effectiveBias(config, input.bias, width));
-  const size = batch * units;
   const result = tf.tidy(() => {
     const weights = foldedWeights(config, input, fold);
+    const step = createStep(kernels, config, input, fold, weights);
+    const size = batch * units;
     const features = weights.x.shape[2] as number;
-    const x = kernels.tensor(weights.x);
+    const [x, inputKernel] = [kernels.tensor(weights.x), kernels.tensor(weights.inputKernel)];
     const mask = input.mask === null ? null : kernels.tensor(input.mask);
-    const constant = (value: number) => kernels.constant(Float32Array.of(value), [1, 1]);
-    const probability = (rate: number | undefined) => (rate === undefined || rate === 0 ? null : constant(rate));
-    const step = HEAP_CELLS[config.cell].create({
-      kernels,
-      batch,
-      units,
-      recurrentKernel: kernels.tensor(weights.recurrentKernel),
-      recurrentKernelParts: weights.parts === null ? null : { gates: kernels.tensor(weights.parts[0]), candidate: kernels.tensor(weights.parts[1]) },
-      norm: normLookup(kernels, config, input, fold),
-      one: constant(1),
-      two: constant(2),
-      zoneout: { cell: probability(config.dropout.zoneout?.cell), hidden: probability(config.dropout.zoneout?.hidden) },
-      carryNormalized: input.norms.some((norm) => norm.site === 'cell' && norm.norm.carry),
-    });
-    const inputKernel = kernels.tensor(weights.inputKernel);
-    const stepInput = kernels.buffer([batch, features]);
-    const projected = kernels.buffer([batch, width]);
-    const valid = kernels.buffer([batch, 1]);
+    const [stepInput, projected, valid] = [kernels.buffer([batch, features]), kernels.buffer([batch, width]), kernels.buffer([batch, 1])];
     const [difference, output] = [kernels.buffer([batch, units]), kernels.buffer([batch, units])];
     const states = Array.from({ length: HEAP_CELLS[config.cell].stateCount }, (_, k) =>
       kernels.constant(input.initial === null ? new Float32Array(size) : (input.initial[k].dataSync() as Float32Array), [batch, units]),
