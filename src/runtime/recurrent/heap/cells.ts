@@ -10,7 +10,7 @@
  * arrive here doubled and biased.
  */
 import type { NormSite } from '../../../ir/types.js';
-import type { Buffer, HeapKernels } from './heap.js';
+import type { HeapBuffer, HeapKernels } from './heap.js';
 import type { HeapNorm } from './norms.js';
 
 export interface HeapCellCall {
@@ -18,22 +18,22 @@ export interface HeapCellCall {
   batch: number;
   units: number;
   /** `U` `[u, G·u]`, candidate columns doubled when no norm follows it. */
-  recurrentKernel: Buffer;
+  recurrentKernel: HeapBuffer;
   /** GRU with the reset gate first: `U`'s z, r columns and candidate columns, apart. */
-  recurrentKernelParts: { gates: Buffer; candidate: Buffer } | null;
+  recurrentKernelParts: { gates: HeapBuffer; candidate: HeapBuffer } | null;
   /** The norm of a site over gate blocks `first … first + count − 1` (all by default), or the identity. */
   norm: (site: NormSite, first?: number, count?: number) => HeapNorm;
   /** `[1, 1]` constants. */
-  one: Buffer;
-  two: Buffer;
+  one: HeapBuffer;
+  two: HeapBuffer;
   /** Zoneout probabilities `[1, 1]` (inference uses the expectation), or null when off. */
-  zoneout: { cell: Buffer | null; hidden: Buffer | null };
+  zoneout: { cell: HeapBuffer | null; hidden: HeapBuffer | null };
   /** LSTM: whether the normalized cell state is carried. */
   carryNormalized: boolean;
 }
 
 /** Step `t`: the projected input `x_t·W` and the states `[batch, u]`, to the new states (cell buffers). */
-export type HeapStep = (t: number, projected: Buffer, states: Buffer[]) => Buffer[];
+export type HeapStep = (t: number, projected: HeapBuffer, states: HeapBuffer[]) => HeapBuffer[];
 
 export interface HeapCell {
   stateCount: number;
@@ -41,20 +41,20 @@ export interface HeapCell {
 }
 
 /** 2σ(y) − 1 = tanh(y / 2), into `out`. */
-function tanhOfDoubled(call: HeapCellCall, out: Buffer, doubled: Buffer, scratch: Buffer): Buffer {
+function tanhOfDoubled(call: HeapCellCall, out: HeapBuffer, doubled: HeapBuffer, scratch: HeapBuffer): HeapBuffer {
   const { kernels } = call;
   return kernels.sub(out, kernels.mul(scratch, kernels.sigmoid(scratch, doubled), call.two), call.one);
 }
 
 /** `next + p·(previous − next)`: zoneout's expectation at inference, into `out`. */
-function zoneout(call: HeapCellCall, out: Buffer, previous: Buffer, next: Buffer, probability: Buffer | null, scratch: Buffer): Buffer {
+function zoneout(call: HeapCellCall, out: HeapBuffer, previous: HeapBuffer, next: HeapBuffer, probability: HeapBuffer | null, scratch: HeapBuffer): HeapBuffer {
   if (probability === null) return next;
   const { kernels } = call;
   return kernels.add(out, next, kernels.mul(scratch, probability, kernels.sub(scratch, previous, next)));
 }
 
 /** `[batch, G·u]` values cut into G blocks `[batch, u]`: a transpose into `blocks`, then views. */
-function splitter(call: HeapCellCall, gates: number): { split: (value: Buffer) => Buffer[]; blocks: Buffer } {
+function splitter(call: HeapCellCall, gates: number): { split: (value: HeapBuffer) => HeapBuffer[]; blocks: HeapBuffer } {
   const { kernels, batch, units } = call;
   const blocks = kernels.buffer([gates, batch, units]);
   const views = Array.from({ length: gates }, (_, g) => kernels.view(blocks, g * batch * units, [batch, units]));
@@ -109,7 +109,7 @@ export const heapGru: HeapCell = {
     return (t, projected, [h]) => {
       const [, , inputH] = inputBlocks.split(call.norm('input')(projected, t));
       const inputZr = kernels.view(inputBlocks.blocks, 0, [2, batch, units]);
-      let recurrentH: Buffer | null = null;
+      let recurrentH: HeapBuffer | null = null;
       if (call.recurrentKernelParts === null) {
         [, , recurrentH] = recurrentBlocks.split(call.norm('recurrent')(kernels.matMul(recurrent, h, call.recurrentKernel), t));
       } else {

@@ -19,7 +19,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** A float32 tensor on the heap: its backend id, shape, and where its shape lives for the C calls. */
-export interface Buffer {
+export interface HeapBuffer {
   readonly id: number;
   readonly shape: readonly number[];
   readonly shapePointer: number;
@@ -139,87 +139,87 @@ export class HeapKernels {
   }
 
   /** A new buffer (contents undefined until written). */
-  buffer(shape: number[]): Buffer {
+  buffer(shape: number[]): HeapBuffer {
     const info = this.backend.makeOutput(shape, 'float32');
     this.owned.push(info.dataId);
     return this.describe(info.dataId, shape);
   }
 
-  constant(values: Float32Array, shape: number[]): Buffer {
+  constant(values: Float32Array, shape: number[]): HeapBuffer {
     const buffer = this.buffer(shape);
     this.floats(buffer).set(values);
     return buffer;
   }
 
   /** A tfjs tensor used in place (never freed here); it must outlive this object. */
-  tensor(tensor: tf.Tensor): Buffer {
+  tensor(tensor: tf.Tensor): HeapBuffer {
     return this.describe(tensor.dataId, tensor.shape);
   }
 
   /** `shape` elements of `base` from element `offset` on, without copying. */
-  view(base: Buffer, offset: number, shape: number[]): Buffer {
+  view(base: HeapBuffer, offset: number, shape: number[]): HeapBuffer {
     const info = this.backend.makeOutput(shape, 'float32', 4 * (base.start + offset));
     this.views.push(info.dataId);
     return this.describe(info.dataId, shape);
   }
 
   /** The same buffer under another shape of the same size. */
-  reshape(base: Buffer, shape: number[]): Buffer {
+  reshape(base: HeapBuffer, shape: number[]): HeapBuffer {
     return { ...base, shape, shapePointer: this.shapeOf(shape) };
   }
 
-  add(out: Buffer, a: Buffer, b: Buffer): Buffer {
+  add(out: HeapBuffer, a: HeapBuffer, b: HeapBuffer): HeapBuffer {
     this.wasm._Add(a.id, a.shapePointer, a.shape.length, b.id, b.shapePointer, b.shape.length, FLOAT32, out.id);
     return out;
   }
 
-  sub(out: Buffer, a: Buffer, b: Buffer): Buffer {
+  sub(out: HeapBuffer, a: HeapBuffer, b: HeapBuffer): HeapBuffer {
     this.wasm._Sub(a.id, a.shapePointer, a.shape.length, b.id, b.shapePointer, b.shape.length, FLOAT32, out.id);
     return out;
   }
 
-  mul(out: Buffer, a: Buffer, b: Buffer): Buffer {
+  mul(out: HeapBuffer, a: HeapBuffer, b: HeapBuffer): HeapBuffer {
     this.wasm._Multiply(a.id, a.shapePointer, a.shape.length, b.id, b.shapePointer, b.shape.length, FLOAT32, out.id);
     return out;
   }
 
-  sigmoid(out: Buffer, x: Buffer): Buffer {
+  sigmoid(out: HeapBuffer, x: HeapBuffer): HeapBuffer {
     this.wasm._Sigmoid(x.id, out.id);
     return out;
   }
 
-  rsqrt(out: Buffer, x: Buffer): Buffer {
+  rsqrt(out: HeapBuffer, x: HeapBuffer): HeapBuffer {
     this.wasm._Rsqrt(x.id, FLOAT32, out.id);
     return out;
   }
 
   /** The mean of each run of `reduceSize` consecutive elements of `x` (the innermost axis). */
-  mean(out: Buffer, x: Buffer, reduceSize: number): Buffer {
+  mean(out: HeapBuffer, x: HeapBuffer, reduceSize: number): HeapBuffer {
     this.wasm._Mean(x.id, reduceSize, out.id);
     return out;
   }
 
   /** `a·b` for `a` `[m, k]` and a constant `b` `[k, n]` (see the note on XNNPACK's cache above). */
-  matMul(out: Buffer, a: Buffer, b: Buffer): Buffer {
+  matMul(out: HeapBuffer, a: HeapBuffer, b: HeapBuffer): HeapBuffer {
     const left = this.matrixShape(a);
     const right = this.matrixShape(b);
     this.wasm._BatchMatMul(a.id, left, 3, b.id, right, 3, 0, 0, out.id);
     return out;
   }
 
-  transpose(out: Buffer, x: Buffer, perm: number[]): Buffer {
+  transpose(out: HeapBuffer, x: HeapBuffer, perm: number[]): HeapBuffer {
     this.wasm._Transpose(x.id, x.shapePointer, x.shape.length, FLOAT32, out.id, this.shapeOf(perm), perm.length);
     return out;
   }
 
   /** Copies `count` floats between buffers (offsets in elements). */
-  copy(to: Buffer, toOffset: number, from: Buffer, fromOffset: number, count: number): void {
+  copy(to: HeapBuffer, toOffset: number, from: HeapBuffer, fromOffset: number, count: number): void {
     const start = from.start + fromOffset;
     this.wasm.HEAPF32.copyWithin(to.start + toOffset, start, start + count);
   }
 
   /** The buffer's floats in place (valid until the next allocation, which may move the heap). */
-  floats(buffer: Buffer): Float32Array {
+  floats(buffer: HeapBuffer): Float32Array {
     return this.wasm.HEAPF32.subarray(buffer.start, buffer.start + buffer.size);
   }
 
@@ -236,14 +236,14 @@ export class HeapKernels {
     this.pointers.length = 0;
   }
 
-  private describe(dataId: tf.DataId, shape: readonly number[]): Buffer {
+  private describe(dataId: tf.DataId, shape: readonly number[]): HeapBuffer {
     const data = this.backend.dataIdMap.get(dataId);
     const size = shape.reduce((product, dim) => product * dim, 1);
     return { id: data.id, shape, shapePointer: this.shapeOf(shape), start: data.memoryOffset / 4, size };
   }
 
   /** A rank-3 `[1, rows, columns]` shape for the matmul kernel, cached per buffer shape. */
-  private matrixShape(buffer: Buffer): number {
+  private matrixShape(buffer: HeapBuffer): number {
     const rows = buffer.size / buffer.shape[buffer.shape.length - 1];
     return this.shapeOf([1, rows, buffer.shape[buffer.shape.length - 1]]);
   }

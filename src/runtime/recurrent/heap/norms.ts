@@ -11,10 +11,10 @@
  */
 import type { NormKind } from '../../../ir/types.js';
 import type { NormWeights } from '../norms/types.js';
-import type { Buffer, HeapKernels } from './heap.js';
+import type { HeapBuffer, HeapKernels } from './heap.js';
 
 /** One norm span of one call: the normalized value at step `step`, in the span's own output buffer. */
-export type HeapNorm = (value: Buffer, step: number) => Buffer;
+export type HeapNorm = (value: HeapBuffer, step: number) => HeapBuffer;
 
 /** `scale ⊙ (N(v) + shift)` instead of `N(v)`; null fields are absent. */
 export interface OutputAffine {
@@ -75,15 +75,15 @@ function groupStatistics(setup: HeapNormSetup, width: number) {
   const expanded = mixed ? kernels.buffer([batch, width]) : null;
   return {
     groups: groups.length,
-    average: (out: Buffer, value: Buffer): Buffer => {
+    average: (out: HeapBuffer, value: HeapBuffer): HeapBuffer => {
       if (blockMeans === null || averageBlocks === null) return kernels.mean(out, value, groups.length === 1 ? width : units);
       return kernels.matMul(out, kernels.mean(blockMeans, value, units), averageBlocks);
     },
-    spread: (stat: Buffer): Buffer => {
+    spread: (stat: HeapBuffer): HeapBuffer => {
       if (expand !== null && expanded !== null) return kernels.matMul(expanded, stat, expand);
       return blockwise ? kernels.reshape(stat, [batch, groups.length, 1]) : stat;
     },
-    shaped: (value: Buffer): Buffer => (blockwise ? kernels.reshape(value, [batch, groups.length, units]) : value),
+    shaped: (value: HeapBuffer): HeapBuffer => (blockwise ? kernels.reshape(value, [batch, groups.length, units]) : value),
   };
 }
 
