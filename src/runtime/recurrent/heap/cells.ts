@@ -32,8 +32,8 @@ export interface HeapCellCall {
   carryNormalized: boolean;
 }
 
-/** Step `t`: the projected input `x_t·W` and the states `[batch, u]`, to the new states (cell buffers). */
-export type HeapStep = (t: number, projected: HeapBuffer, states: HeapBuffer[]) => HeapBuffer[];
+/** Step `t`: the input term `N_in(x_t·W)` and the states `[batch, u]`, to the new states (cell buffers). */
+export type HeapStep = (t: number, input: HeapBuffer, states: HeapBuffer[]) => HeapBuffer[];
 
 export interface HeapCell {
   stateCount: number;
@@ -76,9 +76,9 @@ export const heapLstm: HeapCell = {
     const [recurrent, sum, gates] = [wide(), wide(), wide()];
     const { split } = splitter(call, 4);
     const [g, cNew, doubled, squashed, hRaw, hOut, cOut, scratchA, scratchB] = Array.from({ length: 9 }, narrow);
-    return (t, projected, [h, c]) => {
+    return (t, input, [h, c]) => {
       const r = call.norm('recurrent')(kernels.matMul(recurrent, h, call.recurrentKernel), t);
-      const z = call.norm('gates')(kernels.add(sum, call.norm('input')(projected, t), r), t);
+      const z = call.norm('gates')(kernels.add(sum, input, r), t);
       const [i, f, doubledG, o] = split(kernels.sigmoid(gates, z));
       kernels.sub(g, kernels.mul(scratchA, doubledG, call.two), call.one);
       kernels.add(cNew, kernels.mul(scratchA, f, c), kernels.mul(scratchB, i, g));
@@ -106,8 +106,8 @@ export const heapGru: HeapCell = {
     const [z, r] = [0, 1].map((g) => kernels.view(gates, g * batch * units, [batch, units]));
     const [candidateRecurrent, resetState, candidatePre, candidate, difference, hRaw, hOut, scratch] = Array.from({ length: 8 }, narrow);
     const hasGatesNorm = call.norm('gates', 0, 2) !== identityNorm;
-    return (t, projected, [h]) => {
-      const [, , inputH] = inputBlocks.split(call.norm('input')(projected, t));
+    return (t, input, [h]) => {
+      const [, , inputH] = inputBlocks.split(input);
       const inputZr = kernels.view(inputBlocks.blocks, 0, [2, batch, units]);
       let recurrentH: HeapBuffer | null = null;
       if (call.recurrentKernelParts === null) {
@@ -142,9 +142,9 @@ export const heapRnn: HeapCell = {
   create(call) {
     const { kernels, batch, units } = call;
     const [recurrent, sum, hRaw, hOut, scratch] = Array.from({ length: 5 }, () => kernels.buffer([batch, units]));
-    return (t, projected, [h]) => {
+    return (t, input, [h]) => {
       const r = call.norm('recurrent')(kernels.matMul(recurrent, h, call.recurrentKernel), t);
-      const z = call.norm('gates')(kernels.add(sum, call.norm('input')(projected, t), r), t);
+      const z = call.norm('gates')(kernels.add(sum, input, r), t);
       const hNew = call.norm('hidden')(tanhOfDoubled(call, hRaw, z, scratch), t);
       return [zoneout(call, hOut, h, hNew, call.zoneout.hidden, scratch)];
     };

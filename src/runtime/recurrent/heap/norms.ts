@@ -13,7 +13,11 @@ import type { NormKind } from '../../../ir/types.js';
 import type { NormWeights } from '../norms/types.js';
 import type { HeapBuffer, HeapKernels } from './heap.js';
 
-/** One norm span of one call: the normalized value at step `step`, in the span's own output buffer. */
+/**
+ * One norm span of one call: the normalized value, in the span's own output buffer. The value holds the
+ * rows of `steps` consecutive steps from `step` on (one step inside the loop; a chunk of steps for the
+ * input site, which does not depend on the recurrence).
+ */
 export type HeapNorm = (value: HeapBuffer, step: number) => HeapBuffer;
 
 /** `scale ⊙ (N(v) + shift)` instead of `N(v)`; null fields are absent. */
@@ -26,6 +30,8 @@ export interface HeapNormSetup {
   kernels: HeapKernels;
   weights: NormWeights;
   batch: number;
+  /** Steps per value: its rows are `steps × batch`. */
+  steps: number;
   units: number;
   /** Group id of each gate block of the span (see `norms/grouping.ts`). */
   groupIds: number[];
@@ -57,7 +63,8 @@ function foldedAffine(setup: HeapNormSetup, width: number): { gamma: Float32Arra
  * are not all of them (`gates_and_candidate`) average the block means with a small matmul and expand back.
  */
 function groupStatistics(setup: HeapNormSetup, width: number) {
-  const { kernels, units, groupIds, batch } = setup;
+  const { kernels, units, groupIds } = setup;
+  const batch = setup.steps * setup.batch;
   const blocks = groupIds.length;
   const groups = [...new Set(groupIds)];
   const blockwise = groups.length === blocks && blocks > 1;
@@ -89,7 +96,8 @@ function groupStatistics(setup: HeapNormSetup, width: number) {
 
 /** Layer norm (`center`) or RMS norm. */
 function groupNorm(setup: HeapNormSetup, center: boolean): HeapNorm {
-  const { kernels, batch } = setup;
+  const { kernels } = setup;
+  const batch = setup.steps * setup.batch;
   const width = setup.groupIds.length * setup.units;
   const folded = foldedAffine(setup, width);
   const gamma = kernels.constant(folded.gamma, [1, width]);
@@ -118,9 +126,12 @@ function groupNorm(setup: HeapNormSetup, center: boolean): HeapNorm {
   };
 }
 
-/** Population batch norm as `a_t ⊙ v + b_t` per step row (steps beyond the last row use the last). */
+/**
+ * Population batch norm as `a_t ⊙ v + b_t` per step row (steps beyond the last row use the last); a value
+ * of several steps gets each step's row by broadcasting `[steps, 1, width]` over `[steps, batch, width]`.
+ */
 const batch: HeapNormFactory = (setup) => {
-  const { kernels, weights, firstColumn } = setup;
+  const { kernels, weights, firstColumn, steps } = setup;
   const width = setup.groupIds.length * setup.units;
   if (weights.movingMean === null || weights.movingVariance === null) throw new Error('SeqnetRecurrent: batch norm without population statistics');
   const mean = weights.movingMean.read().dataSync() as Float32Array;
@@ -139,15 +150,18 @@ const batch: HeapNormFactory = (setup) => {
   }
   const factorRows = kernels.constant(factors, [rows, width]);
   const offsetRows = kernels.constant(offsets, [rows, width]);
-  const factor = kernels.buffer([1, width]);
-  const offset = kernels.buffer([1, width]);
-  const scaled = kernels.buffer([setup.batch, width]);
-  const output = kernels.buffer([setup.batch, width]);
+  const factor = kernels.buffer([steps, 1, width]);
+  const offset = kernels.buffer([steps, 1, width]);
+  const scaled = kernels.buffer([steps, setup.batch, width]);
+  const output = kernels.buffer([steps * setup.batch, width]);
   return (value, step) => {
-    const row = Math.min(step, rows - 1) * width;
-    kernels.copy(factor, 0, factorRows, row, width);
-    kernels.copy(offset, 0, offsetRows, row, width);
-    return kernels.add(output, kernels.mul(scaled, value, factor), offset);
+    for (let s = 0; s < steps; s += 1) {
+      const row = Math.min(step + s, rows - 1) * width;
+      kernels.copy(factor, s * width, factorRows, row, width);
+      kernels.copy(offset, s * width, offsetRows, row, width);
+    }
+    kernels.mul(scaled, kernels.reshape(value, [steps, setup.batch, width]), factor);
+    return kernels.add(output, scaled, offset);
   };
 };
 

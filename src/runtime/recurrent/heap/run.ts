@@ -1,8 +1,8 @@
 /**
- * The inference loop on the wasm heap (see `heap.ts` for why): buffers made once per call, then per step
- * the input projection `x_t·W`, the cell of `cells.ts`, and the mask, all as direct kernel calls. Every
- * input norm runs inside the loop here: per example and step (or with population statistics), it is a
- * norm like the others.
+ * The inference loop on the wasm heap (see `heap.ts` for why): buffers made once per call; the input term
+ * `N_in(x·W)` of a chunk of steps at a time (one matmul over `[steps·batch, features]` and the input norm
+ * on all its rows: at inference every norm kind is per step and example, so it vectorizes over time); then
+ * per step the cell of `cells.ts` and the mask, all as direct kernel calls.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NormSite } from '../../../ir/types.js';
@@ -12,7 +12,7 @@ import { groupIdsFor } from '../norms/grouping.js';
 import type { NormWeights } from '../norms/types.js';
 import { HEAP_CELLS, identityNorm } from './cells.js';
 import type { HeapCellCall } from './cells.js';
-import type { HeapKernels } from './heap.js';
+import type { HeapBuffer, HeapKernels } from './heap.js';
 import { HEAP_NORMS } from './norms.js';
 import type { HeapNorm } from './norms.js';
 
@@ -84,11 +84,19 @@ function folding(config: SeqnetRecurrentConfig, norms: NormWeights[], bias: Floa
   };
 }
 
-/** The norm of a site span, built on first use and kept for the call (the identity where there is none). */
-function normLookup(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: HeapDirectionInput, fold: Folding): HeapCellCall['norm'] {
+/** Steps whose input term is computed together: bounds the buffer to `CHUNK_STEPS·batch·G·u` floats. */
+const CHUNK_STEPS = 32;
+
+type NormLookup = (site: NormSite, first?: number, count?: number, steps?: number) => HeapNorm;
+
+/**
+ * The norm of a site span for values of `steps` steps, built on first use and kept for the call (the
+ * identity where there is none).
+ */
+function normLookup(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: HeapDirectionInput, fold: Folding): NormLookup {
   const cache = new Map<string, HeapNorm>();
-  return (site, first = 0, count = siteGates(site, config.cell)) => {
-    const key = `${site}:${first}:${count}`;
+  return (site, first = 0, count = siteGates(site, config.cell), steps = 1) => {
+    const key = `${site}:${first}:${count}:${steps}`;
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
     const weights = input.norms.find((norm) => norm.site === site);
@@ -103,7 +111,7 @@ function normLookup(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: 
         shift: fold.biasSite === site ? fold.bias.slice(...columns) : null,
       };
       const groupIds = groupIdsFor(weights.norm.groups, first, count, gates === 1 ? -1 : CANDIDATE_GATE[config.cell]);
-      norm = factory({ kernels, weights, batch: input.batch, units: config.units, groupIds, firstColumn: columns[0], affine });
+      norm = factory({ kernels, weights, batch: input.batch, steps, units: config.units, groupIds, firstColumn: columns[0], affine });
     }
     cache.set(key, norm);
     return norm;
@@ -125,7 +133,7 @@ function foldedWeights(config: SeqnetRecurrentConfig, input: HeapDirectionInput,
 }
 
 /** The cell's step function for this call, with its constants and norms on the heap. */
-function createStep(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: HeapDirectionInput, fold: Folding, weights: ReturnType<typeof foldedWeights>) {
+function createStep(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: HeapDirectionInput, norms: NormLookup, weights: ReturnType<typeof foldedWeights>) {
   const constant = (value: number) => kernels.constant(Float32Array.of(value), [1, 1]);
   const probability = (rate: number | undefined) => (rate === undefined || rate === 0 ? null : constant(rate));
   return HEAP_CELLS[config.cell].create({
@@ -134,7 +142,7 @@ function createStep(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: 
     units: input.units,
     recurrentKernel: kernels.tensor(weights.recurrentKernel),
     recurrentKernelParts: weights.parts === null ? null : { gates: kernels.tensor(weights.parts[0]), candidate: kernels.tensor(weights.parts[1]) },
-    norm: normLookup(kernels, config, input, fold),
+    norm: (site, first, count) => norms(site, first, count),
     one: constant(1),
     two: constant(2),
     zoneout: { cell: probability(config.dropout.zoneout?.cell), hidden: probability(config.dropout.zoneout?.hidden) },
@@ -149,30 +157,39 @@ export function runHeapDirection(kernels: HeapKernels, config: SeqnetRecurrentCo
   const fold = folding(config, input.norms, effectiveBias(config, input.bias, width));
   const result = tf.tidy(() => {
     const weights = foldedWeights(config, input, fold);
-    const step = createStep(kernels, config, input, fold, weights);
+    const norms = normLookup(kernels, config, input, fold);
+    const step = createStep(kernels, config, input, norms, weights);
     const size = batch * units;
     const features = weights.x.shape[2] as number;
     const [x, inputKernel] = [kernels.tensor(weights.x), kernels.tensor(weights.inputKernel)];
     const mask = input.mask === null ? null : kernels.tensor(input.mask);
-    const [stepInput, projected, valid] = [kernels.buffer([batch, features]), kernels.buffer([batch, width]), kernels.buffer([batch, 1])];
+    const [stepInput, valid] = [kernels.buffer([batch, width]), kernels.buffer([batch, 1])];
     const [difference, output] = [kernels.buffer([batch, units]), kernels.buffer([batch, units])];
+    const projections = new Map<number, HeapBuffer>();
     const states = Array.from({ length: HEAP_CELLS[config.cell].stateCount }, (_, k) =>
       kernels.constant(input.initial === null ? new Float32Array(size) : (input.initial[k].dataSync() as Float32Array), [batch, units]),
     );
     const outputValues = input.keepOutputs ? new Float32Array(steps * size) : null;
-    for (let t = 0; t < steps; t += 1) {
-      kernels.copy(stepInput, 0, x, t * batch * features, batch * features);
-      const next = step(t, kernels.matMul(projected, stepInput, inputKernel), states);
-      let out = next[0];
-      if (mask === null) {
-        next.forEach((state, k) => kernels.copy(states[k], 0, state, 0, size));
-      } else {
-        // Padded steps carry the state unchanged and output zeros.
-        kernels.copy(valid, 0, mask, t * batch, batch);
-        out = kernels.mul(output, next[0], valid);
-        next.forEach((state, k) => kernels.add(states[k], states[k], kernels.mul(difference, valid, kernels.sub(difference, state, states[k]))));
+    for (let first = 0; first < steps; first += CHUNK_STEPS) {
+      const chunk = Math.min(CHUNK_STEPS, steps - first);
+      let projection = projections.get(chunk);
+      if (projection === undefined) projections.set(chunk, (projection = kernels.buffer([chunk * batch, width])));
+      const chunkInput = kernels.view(x, first * batch * features, [chunk * batch, features]);
+      const inputTerm = norms('input', 0, undefined, chunk)(kernels.matMul(projection, chunkInput, inputKernel), first);
+      for (let t = first; t < first + chunk; t += 1) {
+        kernels.copy(stepInput, 0, inputTerm, (t - first) * batch * width, batch * width);
+        const next = step(t, stepInput, states);
+        let out = next[0];
+        if (mask === null) {
+          next.forEach((state, k) => kernels.copy(states[k], 0, state, 0, size));
+        } else {
+          // Padded steps carry the state unchanged and output zeros.
+          kernels.copy(valid, 0, mask, t * batch, batch);
+          out = kernels.mul(output, next[0], valid);
+          next.forEach((state, k) => kernels.add(states[k], states[k], kernels.mul(difference, valid, kernels.sub(difference, state, states[k]))));
+        }
+        if (outputValues !== null) outputValues.set(kernels.floats(out), t * size);
       }
-      if (outputValues !== null) outputValues.set(kernels.floats(out), t * size);
     }
     const finalStates = states.map((state) => tf.tensor2d(kernels.floats(state).slice(), [batch, units]));
     const outputs = outputValues === null ? [] : [tf.transpose(tf.tensor3d(outputValues, [steps, batch, units]), [1, 0, 2])];
