@@ -1,6 +1,6 @@
 /**
- * The fused normalized LSTM against the step loop (the same layer with the fused op switched off): outputs
- * in training and at inference, every gradient, and the population statistics a training call leaves.
+ * The fused normalized LSTM and GRU against the step loop (the same layer with the fused op switched off):
+ * outputs in training and at inference, every gradient, and the population statistics a training call leaves.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -36,6 +36,19 @@ const CONFIGS: Record<string, SeqnetRecurrentConfig> = {
       { ...layerNormAt('hidden'), kind: 'rms', center: false },
     ],
   }),
+  'Ba et al. LN-GRU (reset after, gates and candidate apart)': plainConfig('gru', 4, {
+    resetAfter: true,
+    norms: [layerNormAt('input', 'gates_and_candidate'), layerNormAt('recurrent', 'gates_and_candidate')],
+  }),
+  'GRU, reset first: per-step BN of input and recurrent spans, per-gate LN gates, RMS hidden': plainConfig('gru', 4, {
+    norms: [batchNormAt('input', 'per_step', 3), batchNormAt('recurrent', 'per_step', 3), layerNormAt('gates', 'per_gate'), { ...layerNormAt('hidden'), kind: 'rms', center: false }],
+  }),
+  'GRU, reset after: per-step BN recurrent, grouped LN gates, hard sigmoid, no bias': plainConfig('gru', 4, {
+    resetAfter: true,
+    useBias: false,
+    recurrentActivation: 'hard_sigmoid',
+    norms: [batchNormAt('recurrent', 'per_step', 3), layerNormAt('gates', 'gates_and_candidate'), layerNormAt('hidden')],
+  }),
 };
 
 function maxAbs(t: tf.Tensor): number {
@@ -50,7 +63,7 @@ function trainingCall(layer: tf.layers.Layer, x: tf.Tensor, mask: tf.Tensor) {
   return { value, grads: variables.map((v) => grads[v.name]), weights: layer.getWeights() };
 }
 
-describe('fused normalized LSTM equals the step loop', () => {
+describe('fused normalized LSTM and GRU equal the step loop', () => {
   for (const [name, config] of Object.entries(CONFIGS)) {
     it(name, () => {
       const x = sequenceInput(3, 5, 2, 3);

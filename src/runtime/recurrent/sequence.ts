@@ -167,9 +167,9 @@ function runFusedDirection(
     params,
   };
   const result = runFused(call, inputTerm, weights.recurrentKernel.read(), initial);
-  for (const { site, steps: stepStatistics } of result.statistics) {
+  for (const { site, firstColumn, steps: stepStatistics } of result.statistics) {
     stepStatistics.forEach((statistics, t) => {
-      norms.population.recordStep(site, t, 0, tf.tensor1d(statistics.mean), tf.tensor1d(statistics.variance), tf.scalar(statistics.valid));
+      norms.population.recordStep(site, t, firstColumn, tf.tensor1d(statistics.mean), tf.tensor1d(statistics.variance), tf.scalar(statistics.valid));
     });
   }
   const outputs = result.outputs === null ? null : tf.transpose(tf.reshape(result.outputs, [steps, batch, units]), [1, 0, 2]);

@@ -114,7 +114,7 @@ export const fusedNormalizedLstm: FusedCell = {
     const recorded = { h, c, gates, cellTanh, records, kernels, bias: hasBias, carryNormalized };
     return {
       packed,
-      statistics: [...statistics].map(([site, stepStatistics]) => ({ site, steps: stepStatistics })),
+      statistics: [...statistics].map(([site, stepStatistics]) => ({ site, firstColumn: 0, steps: stepStatistics })),
       backward: (gradient) => backward(args, recorded, gradient, gateDerivative(args.gateActivation)),
     };
   },

@@ -29,7 +29,7 @@ export interface FusedResult {
   /** `[steps·batch, u]` time-major, or null. */
   outputs: tf.Tensor | null;
   states: tf.Tensor[];
-  statistics: { site: NormSite; steps: StepStatistics[] }[];
+  statistics: { site: NormSite; firstColumn: number; steps: StepStatistics[] }[];
 }
 
 /** Runs the fused op: the per-step outputs, the final states, and batch statistics for the population. */

@@ -6,6 +6,7 @@
 import type { NormIR } from '../../../ir/types.js';
 import type { SeqnetRecurrentConfig } from '../config.js';
 import { fusedGru } from './gru.js';
+import { fusedNormalizedGru } from './gru-norms.js';
 import { fusedLstm } from './lstm.js';
 import { fusedNormalizedLstm } from './lstm-norms.js';
 import { fusedRnn } from './rnn.js';
@@ -37,5 +38,6 @@ export function fusedPlanFor(config: SeqnetRecurrentConfig): FusedPlan | null {
   if (!gatesOk || loopDropout) return null;
   const loopNorms = config.norms.filter((norm) => !isVectorizedInputNorm(norm));
   if (loopNorms.length === 0) return { cell: PLAIN_CELLS[config.cell], loopNorms };
-  return config.cell === 'lstm' ? { cell: fusedNormalizedLstm, loopNorms } : null;
+  if (config.cell === 'lstm') return { cell: fusedNormalizedLstm, loopNorms };
+  return config.cell === 'gru' ? { cell: fusedNormalizedGru, loopNorms } : null;
 }

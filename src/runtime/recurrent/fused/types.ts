@@ -58,7 +58,7 @@ export interface FusedRun {
   packed: Float32Array;
   backward: (packedGradient: Float32Array) => FusedGradients;
   /** Batch norm sites in training: each step's batch statistics, for the population update. */
-  statistics: { site: NormSite; steps: StepStatistics[] }[];
+  statistics: { site: NormSite; firstColumn: number; steps: StepStatistics[] }[];
 }
 
 export interface FusedCell {
