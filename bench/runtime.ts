@@ -38,7 +38,7 @@ const norm = (site: NormIR['site'], kind: NormIR['kind'], batch: NormIR['batch']
 
 const perStep = (maxSteps: number) => ({ statistics: 'per_step' as const, maxSteps, momentum: 0.99 });
 
-function seqnet(cell: 'lstm' | 'gru', units: number, norms: NormIR[]): SeqnetRecurrent {
+function seqnet(cell: 'lstm' | 'gru', units: number, norms: NormIR[], resetAfter = false): SeqnetRecurrent {
   const config: SeqnetRecurrentConfig = {
     cell,
     units,
@@ -48,7 +48,7 @@ function seqnet(cell: 'lstm' | 'gru', units: number, norms: NormIR[]): SeqnetRec
     bidirectional: null,
     useBias: true,
     forgetBias: { init: cell === 'lstm' ? 1 : 0, constant: 0 },
-    resetAfter: false,
+    resetAfter,
     norms,
     dropout: { input: null, recurrent: null, candidate: null, zoneout: null },
     initializers: { kernel: 'glorot_uniform', recurrentKernel: 'glorot_uniform', bias: 'zeros' },
@@ -75,6 +75,13 @@ function cases(steps: number): Case[] {
     },
     { name: 'tf.layers.gru', baseline: 'gru', layer: (units) => tf.layers.gru({ units, ...tfjs }) },
     { name: 'seqnet gru', baseline: 'gru', layer: (units) => seqnet('gru', units, []) },
+    {
+      // Ba et al.'s LN-GRU (the ba2016 preset): input and recurrent projections, gates and candidate apart.
+      name: 'seqnet gru, LN (Ba et al.)',
+      baseline: 'gru',
+      layer: (units) =>
+        seqnet('gru', units, [{ ...norm('input', 'layer'), groups: 'gates_and_candidate' }, { ...norm('recurrent', 'layer'), groups: 'gates_and_candidate' }], true),
+    },
   ];
 }
 

@@ -1,6 +1,6 @@
 /**
- * Which configs the fused op can run, and how: the plain recurrence of every cell, and the LSTM with norms
- * inside the loop. Anything vectorizable over all steps (input dropout, an input norm whose statistics do
+ * Which configs the fused op can run, and how: the plain recurrence of every cell, and the LSTM and the GRU
+ * with norms inside the loop. Anything vectorizable over all steps (input dropout, an input norm whose statistics do
  * not depend on the step) stays outside the op, in tfjs ops.
  */
 import type { NormIR } from '../../../ir/types.js';
@@ -27,7 +27,7 @@ export function isVectorizedInputNorm(norm: NormIR): boolean {
 
 /**
  * The fused plan for this config, or null when the step loop must run it: dropout inside the loop, a norm
- * inside a GRU or RNN loop, or activations the fused loops do not implement.
+ * inside a simple RNN's loop, or activations the fused loops do not implement.
  */
 export function fusedPlanFor(config: SeqnetRecurrentConfig): FusedPlan | null {
   if (config.activation !== 'tanh') return null;
