@@ -1,5 +1,5 @@
 /**
- * The fused normalized LSTM and GRU against the step loop (the same layer with the fused op switched off):
+ * The fused normalized LSTM, GRU and RNN against the step loop (the same layer with the fused op switched off):
  * outputs in training and at inference, every gradient, and the population statistics a training call leaves.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -49,6 +49,13 @@ const CONFIGS: Record<string, SeqnetRecurrentConfig> = {
     recurrentActivation: 'hard_sigmoid',
     norms: [batchNormAt('recurrent', 'per_step', 3), layerNormAt('gates', 'gates_and_candidate'), layerNormAt('hidden')],
   }),
+  'RNN: per-step BN input, LN recurrent, RMS gates, LN hidden': plainConfig('rnn', 4, {
+    norms: [batchNormAt('input', 'per_step', 3), layerNormAt('recurrent'), { ...layerNormAt('gates'), kind: 'rms', center: false }, layerNormAt('hidden')],
+  }),
+  'RNN: per-step BN recurrent and hidden, no bias': plainConfig('rnn', 4, {
+    useBias: false,
+    norms: [batchNormAt('recurrent', 'per_step', 3), { ...batchNormAt('hidden', 'per_step', 3), center: true }],
+  }),
 };
 
 function maxAbs(t: tf.Tensor): number {
@@ -63,7 +70,7 @@ function trainingCall(layer: tf.layers.Layer, x: tf.Tensor, mask: tf.Tensor) {
   return { value, grads: variables.map((v) => grads[v.name]), weights: layer.getWeights() };
 }
 
-describe('fused normalized LSTM and GRU equal the step loop', () => {
+describe('fused normalized cells equal the step loop', () => {
   for (const [name, config] of Object.entries(CONFIGS)) {
     it(name, () => {
       const x = sequenceInput(3, 5, 2, 3);

@@ -1,7 +1,7 @@
 /**
- * Which configs the fused op can run, and how: the plain recurrence of every cell, and the LSTM and the GRU
- * with norms inside the loop. Anything vectorizable over all steps (input dropout, an input norm whose statistics do
- * not depend on the step) stays outside the op, in tfjs ops.
+ * Which configs the fused op can run, and how: the recurrence of every cell, with or without norms inside
+ * the loop. Anything vectorizable over all steps (input dropout, an input norm whose statistics do not
+ * depend on the step) stays outside the op, in tfjs ops.
  */
 import type { NormIR } from '../../../ir/types.js';
 import type { SeqnetRecurrentConfig } from '../config.js';
@@ -10,13 +10,16 @@ import { fusedNormalizedGru } from './gru-norms.js';
 import { fusedLstm } from './lstm.js';
 import { fusedNormalizedLstm } from './lstm-norms.js';
 import { fusedRnn } from './rnn.js';
+import { fusedNormalizedRnn } from './rnn-norms.js';
 import type { FusedCell } from './types.js';
 
 const PLAIN_CELLS: Record<SeqnetRecurrentConfig['cell'], FusedCell> = { lstm: fusedLstm, gru: fusedGru, rnn: fusedRnn };
+/** With norms inside the loop; the bias is then added inside too. */
+const NORMALIZED_CELLS: Record<SeqnetRecurrentConfig['cell'], FusedCell> = { lstm: fusedNormalizedLstm, gru: fusedNormalizedGru, rnn: fusedNormalizedRnn };
 
 export interface FusedPlan {
   cell: FusedCell;
-  /** Norms computed inside the loop (the normalized LSTM's); the bias is then added inside too. */
+  /** Norms computed inside the loop; the bias is then added inside too. */
   loopNorms: NormIR[];
 }
 
@@ -26,8 +29,8 @@ export function isVectorizedInputNorm(norm: NormIR): boolean {
 }
 
 /**
- * The fused plan for this config, or null when the step loop must run it: dropout inside the loop, a norm
- * inside a simple RNN's loop, or activations the fused loops do not implement.
+ * The fused plan for this config, or null when the step loop must run it: dropout inside the loop, or
+ * activations the fused loops do not implement.
  */
 export function fusedPlanFor(config: SeqnetRecurrentConfig): FusedPlan | null {
   if (config.activation !== 'tanh') return null;
@@ -38,6 +41,5 @@ export function fusedPlanFor(config: SeqnetRecurrentConfig): FusedPlan | null {
   if (!gatesOk || loopDropout) return null;
   const loopNorms = config.norms.filter((norm) => !isVectorizedInputNorm(norm));
   if (loopNorms.length === 0) return { cell: PLAIN_CELLS[config.cell], loopNorms };
-  if (config.cell === 'lstm') return { cell: fusedNormalizedLstm, loopNorms };
-  return config.cell === 'gru' ? { cell: fusedNormalizedGru, loopNorms } : null;
+  return { cell: NORMALIZED_CELLS[config.cell], loopNorms };
 }

@@ -1,0 +1,141 @@
+/**
+ * The simple-RNN recurrence with normalization sites inside the loop (recurrent, gates, hidden, and a
+ * per-step batch-normalized input) as one fused op with a hand-written backward pass; the same equation as
+ * `cells/rnn.ts`: `h_t = N_hidden(tanh(N_gates(N_in(P_t) + N_rec(h_{t−1}·U)) + b))`.
+ */
+import type { NormSite } from '../../../ir/types.js';
+import { multiply, multiplyTransposed, tanh, transposeTensor } from './math.js';
+import { NormKernel } from './norm-kernel.js';
+import type { NormRecord, StepStatistics } from './norm-kernel.js';
+import type { FusedArgs, FusedCell, FusedGradients, FusedRun } from './types.js';
+
+type Kernels = Partial<Record<NormSite, NormKernel>>;
+
+/** The site kernels, reading γ (and β) from `params` after the bias. */
+function buildKernels(args: FusedArgs): { kernels: Kernels; bias: Float32Array | null } {
+  const hasBias = args.params.length > args.sites.reduce((count, site) => count + (site.norm.center ? 2 : 1), 0);
+  let next = hasBias ? 1 : 0;
+  const kernels: Kernels = {};
+  for (const site of args.sites) {
+    const gamma = args.params[next++];
+    const beta = site.norm.center ? args.params[next++] : null;
+    kernels[site.site] = new NormKernel(site.norm, site.groupIds, args.units, gamma, beta, site.population);
+  }
+  return { kernels, bias: hasBias ? args.params[0] : null };
+}
+
+function append<T>(lists: Map<NormSite, T[]>, site: NormSite, item: T): void {
+  const list = lists.get(site);
+  if (list === undefined) lists.set(site, [item]);
+  else list.push(item);
+}
+
+export const fusedNormalizedRnn: FusedCell = {
+  gates: 1,
+  stateCount: 1,
+  run(args: FusedArgs): FusedRun {
+    const { steps, batch, units, mask, keepOutputs } = args;
+    const { kernels, bias } = buildKernels(args);
+    const size = batch * units;
+    const h = new Float32Array((steps + 1) * size);
+    h.set(args.initial[0]);
+    const activated = new Float32Array(steps * size);
+    const outputs = keepOutputs ? new Float32Array(steps * size) : null;
+    const records = new Map<NormSite, NormRecord[]>();
+    const statistics = new Map<NormSite, StepStatistics[]>();
+    const normalize = (site: NormSite, values: Float32Array, t: number): Float32Array => {
+      const kernel = kernels[site];
+      if (kernel === undefined) return values;
+      const result = kernel.forward(values, t, mask, t * batch);
+      append(records, site, result.record);
+      if (result.statistics !== null) append(statistics, site, result.statistics);
+      return result.output;
+    };
+    for (let t = 0; t < steps; t += 1) {
+      const input = normalize('input', args.input.slice(t * size, (t + 1) * size), t);
+      const recurrent = normalize('recurrent', multiply(h.subarray(t * size, (t + 1) * size), batch, args.recurrentKernel), t);
+      const sum = new Float32Array(size);
+      for (let k = 0; k < size; k += 1) sum[k] = input[k] + recurrent[k];
+      const pre = normalize('gates', sum, t);
+      const hRaw = new Float32Array(size);
+      for (let k = 0; k < size; k += 1) {
+        hRaw[k] = tanh(pre[k] + (bias === null ? 0 : bias[k % units]));
+        activated[t * size + k] = hRaw[k];
+      }
+      const hNew = normalize('hidden', hRaw, t);
+      for (let n = 0; n < batch; n += 1) {
+        const valid = mask === null ? 1 : mask[t * batch + n];
+        for (let k = n * units; k < (n + 1) * units; k += 1) {
+          h[(t + 1) * size + k] = valid * hNew[k] + (1 - valid) * h[t * size + k];
+          if (outputs !== null) outputs[t * size + k] = valid * hNew[k];
+        }
+      }
+    }
+    const packed = new Float32Array((outputs === null ? 0 : steps * size) + size);
+    if (outputs !== null) packed.set(outputs);
+    packed.set(h.subarray(steps * size), packed.length - size);
+    return {
+      packed,
+      statistics: [...statistics].map(([site, stepStatistics]) => ({ site, firstColumn: 0, steps: stepStatistics })),
+      backward: (gradient) => backward(args, { h, activated, kernels, records, hasBias: bias !== null }, gradient),
+    };
+  },
+};
+
+interface Recorded {
+  h: Float32Array;
+  activated: Float32Array;
+  kernels: Kernels;
+  records: Map<NormSite, NormRecord[]>;
+  hasBias: boolean;
+}
+
+function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array): FusedGradients {
+  const { steps, batch, units, mask, keepOutputs } = args;
+  const { h, activated, kernels, records } = recorded;
+  const size = batch * units;
+  const outputRows = keepOutputs ? steps * size : 0;
+  let dh = gradient.slice(outputRows, outputRows + size);
+  const dInput = new Float32Array(steps * size);
+  const dRecurrent = new Float32Array(steps * size);
+  const dBias = new Float32Array(units);
+  const through = (site: NormSite, values: Float32Array, t: number): Float32Array => {
+    const kernel = kernels[site];
+    return kernel === undefined ? values : kernel.backward(values, (records.get(site) as NormRecord[])[t], mask, t * batch);
+  };
+  const kernelT = transposeTensor(args);
+  for (let t = steps - 1; t >= 0; t -= 1) {
+    const dhNew = new Float32Array(size);
+    const dhPassed = new Float32Array(size);
+    for (let n = 0; n < batch; n += 1) {
+      const valid = mask === null ? 1 : mask[t * batch + n];
+      for (let k = n * units; k < (n + 1) * units; k += 1) {
+        dhNew[k] = valid * (dh[k] + (keepOutputs ? gradient[t * size + k] : 0));
+        dhPassed[k] = (1 - valid) * dh[k];
+      }
+    }
+    const dhRaw = through('hidden', dhNew, t);
+    const dPre = new Float32Array(size);
+    for (let k = 0; k < size; k += 1) {
+      const y = activated[t * size + k];
+      dPre[k] = dhRaw[k] * (1 - y * y);
+      dBias[k % units] += dPre[k];
+    }
+    const dSum = through('gates', dPre, t);
+    const dRecurrentStep = through('recurrent', dSum, t);
+    dRecurrent.set(dRecurrentStep, t * size);
+    dInput.set(through('input', dSum, t), t * size);
+    const fromRecurrence = multiply(dRecurrentStep, batch, kernelT);
+    for (let k = 0; k < size; k += 1) dhPassed[k] += fromRecurrence[k];
+    dh = dhPassed;
+  }
+  kernelT.dispose();
+  const params: Float32Array[] = recorded.hasBias ? [dBias] : [];
+  for (const site of args.sites) {
+    const kernel = kernels[site.site] as NormKernel;
+    params.push(kernel.gammaGradient);
+    if (kernel.betaGradient !== null) params.push(kernel.betaGradient);
+  }
+  const recurrentKernel = multiplyTransposed(h.subarray(0, steps * size), units, dRecurrent, units);
+  return { input: dInput, recurrentKernel, initial: [dh], params };
+}
