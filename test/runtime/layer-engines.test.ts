@@ -1,11 +1,11 @@
 /**
- * The fused normalized LSTM, GRU and RNN against the step loop (the same layer with the fused op switched off):
+ * The fused LSTM, GRU and RNN loops (normalized, and with variational recurrent dropout) against the step loop (the same layer with the fused op switched off):
  * outputs in training and at inference, every gradient, and the population statistics a training call leaves.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SeqnetRecurrentConfig } from '../../src/runtime/recurrent/index.js';
-import { batchNormAt, layerNormAt, maxDifference, plainConfig, sequenceInput } from './layer-fixtures.js';
+import { NO_DROPOUT, batchNormAt, layerNormAt, maxDifference, plainConfig, sequenceInput } from './layer-fixtures.js';
 
 const fused = await import('../../src/runtime/recurrent/index.js');
 vi.resetModules();
@@ -56,6 +56,25 @@ const CONFIGS: Record<string, SeqnetRecurrentConfig> = {
     useBias: false,
     norms: [batchNormAt('recurrent', 'per_step', 3), { ...batchNormAt('hidden', 'per_step', 3), center: true }],
   }),
+  // Variational recurrent dropout: both instances draw the same mask (same seed stream, same call order).
+  'plain LSTM, recurrent dropout': plainConfig('lstm', 4, { dropout: { ...NO_DROPOUT, recurrent: { rate: 0.4 } } }),
+  'LN-LSTM, recurrent dropout': plainConfig('lstm', 4, {
+    norms: [layerNormAt('input'), layerNormAt('recurrent'), layerNormAt('cell')],
+    dropout: { ...NO_DROPOUT, recurrent: { rate: 0.4 } },
+  }),
+  'plain GRU, reset first, recurrent dropout': plainConfig('gru', 4, { dropout: { ...NO_DROPOUT, recurrent: { rate: 0.4 } } }),
+  'plain GRU, reset after, recurrent dropout': plainConfig('gru', 4, { resetAfter: true, dropout: { ...NO_DROPOUT, recurrent: { rate: 0.4 } } }),
+  'LN-GRU reset first, recurrent and per-step input dropout': plainConfig('gru', 4, {
+    norms: [layerNormAt('recurrent', 'gates_and_candidate'), layerNormAt('gates', 'per_gate')],
+    dropout: { ...NO_DROPOUT, input: { rate: 0.2, mask: 'step' }, recurrent: { rate: 0.4 } },
+  }),
+  'LN-GRU reset after, recurrent dropout': plainConfig('gru', 4, {
+    resetAfter: true,
+    norms: [layerNormAt('input', 'gates_and_candidate'), layerNormAt('recurrent', 'gates_and_candidate')],
+    dropout: { ...NO_DROPOUT, recurrent: { rate: 0.4 } },
+  }),
+  'normalized RNN, recurrent dropout': plainConfig('rnn', 4, { norms: [layerNormAt('hidden')], dropout: { ...NO_DROPOUT, recurrent: { rate: 0.4 } } }),
+  'plain RNN, recurrent dropout': plainConfig('rnn', 4, { dropout: { ...NO_DROPOUT, recurrent: { rate: 0.4 } } }),
 };
 
 function maxAbs(t: tf.Tensor): number {
@@ -70,7 +89,7 @@ function trainingCall(layer: tf.layers.Layer, x: tf.Tensor, mask: tf.Tensor) {
   return { value, grads: variables.map((v) => grads[v.name]), weights: layer.getWeights() };
 }
 
-describe('fused normalized cells equal the step loop', () => {
+describe('fused cells equal the step loop', () => {
   for (const [name, config] of Object.entries(CONFIGS)) {
     it(name, () => {
       const x = sequenceInput(3, 5, 2, 3);

@@ -163,6 +163,7 @@ function runFusedDirection(
     gateActivation: config.recurrentActivation as GateActivation,
     forgetConstant: config.cell === 'lstm' ? config.forgetBias.constant : 0,
     resetAfter: config.cell === 'gru' && config.resetAfter,
+    recurrentMask: prelude.dropout.recurrent,
     sites,
     params,
   };

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NormSite } from '../../../ir/types.js';
-import { gateDerivative, gateFunction, multiply, multiplyTransposed, tanh } from './math.js';
+import { gateDerivative, gateFunction, multiply, multiplyTransposed, recurrentInput, tanh } from './math.js';
 import { NormKernel } from './norm-kernel.js';
 import type { NormRecord, StepStatistics } from './norm-kernel.js';
 import type { FusedArgs, FusedCell, FusedGradients, FusedRun, SiteSetup } from './types.js';
@@ -105,9 +105,9 @@ export const fusedNormalizedGru: FusedCell = {
     for (let t = 0; t < steps; t += 1) {
       const hPrevious = h.subarray(t * size, (t + 1) * size);
       const input = normalize('input', 0, args.input.slice(t * batch * width, (t + 1) * batch * width), t);
-      const recurrent = resetAfter
-        ? normalize('recurrent', 0, multiply(hPrevious, batch, args.recurrentKernel), t)
-        : normalize('recurrent', 0, multiply(hPrevious, batch, kernelZr), t);
+      // h_{t−1} as it enters U (variational recurrent dropout); z ⊙ h_{t−1} below takes it undropped.
+      const hIn = recurrentInput(args.recurrentMask, hPrevious);
+      const recurrent = normalize('recurrent', 0, multiply(hIn, batch, resetAfter ? args.recurrentKernel : kernelZr), t);
       const recurrentWidth = resetAfter ? width : 2 * units;
       const gatesPre = normalize('gates', 0, addColumns(input, width, 0, recurrent, recurrentWidth, 0, batch, 2 * units), t);
       const candidateRecurrent = new Float32Array(size);
@@ -118,7 +118,7 @@ export const fusedNormalizedGru: FusedCell = {
           const biasR = bias === null ? 0 : bias[units + j];
           recorded.z[t * size + k] = gate(gatesPre[n * 2 * units + j] + biasZ);
           recorded.r[t * size + k] = gate(gatesPre[n * 2 * units + units + j] + biasR);
-          const term = resetAfter ? recurrent[n * width + 2 * units + j] : recorded.r[t * size + k] * hPrevious[k];
+          const term = resetAfter ? recurrent[n * width + 2 * units + j] : recorded.r[t * size + k] * hIn[k];
           recorded.resetTerm[t * size + k] = term;
           candidateRecurrent[k] = recorded.r[t * size + k] * term;
         }
@@ -219,9 +219,11 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
       (dCandidateRecurrent as Float32Array).set(dCandidateRaw, t * size);
       // d(r ⊙ h) = d(candidate matmul) · U_hᵀ, which feeds both r and h_{t−1}.
       const dResetProduct = multiply(dCandidateRaw, batch, kernelHT);
+      const hIn = recurrentInput(args.recurrentMask, hPrevious);
+      const dIntoState = recurrentInput(args.recurrentMask, dResetProduct);
       for (let k = 0; k < size; k += 1) {
-        dr[k] = dResetProduct[k] * hPrevious[k];
-        dhPrevious[k] += dResetProduct[k] * r[t * size + k];
+        dr[k] = dResetProduct[k] * hIn[k];
+        dhPrevious[k] += dIntoState[k] * r[t * size + k];
       }
     }
     const dGatesPost = new Float32Array(batch * 2 * units);
@@ -251,13 +253,13 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
     }
     const dRecurrentRaw = through('recurrent', 0, dRecurrentStep, t);
     dRecurrent.set(dRecurrentRaw, t * batch * recurrentWidth);
-    const fromRecurrence = multiply(dRecurrentRaw, batch, resetAfter ? kernelT : kernelZrT);
+    const fromRecurrence = recurrentInput(args.recurrentMask, multiply(dRecurrentRaw, batch, resetAfter ? kernelT : kernelZrT));
     for (let k = 0; k < size; k += 1) dhPrevious[k] += fromRecurrence[k];
     dInput.set(through('input', 0, dProjected, t), t * batch * width);
     dh = dhPrevious;
   }
   tf.dispose([kernelT, kernelZrT, kernelHT]);
-  const hPrevious = h.subarray(0, steps * size);
+  const hPrevious = recurrentInput(args.recurrentMask, h.subarray(0, steps * size));
   let recurrentKernel: Float32Array;
   if (resetAfter) recurrentKernel = multiplyTransposed(hPrevious, units, dRecurrent, width);
   else {

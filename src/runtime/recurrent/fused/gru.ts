@@ -5,7 +5,7 @@
  * `h̃ = tanh(P_h + r ⊙ (h·U_h))`; `h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gateDerivative, gateFunction, multiply, multiplyTransposed, tanh } from './math.js';
+import { gateDerivative, gateFunction, multiply, multiplyTransposed, recurrentInput, tanh } from './math.js';
 import type { FusedArgs, FusedCell, FusedGradients, FusedRun } from './types.js';
 
 interface Recorded {
@@ -38,7 +38,9 @@ export const fusedGru: FusedCell = {
     const [kernelZr, kernelH] = kernelBlocks(args.recurrentKernel, units);
     for (let t = 0; t < steps; t += 1) {
       const hPrevious = h.subarray(t * size, (t + 1) * size);
-      const recurrent = multiply(hPrevious, batch, resetAfter ? args.recurrentKernel : kernelZr);
+      // h_{t−1} as it enters U (variational recurrent dropout); z ⊙ h_{t−1} below takes it undropped.
+      const hIn = recurrentInput(args.recurrentMask, hPrevious);
+      const recurrent = multiply(hIn, batch, resetAfter ? args.recurrentKernel : kernelZr);
       const recurrentWidth = resetAfter ? width : 2 * units;
       for (let n = 0; n < batch; n += 1) {
         const row = (t * batch + n) * width;
@@ -46,7 +48,7 @@ export const fusedGru: FusedCell = {
           gates[row + j] = gate(input[row + j] + recurrent[n * recurrentWidth + j]);
           gates[row + units + j] = gate(input[row + units + j] + recurrent[n * recurrentWidth + units + j]);
           const k = n * units + j;
-          resetTerm[t * size + k] = resetAfter ? recurrent[n * recurrentWidth + 2 * units + j] : gates[row + units + j] * hPrevious[k];
+          resetTerm[t * size + k] = resetAfter ? recurrent[n * recurrentWidth + 2 * units + j] : gates[row + units + j] * hIn[k];
         }
       }
       const candidateRecurrent = resetAfter ? null : multiply(resetTerm.subarray(t * size, (t + 1) * size), batch, kernelH);
@@ -112,13 +114,15 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
     if (!resetAfter) {
       // d(r ⊙ h) = dh̃_pre · U_hᵀ, which feeds both r and h_{t−1}.
       const dResetProduct = multiply((dCandidate as Float32Array).subarray(t * size, (t + 1) * size), batch, kernelHT);
+      const hIn = recurrentInput(args.recurrentMask, h.subarray(t * size, (t + 1) * size));
+      const dIntoState = recurrentInput(args.recurrentMask, dResetProduct);
       for (let n = 0; n < batch; n += 1) {
         const row = (t * batch + n) * width;
         for (let j = 0; j < units; j += 1) {
           const k = n * units + j;
           const r = gates[row + units + j];
-          dInput[row + units + j] = dResetProduct[k] * h[t * size + k] * gatePrime(r);
-          dhNext[k] += dResetProduct[k] * r;
+          dInput[row + units + j] = dResetProduct[k] * hIn[k] * gatePrime(r);
+          dhNext[k] += dIntoState[k] * r;
         }
       }
     }
@@ -128,12 +132,12 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
       for (let j = 0; j < 2 * units; j += 1) dRecurrent[(t * batch + n) * recurrentWidth + j] = dInput[row + j];
     }
     const slice = dRecurrent.subarray(t * batch * recurrentWidth, (t + 1) * batch * recurrentWidth);
-    const fromRecurrence = multiply(slice, batch, resetAfter ? kernelT : kernelZrT);
+    const fromRecurrence = recurrentInput(args.recurrentMask, multiply(slice, batch, resetAfter ? kernelT : kernelZrT));
     for (let k = 0; k < size; k += 1) dhNext[k] += fromRecurrence[k];
     dh = dhNext;
   }
   tf.dispose([kernelT, kernelZrT, kernelHT]);
-  const hPrevious = h.subarray(0, steps * size);
+  const hPrevious = recurrentInput(args.recurrentMask, h.subarray(0, steps * size));
   let recurrentKernel: Float32Array;
   if (resetAfter) recurrentKernel = multiplyTransposed(hPrevious, units, dRecurrent, width);
   else {

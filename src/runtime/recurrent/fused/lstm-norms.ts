@@ -5,7 +5,7 @@
  * `ĉ = N_cell(c_t)`, `h_t = N_hidden(σ(z_o) ⊙ tanh(ĉ))`, carried c = ĉ or c_t.
  */
 import type { NormSite } from '../../../ir/types.js';
-import { gateDerivative, gateFunction, multiply, multiplyTransposed, tanh, transposeTensor } from './math.js';
+import { gateDerivative, gateFunction, multiply, multiplyTransposed, recurrentInput, tanh, transposeTensor } from './math.js';
 import { NormKernel } from './norm-kernel.js';
 import type { NormRecord, StepStatistics } from './norm-kernel.js';
 import type { FusedArgs, FusedCell, FusedGradients, FusedRun } from './types.js';
@@ -67,7 +67,7 @@ export const fusedNormalizedLstm: FusedCell = {
     };
     for (let t = 0; t < steps; t += 1) {
       const projected = normalize('input', args.input.slice(t * batch * width, (t + 1) * batch * width), t);
-      const recurrent = normalize('recurrent', multiply(h.subarray(t * size, (t + 1) * size), batch, args.recurrentKernel), t);
+      const recurrent = normalize('recurrent', multiply(recurrentInput(args.recurrentMask, h.subarray(t * size, (t + 1) * size)), batch, args.recurrentKernel), t);
       const z = normalize('gates', plus(projected, recurrent), t);
       if (bias !== null) for (let i = 0; i < z.length; i += 1) z[i] += bias[i % width];
       const cNew = new Float32Array(size);
@@ -191,7 +191,7 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
     const dRecurrentStep = through('recurrent', dSum, t);
     dInput.set(through('input', dSum, t), t * batch * width);
     dRecurrent.set(dRecurrentStep, t * batch * width);
-    const fromRecurrence = multiply(dRecurrentStep, batch, kernelT);
+    const fromRecurrence = recurrentInput(args.recurrentMask, multiply(dRecurrentStep, batch, kernelT));
     const dhPrevious = new Float32Array(size);
     for (let n = 0; n < batch; n += 1) {
       const valid = mask === null ? 1 : mask[t * batch + n];
@@ -207,6 +207,6 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
     params.push(kernel.gammaGradient);
     if (kernel.betaGradient !== null) params.push(kernel.betaGradient);
   }
-  const recurrentKernel = multiplyTransposed(h.subarray(0, steps * size), units, dRecurrent, width);
+  const recurrentKernel = multiplyTransposed(recurrentInput(args.recurrentMask, h.subarray(0, steps * size)), units, dRecurrent, width);
   return { input: dInput, recurrentKernel, initial: [dh, dc], params };
 }

@@ -5,7 +5,7 @@
  * gradient needs no transposed matmuls. Same equations as `cells/lstm.ts` with every norm absent:
  * `z = P_t + h_{t−1}·U`, `c_t = σ(z_f + k) ⊙ c_{t−1} + σ(z_i) ⊙ tanh(z_g)`, `h_t = σ(z_o) ⊙ tanh(c_t)`.
  */
-import { gateDerivative, gateFunction, multiply, multiplyTransposed, tanh, transposeTensor } from './math.js';
+import { gateDerivative, gateFunction, multiply, multiplyTransposed, recurrentInput, tanh, transposeTensor } from './math.js';
 import type { FusedArgs, FusedCell, FusedRun } from './types.js';
 
 export const fusedLstm: FusedCell = {
@@ -27,7 +27,7 @@ export const fusedLstm: FusedCell = {
     const cellTanh = new Float32Array(recordedSteps * size);
     const outputs = keepOutputs ? new Float32Array(steps * size) : null;
     for (let t = 0; t < steps; t += 1) {
-      const recurrent = multiply(h.subarray(t * size, (t + 1) * size), batch, args.recurrentKernel);
+      const recurrent = multiply(recurrentInput(args.recurrentMask, h.subarray(t * size, (t + 1) * size)), batch, args.recurrentKernel);
       for (let n = 0; n < batch; n += 1) {
         const valid = mask === null ? 1 : mask[t * batch + n];
         const row = (t * batch + n) * width;
@@ -104,12 +104,12 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
         dhPassed[k] = (1 - valid) * dh[k];
       }
     }
-    const fromRecurrence = multiply(dz.subarray(t * batch * width, (t + 1) * batch * width), batch, kernelT);
+    const fromRecurrence = recurrentInput(args.recurrentMask, multiply(dz.subarray(t * batch * width, (t + 1) * batch * width), batch, kernelT));
     for (let k = 0; k < size; k += 1) dhPassed[k] += fromRecurrence[k];
     dh = dhPassed;
     dc = dcPrevious;
   }
   kernelT.dispose();
-  const recurrentKernel = multiplyTransposed(h.subarray(0, steps * size), units, dz, width);
+  const recurrentKernel = multiplyTransposed(recurrentInput(args.recurrentMask, h.subarray(0, steps * size)), units, dz, width);
   return { input: dz, recurrentKernel, initial: [dh, dc], params: [] };
 }

@@ -19,6 +19,19 @@ export function gateDerivative(kind: GateActivation): (y: number) => number {
   return kind === 'sigmoid' ? (y) => y * (1 - y) : (y) => (y > 0 && y < 1 ? 0.2 : 0);
 }
 
+/**
+ * Variational recurrent dropout (Gal & Ghahramani 2016) in the fused loops: `h_{t−1}` enters `h·U` (and, in a
+ * GRU with the reset gate first, `r ⊙ h`) through the same `[batch·units]` mask at every step. These apply
+ * it to one step's states, to all steps' states at once (`rows` a multiple of the mask), and to a gradient
+ * flowing back into `h_{t−1}` through those products; without a mask they return their argument.
+ */
+export function recurrentInput(mask: Float32Array | null, states: Float32Array): Float32Array {
+  if (mask === null) return states;
+  const out = new Float32Array(states.length);
+  for (let k = 0; k < states.length; k += 1) out[k] = states[k] * mask[k % mask.length];
+  return out;
+}
+
 /** `a·b` for a row-major `[rows, a.length / rows]` array and a backend matrix, as an array. */
 export function multiply(a: Float32Array, rows: number, b: tf.Tensor): Float32Array {
   const left = tf.tensor2d(a, [rows, a.length / rows]);

@@ -20,6 +20,8 @@ export interface FusedCall {
   gateActivation: GateActivation;
   forgetConstant: number;
   resetAfter: boolean;
+  /** `[batch, units]` variational recurrent dropout mask, or null. */
+  recurrentMask: tf.Tensor | null;
   /** Norm sites inside the loop, and the op's extra parameters (see `FusedArgs.params`). */
   sites: SiteSetup[];
   params: tf.Tensor[];
@@ -59,6 +61,7 @@ export function runFused(call: FusedCall, input: tf.Tensor, recurrentKernel: tf.
       gateActivation: call.gateActivation,
       forgetConstant: call.forgetConstant,
       resetAfter: call.resetAfter,
+      recurrentMask: call.recurrentMask === null ? null : (call.recurrentMask.dataSync() as Float32Array),
       sites: call.sites,
       params: params.map((param) => param.dataSync() as Float32Array),
     };

@@ -4,7 +4,7 @@
  * `cells/rnn.ts`: `h_t = N_hidden(tanh(N_gates(N_in(P_t) + N_rec(h_{t−1}·U)) + b))`.
  */
 import type { NormSite } from '../../../ir/types.js';
-import { multiply, multiplyTransposed, tanh, transposeTensor } from './math.js';
+import { multiply, multiplyTransposed, recurrentInput, tanh, transposeTensor } from './math.js';
 import { NormKernel } from './norm-kernel.js';
 import type { NormRecord, StepStatistics } from './norm-kernel.js';
 import type { FusedArgs, FusedCell, FusedGradients, FusedRun } from './types.js';
@@ -53,7 +53,7 @@ export const fusedNormalizedRnn: FusedCell = {
     };
     for (let t = 0; t < steps; t += 1) {
       const input = normalize('input', args.input.slice(t * size, (t + 1) * size), t);
-      const recurrent = normalize('recurrent', multiply(h.subarray(t * size, (t + 1) * size), batch, args.recurrentKernel), t);
+      const recurrent = normalize('recurrent', multiply(recurrentInput(args.recurrentMask, h.subarray(t * size, (t + 1) * size)), batch, args.recurrentKernel), t);
       const sum = new Float32Array(size);
       for (let k = 0; k < size; k += 1) sum[k] = input[k] + recurrent[k];
       const pre = normalize('gates', sum, t);
@@ -125,7 +125,7 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array): 
     const dRecurrentStep = through('recurrent', dSum, t);
     dRecurrent.set(dRecurrentStep, t * size);
     dInput.set(through('input', dSum, t), t * size);
-    const fromRecurrence = multiply(dRecurrentStep, batch, kernelT);
+    const fromRecurrence = recurrentInput(args.recurrentMask, multiply(dRecurrentStep, batch, kernelT));
     for (let k = 0; k < size; k += 1) dhPassed[k] += fromRecurrence[k];
     dh = dhPassed;
   }
@@ -136,6 +136,6 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array): 
     params.push(kernel.gammaGradient);
     if (kernel.betaGradient !== null) params.push(kernel.betaGradient);
   }
-  const recurrentKernel = multiplyTransposed(h.subarray(0, steps * size), units, dRecurrent, units);
+  const recurrentKernel = multiplyTransposed(recurrentInput(args.recurrentMask, h.subarray(0, steps * size)), units, dRecurrent, units);
   return { input: dInput, recurrentKernel, initial: [dh], params };
 }

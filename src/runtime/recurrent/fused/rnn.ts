@@ -2,7 +2,7 @@
  * The plain simple-RNN recurrence as one fused op (see `lstm.ts` for why): `h_t = tanh(P_t + h_{t−1}·U)`,
  * the same equation as `cells/rnn.ts` with every norm and in-loop dropout absent.
  */
-import { multiply, multiplyTransposed, tanh, transposeTensor } from './math.js';
+import { multiply, multiplyTransposed, recurrentInput, tanh, transposeTensor } from './math.js';
 import type { FusedArgs, FusedCell, FusedRun } from './types.js';
 
 export const fusedRnn: FusedCell = {
@@ -16,7 +16,7 @@ export const fusedRnn: FusedCell = {
     const activated = new Float32Array(steps * size);
     const outputs = keepOutputs ? new Float32Array(steps * size) : null;
     for (let t = 0; t < steps; t += 1) {
-      const recurrent = multiply(h.subarray(t * size, (t + 1) * size), batch, args.recurrentKernel);
+      const recurrent = multiply(recurrentInput(args.recurrentMask, h.subarray(t * size, (t + 1) * size)), batch, args.recurrentKernel);
       for (let n = 0; n < batch; n += 1) {
         const valid = mask === null ? 1 : mask[t * batch + n];
         for (let j = 0; j < units; j += 1) {
@@ -54,10 +54,10 @@ function backward(args: FusedArgs, h: Float32Array, activated: Float32Array, gra
         dhPassed[k] = (1 - valid) * dh[k];
       }
     }
-    const fromRecurrence = multiply(dz.subarray(t * size, (t + 1) * size), batch, kernelT);
+    const fromRecurrence = recurrentInput(args.recurrentMask, multiply(dz.subarray(t * size, (t + 1) * size), batch, kernelT));
     for (let k = 0; k < size; k += 1) dhPassed[k] += fromRecurrence[k];
     dh = dhPassed;
   }
   kernelT.dispose();
-  return { input: dz, recurrentKernel: multiplyTransposed(h.subarray(0, steps * size), units, dz, units), initial: [dh], params: [] };
+  return { input: dz, recurrentKernel: multiplyTransposed(recurrentInput(args.recurrentMask, h.subarray(0, steps * size)), units, dz, units), initial: [dh], params: [] };
 }

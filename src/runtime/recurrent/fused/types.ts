@@ -25,6 +25,8 @@ export interface FusedArgs {
   gateActivation: GateActivation;
   forgetConstant: number;
   resetAfter: boolean;
+  /** Variational recurrent dropout: the `[batch·units]` mask on `h_{t−1}` entering `h·U` (same every step), or null. */
+  recurrentMask: Float32Array | null;
   /** Norms inside the loop (empty for the plain cells). */
   sites: SiteSetup[];
   /** Values of the op's extra parameters: the bias (if the loop adds it), then γ (and β) of each site. */
