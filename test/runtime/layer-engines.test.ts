@@ -75,6 +75,22 @@ const CONFIGS: Record<string, SeqnetRecurrentConfig> = {
   }),
   'normalized RNN, recurrent dropout': plainConfig('rnn', 4, { norms: [layerNormAt('hidden')], dropout: { ...NO_DROPOUT, recurrent: { rate: 0.4 } } }),
   'plain RNN, recurrent dropout': plainConfig('rnn', 4, { dropout: { ...NO_DROPOUT, recurrent: { rate: 0.4 } } }),
+  // Candidate dropout and zoneout (LSTM): per-step masks drawn once per call, the same in both instances.
+  'plain LSTM, per-step candidate dropout and zoneout of c and h': plainConfig('lstm', 4, {
+    dropout: { ...NO_DROPOUT, candidate: { rate: 0.3, mask: 'step' }, zoneout: { cell: 0.3, hidden: 0.2 } },
+  }),
+  'plain LSTM, per-sequence candidate dropout, recurrent dropout': plainConfig('lstm', 4, {
+    dropout: { ...NO_DROPOUT, recurrent: { rate: 0.3 }, candidate: { rate: 0.3, mask: 'sequence' } },
+  }),
+  'TF1 contrib LN-LSTM (carried ĉ), per-step candidate dropout': plainConfig('lstm', 4, {
+    forgetBias: { init: 0, constant: 1 },
+    norms: [layerNormAt('gates', 'per_gate'), layerNormAt('cell', 'all', true)],
+    dropout: { ...NO_DROPOUT, candidate: { rate: 0.3, mask: 'step' } },
+  }),
+  'BN-LSTM with zoneout of c and h, LN hidden': plainConfig('lstm', 4, {
+    norms: [batchNormAt('recurrent', 'per_step', 3), layerNormAt('cell'), layerNormAt('hidden')],
+    dropout: { ...NO_DROPOUT, zoneout: { cell: 0.3, hidden: 0.2 } },
+  }),
 };
 
 function maxAbs(t: tf.Tensor): number {

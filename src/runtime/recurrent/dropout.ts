@@ -24,6 +24,11 @@ export interface CallDropout {
   /** Zoneout of the cell state at step t: `{ mask }` in training, `{ probability }` at inference. */
   zoneoutCell: (step: number) => Zoneout | null;
   zoneoutHidden: (step: number) => Zoneout | null;
+  /**
+   * The per-step forms as drawn, for the fused loops: `[steps·batch, units]` masks (a per-sequence candidate
+   * mask `[batch, units]`), or zoneout's probability at inference; null where off.
+   */
+  drawn: { candidate: tf.Tensor | null; zoneoutCell: tf.Tensor | number | null; zoneoutHidden: tf.Tensor | number | null };
 }
 
 export type Zoneout = { mask: tf.Tensor } | { probability: number };
@@ -34,19 +39,28 @@ function keepMask(shape: number[], rate: number): tf.Tensor {
   return tf.div(tf.cast(tf.less(tf.randomUniform(shape, 0, 1, 'float32', nextSeed()), keep), 'float32'), keep);
 }
 
-/** One `[b, u]` tensor per step, drawn at once as `[t, b, u]` and cut with `splitSteps`. */
-function perStep(steps: number, batch: number, units: number, draw: (shape: number[]) => tf.Tensor): tf.Tensor[] {
-  return splitSteps(tf.reshape(draw([steps, batch, units]), [steps * batch, units]), steps);
+/** Masks for all steps, drawn at once as `[t, b, u]`: the whole `[t·b, u]`, and one `[b, u]` piece per step. */
+function perStep(steps: number, batch: number, units: number, draw: (shape: number[]) => tf.Tensor): { whole: tf.Tensor; steps: tf.Tensor[] } {
+  const whole = tf.reshape(draw([steps, batch, units]), [steps * batch, units]);
+  return { whole, steps: splitSteps(whole, steps) };
 }
 
 export function drawDropout(dropout: RecurrentDropoutIR, training: boolean, shape: { batch: number; steps: number; features: number; units: number }): CallDropout {
   const { batch, steps, features, units } = shape;
   const none = () => null;
-  const result: CallDropout = { input: null, recurrent: null, candidate: none, zoneoutCell: none, zoneoutHidden: none };
+  const result: CallDropout = {
+    input: null,
+    recurrent: null,
+    candidate: none,
+    zoneoutCell: none,
+    zoneoutHidden: none,
+    drawn: { candidate: null, zoneoutCell: null, zoneoutHidden: null },
+  };
   const zoneout = dropout.zoneout;
   if (!training) {
     if (zoneout !== null && zoneout.cell > 0) result.zoneoutCell = () => ({ probability: zoneout.cell });
     if (zoneout !== null && zoneout.hidden > 0) result.zoneoutHidden = () => ({ probability: zoneout.hidden });
+    result.drawn = { candidate: null, zoneoutCell: zoneout?.cell || null, zoneoutHidden: zoneout?.hidden || null };
     return result;
   }
   const input = dropout.input;
@@ -57,20 +71,24 @@ export function drawDropout(dropout: RecurrentDropoutIR, training: boolean, shap
     if (candidate.mask === 'sequence') {
       const mask = keepMask([batch, units], candidate.rate);
       result.candidate = () => mask;
+      result.drawn.candidate = mask;
     } else {
       const masks = perStep(steps, batch, units, (s) => keepMask(s, candidate.rate));
-      result.candidate = (step) => masks[step];
+      result.candidate = (step) => masks.steps[step];
+      result.drawn.candidate = masks.whole;
     }
   }
   const bernoulli = (probability: number) => (s: number[]) =>
     tf.cast(tf.less(tf.randomUniform(s, 0, 1, 'float32', nextSeed()), probability), 'float32');
   if (zoneout !== null && zoneout.cell > 0) {
     const masks = perStep(steps, batch, units, bernoulli(zoneout.cell));
-    result.zoneoutCell = (step) => ({ mask: masks[step] });
+    result.zoneoutCell = (step) => ({ mask: masks.steps[step] });
+    result.drawn.zoneoutCell = masks.whole;
   }
   if (zoneout !== null && zoneout.hidden > 0) {
     const masks = perStep(steps, batch, units, bernoulli(zoneout.hidden));
-    result.zoneoutHidden = (step) => ({ mask: masks[step] });
+    result.zoneoutHidden = (step) => ({ mask: masks.steps[step] });
+    result.drawn.zoneoutHidden = masks.whole;
   }
   return result;
 }

@@ -159,11 +159,13 @@ function runFusedDirection(
     units,
     mask: timeMajorMask,
     keepOutputs: input.keepOutputs,
-    record: input.training,
+    // A gradient may be taken at inference too (`tf.grad` of a prediction): keep what the backward pass needs.
+    record: input.training || tf.engine().isTapeOn(),
     gateActivation: config.recurrentActivation as GateActivation,
     forgetConstant: config.cell === 'lstm' ? config.forgetBias.constant : 0,
     resetAfter: config.cell === 'gru' && config.resetAfter,
     recurrentMask: prelude.dropout.recurrent,
+    stepMasks: prelude.dropout.drawn,
     sites,
     params,
   };

@@ -5,7 +5,7 @@
  * `ĉ = N_cell(c_t)`, `h_t = N_hidden(σ(z_o) ⊙ tanh(ĉ))`, carried c = ĉ or c_t.
  */
 import type { NormSite } from '../../../ir/types.js';
-import { gateDerivative, gateFunction, multiply, multiplyTransposed, recurrentInput, tanh, transposeTensor } from './math.js';
+import { factorAt, gateDerivative, gateFunction, multiply, multiplyTransposed, recurrentInput, tanh, transposeTensor, zoneoutAt } from './math.js';
 import { NormKernel } from './norm-kernel.js';
 import type { NormRecord, StepStatistics } from './norm-kernel.js';
 import type { FusedArgs, FusedCell, FusedGradients, FusedRun } from './types.js';
@@ -43,6 +43,7 @@ export const fusedNormalizedLstm: FusedCell = {
   stateCount: 2,
   run(args: FusedArgs): FusedRun {
     const { steps, batch, units, mask, keepOutputs, forgetConstant } = args;
+    const { candidate: candidateMask, zoneoutCell, zoneoutHidden } = args.stepMasks;
     const { kernels, bias, hasBias } = buildKernels(args);
     const carryNormalized = kernels.cell?.norm.carry === true;
     const gate = gateFunction(args.gateActivation);
@@ -82,7 +83,7 @@ export const fusedNormalizedLstm: FusedCell = {
           gates[row + units + j] = f;
           gates[row + 2 * units + j] = g;
           gates[row + 3 * units + j] = gate(z[zRow + 3 * units + j]);
-          cNew[n * units + j] = f * c[t * size + n * units + j] + i * g;
+          cNew[n * units + j] = f * c[t * size + n * units + j] + i * g * factorAt(candidateMask, t, n * units + j, size);
         }
       }
       const cNormalized = normalize('cell', cNew, t);
@@ -101,9 +102,12 @@ export const fusedNormalizedLstm: FusedCell = {
         const valid = mask === null ? 1 : mask[t * batch + n];
         for (let j = 0; j < units; j += 1) {
           const k = n * units + j;
-          c[(t + 1) * size + k] = valid * cCarried[k] + (1 - valid) * c[t * size + k];
-          h[(t + 1) * size + k] = valid * hNew[k] + (1 - valid) * h[t * size + k];
-          if (outputs !== null) outputs[t * size + k] = valid * hNew[k];
+          const [cPrevious, hPrevious] = [c[t * size + k], h[t * size + k]];
+          const cZoned = cCarried[k] + zoneoutAt(zoneoutCell, t, k, size) * (cPrevious - cCarried[k]);
+          const hZoned = hNew[k] + zoneoutAt(zoneoutHidden, t, k, size) * (hPrevious - hNew[k]);
+          c[(t + 1) * size + k] = valid * cZoned + (1 - valid) * cPrevious;
+          h[(t + 1) * size + k] = valid * hZoned + (1 - valid) * hPrevious;
+          if (outputs !== null) outputs[t * size + k] = valid * hZoned;
         }
       }
     }
@@ -133,6 +137,7 @@ interface Recorded {
 
 function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, gatePrime: (y: number) => number): FusedGradients {
   const { steps, batch, units, mask, keepOutputs } = args;
+  const { candidate: candidateMask, zoneoutCell, zoneoutHidden } = args.stepMasks;
   const { h, c, gates, cellTanh, records, kernels } = recorded;
   const width = 4 * units;
   const size = batch * units;
@@ -148,13 +153,21 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
     return kernel === undefined ? values : kernel.backward(values, (records.get(site) as NormRecord[])[t], mask, t * batch);
   };
   for (let t = steps - 1; t >= 0; t -= 1) {
+    // Gradients w.r.t. the zoned-out states, then through zoneout's mix to the new and previous ones.
     const dhNew = new Float32Array(size);
     const dcCarried = new Float32Array(size);
+    const dhFromZoneout = new Float32Array(size);
+    const dcFromZoneout = new Float32Array(size);
     for (let n = 0; n < batch; n += 1) {
       const valid = mask === null ? 1 : mask[t * batch + n];
       for (let k = n * units; k < (n + 1) * units; k += 1) {
-        dhNew[k] = valid * (dh[k] + (keepOutputs ? gradient[t * size + k] : 0));
-        dcCarried[k] = valid * dc[k];
+        const [zc, zh] = [zoneoutAt(zoneoutCell, t, k, size), zoneoutAt(zoneoutHidden, t, k, size)];
+        const dhZoned = valid * (dh[k] + (keepOutputs ? gradient[t * size + k] : 0));
+        const dcZoned = valid * dc[k];
+        dhNew[k] = dhZoned * (1 - zh);
+        dcCarried[k] = dcZoned * (1 - zc);
+        dhFromZoneout[k] = dhZoned * zh;
+        dcFromZoneout[k] = dcZoned * zc;
       }
     }
     const dhRaw = through('hidden', dhNew, t);
@@ -180,10 +193,11 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
         const i = gates[row + j];
         const f = gates[row + units + j];
         const g = gates[row + 2 * units + j];
-        dz[n * width + j] = dcNew[k] * g * gatePrime(i);
+        const m = factorAt(candidateMask, t, k, size);
+        dz[n * width + j] = dcNew[k] * g * m * gatePrime(i);
         dz[n * width + units + j] = dcNew[k] * c[t * size + k] * gatePrime(f);
-        dz[n * width + 2 * units + j] = dcNew[k] * i * (1 - g * g);
-        dcPrevious[k] = dcNew[k] * f + (1 - valid) * dc[k];
+        dz[n * width + 2 * units + j] = dcNew[k] * i * m * (1 - g * g);
+        dcPrevious[k] = dcNew[k] * f + (1 - valid) * dc[k] + dcFromZoneout[k];
       }
     }
     for (let i = 0; i < dz.length; i += 1) dBias[i % width] += dz[i];
@@ -195,7 +209,7 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
     const dhPrevious = new Float32Array(size);
     for (let n = 0; n < batch; n += 1) {
       const valid = mask === null ? 1 : mask[t * batch + n];
-      for (let k = n * units; k < (n + 1) * units; k += 1) dhPrevious[k] = fromRecurrence[k] + (1 - valid) * dh[k];
+      for (let k = n * units; k < (n + 1) * units; k += 1) dhPrevious[k] = fromRecurrence[k] + (1 - valid) * dh[k] + dhFromZoneout[k];
     }
     dh = dhPrevious;
     dc = dcPrevious;

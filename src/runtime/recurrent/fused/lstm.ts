@@ -5,7 +5,7 @@
  * gradient needs no transposed matmuls. Same equations as `cells/lstm.ts` with every norm absent:
  * `z = P_t + h_{t−1}·U`, `c_t = σ(z_f + k) ⊙ c_{t−1} + σ(z_i) ⊙ tanh(z_g)`, `h_t = σ(z_o) ⊙ tanh(c_t)`.
  */
-import { gateDerivative, gateFunction, multiply, multiplyTransposed, recurrentInput, tanh, transposeTensor } from './math.js';
+import { factorAt, gateDerivative, gateFunction, multiply, multiplyTransposed, recurrentInput, tanh, transposeTensor, zoneoutAt } from './math.js';
 import type { FusedArgs, FusedCell, FusedRun } from './types.js';
 
 export const fusedLstm: FusedCell = {
@@ -13,6 +13,7 @@ export const fusedLstm: FusedCell = {
   stateCount: 2,
   run(args: FusedArgs): FusedRun {
     const { steps, batch, units, input, mask, keepOutputs, forgetConstant } = args;
+    const { candidate: candidateMask, zoneoutCell, zoneoutHidden } = args.stepMasks;
     const gate = gateFunction(args.gateActivation);
     const width = 4 * units;
     const size = batch * units;
@@ -44,14 +45,18 @@ export const fusedLstm: FusedCell = {
           gates[recordRow + 3 * units + j] = o;
           const k = n * units + j;
           const cPrevious = c[t * size + k];
-          const cNew = f * cPrevious + i * g;
+          const hPrevious = h[t * size + k];
+          // Candidate dropout scales g where it enters c; zoneout then mixes in the previous states.
+          const cNew = f * cPrevious + i * g * factorAt(candidateMask, t, k, size);
           const tc = tanh(cNew);
           cellTanh[(args.record ? t * size : 0) + k] = tc;
           const hNew = o * tc;
+          const cZoned = cNew + zoneoutAt(zoneoutCell, t, k, size) * (cPrevious - cNew);
+          const hZoned = hNew + zoneoutAt(zoneoutHidden, t, k, size) * (hPrevious - hNew);
           // Padded steps carry the state unchanged and output zeros.
-          c[(t + 1) * size + k] = valid * cNew + (1 - valid) * cPrevious;
-          h[(t + 1) * size + k] = valid * hNew + (1 - valid) * h[t * size + k];
-          if (outputs !== null) outputs[t * size + k] = valid * hNew;
+          c[(t + 1) * size + k] = valid * cZoned + (1 - valid) * cPrevious;
+          h[(t + 1) * size + k] = valid * hZoned + (1 - valid) * hPrevious;
+          if (outputs !== null) outputs[t * size + k] = valid * hZoned;
         }
       }
     }
@@ -72,6 +77,7 @@ interface Recorded {
 
 function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, gatePrime: (y: number) => number) {
   const { steps, batch, units, mask, keepOutputs } = args;
+  const { candidate: candidateMask, zoneoutCell, zoneoutHidden } = args.stepMasks;
   const { h, c, gates, cellTanh } = recorded;
   const width = 4 * units;
   const size = batch * units;
@@ -89,19 +95,24 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
       const row = (t * batch + n) * width;
       for (let j = 0; j < units; j += 1) {
         const k = n * units + j;
-        const dhNew = valid * (dh[k] + (keepOutputs ? gradient[t * size + k] : 0));
+        // Gradients w.r.t. the zoned-out states, then through zoneout's mix to the new and previous ones.
+        const dhZoned = valid * (dh[k] + (keepOutputs ? gradient[t * size + k] : 0));
+        const dcZoned = valid * dc[k];
+        const [zc, zh] = [zoneoutAt(zoneoutCell, t, k, size), zoneoutAt(zoneoutHidden, t, k, size)];
+        const m = factorAt(candidateMask, t, k, size);
+        const dhNew = dhZoned * (1 - zh);
         const i = gates[row + j];
         const f = gates[row + units + j];
         const g = gates[row + 2 * units + j];
         const o = gates[row + 3 * units + j];
         const tc = cellTanh[t * size + k];
-        const dcNew = valid * dc[k] + dhNew * o * (1 - tc * tc);
-        dz[row + j] = dcNew * g * gatePrime(i);
+        const dcNew = dcZoned * (1 - zc) + dhNew * o * (1 - tc * tc);
+        dz[row + j] = dcNew * g * m * gatePrime(i);
         dz[row + units + j] = dcNew * c[t * size + k] * gatePrime(f);
-        dz[row + 2 * units + j] = dcNew * i * (1 - g * g);
+        dz[row + 2 * units + j] = dcNew * i * m * (1 - g * g);
         dz[row + 3 * units + j] = dhNew * tc * gatePrime(o);
-        dcPrevious[k] = dcNew * f + (1 - valid) * dc[k];
-        dhPassed[k] = (1 - valid) * dh[k];
+        dcPrevious[k] = dcNew * f + (1 - valid) * dc[k] + dcZoned * zc;
+        dhPassed[k] = (1 - valid) * dh[k] + dhZoned * zh;
       }
     }
     const fromRecurrence = recurrentInput(args.recurrentMask, multiply(dz.subarray(t * batch * width, (t + 1) * batch * width), batch, kernelT));

@@ -20,6 +20,21 @@ export function gateDerivative(kind: GateActivation): (y: number) => number {
 }
 
 /**
+ * The factor of element `k` (of `size` per step) at step `t` from a mask of `FusedArgs.stepMasks`: per step
+ * `[steps·size]`, one for the sequence `[size]`, or a constant `[1]`; 1 without a mask.
+ */
+export function factorAt(mask: Float32Array | null, t: number, k: number, size: number): number {
+  if (mask === null) return 1;
+  if (mask.length === 1) return mask[0];
+  return mask.length === size ? mask[k] : mask[t * size + k];
+}
+
+/** Zoneout's keep-previous factor `d` of element `k` at step `t` (0 without zoneout). */
+export function zoneoutAt(mask: Float32Array | null, t: number, k: number, size: number): number {
+  return mask === null ? 0 : factorAt(mask, t, k, size);
+}
+
+/**
  * Variational recurrent dropout (Gal & Ghahramani 2016) in the fused loops: `h_{t−1}` enters `h·U` (and, in a
  * GRU with the reset gate first, `r ⊙ h`) through the same `[batch·units]` mask at every step. These apply
  * it to one step's states, to all steps' states at once (`rows` a multiple of the mask), and to a gradient

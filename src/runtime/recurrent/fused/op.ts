@@ -22,6 +22,8 @@ export interface FusedCall {
   resetAfter: boolean;
   /** `[batch, units]` variational recurrent dropout mask, or null. */
   recurrentMask: tf.Tensor | null;
+  /** Candidate dropout and zoneout as drawn for the call (`CallDropout.drawn`). */
+  stepMasks: { candidate: tf.Tensor | null; zoneoutCell: tf.Tensor | number | null; zoneoutHidden: tf.Tensor | number | null };
   /** Norm sites inside the loop, and the op's extra parameters (see `FusedArgs.params`). */
   sites: SiteSetup[];
   params: tf.Tensor[];
@@ -32,6 +34,12 @@ export interface FusedResult {
   outputs: tf.Tensor | null;
   states: tf.Tensor[];
   statistics: { site: NormSite; firstColumn: number; steps: StepStatistics[] }[];
+}
+
+/** A mask's values, or a probability as a one-element array. */
+function maskValues(mask: tf.Tensor | number | null): Float32Array | null {
+  if (mask === null) return null;
+  return typeof mask === 'number' ? Float32Array.of(mask) : (mask.dataSync() as Float32Array);
 }
 
 /** Runs the fused op: the per-step outputs, the final states, and batch statistics for the population. */
@@ -62,6 +70,11 @@ export function runFused(call: FusedCall, input: tf.Tensor, recurrentKernel: tf.
       forgetConstant: call.forgetConstant,
       resetAfter: call.resetAfter,
       recurrentMask: call.recurrentMask === null ? null : (call.recurrentMask.dataSync() as Float32Array),
+      stepMasks: {
+        candidate: maskValues(call.stepMasks.candidate),
+        zoneoutCell: maskValues(call.stepMasks.zoneoutCell),
+        zoneoutHidden: maskValues(call.stepMasks.zoneoutHidden),
+      },
       sites: call.sites,
       params: params.map((param) => param.dataSync() as Float32Array),
     };

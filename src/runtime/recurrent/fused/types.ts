@@ -27,6 +27,12 @@ export interface FusedArgs {
   resetAfter: boolean;
   /** Variational recurrent dropout: the `[batch·units]` mask on `h_{t−1}` entering `h·U` (same every step), or null. */
   recurrentMask: Float32Array | null;
+  /**
+   * Per-step dropout forms (LSTM only): candidate dropout and the zoneout masks of c and h, each
+   * `[steps·batch·units]` (per step), `[batch·units]` (one for the sequence) or `[1]` (zoneout's probability
+   * at inference); null where off. See `factorAt`.
+   */
+  stepMasks: { candidate: Float32Array | null; zoneoutCell: Float32Array | null; zoneoutHidden: Float32Array | null };
   /** Norms inside the loop (empty for the plain cells). */
   sites: SiteSetup[];
   /** Values of the op's extra parameters: the bias (if the loop adds it), then γ (and β) of each site. */
