@@ -75,7 +75,7 @@ const CONFIGS: Record<string, SeqnetRecurrentConfig> = {
   }),
   'normalized RNN, recurrent dropout': plainConfig('rnn', 4, { norms: [layerNormAt('hidden')], dropout: { ...NO_DROPOUT, recurrent: { rate: 0.4 } } }),
   'plain RNN, recurrent dropout': plainConfig('rnn', 4, { dropout: { ...NO_DROPOUT, recurrent: { rate: 0.4 } } }),
-  // Candidate dropout and zoneout (LSTM): per-step masks drawn once per call, the same in both instances.
+  // Candidate dropout and zoneout: per-step masks drawn once per call, the same in both instances.
   'plain LSTM, per-step candidate dropout and zoneout of c and h': plainConfig('lstm', 4, {
     dropout: { ...NO_DROPOUT, candidate: { rate: 0.3, mask: 'step' }, zoneout: { cell: 0.3, hidden: 0.2 } },
   }),
@@ -90,6 +90,25 @@ const CONFIGS: Record<string, SeqnetRecurrentConfig> = {
   'BN-LSTM with zoneout of c and h, LN hidden': plainConfig('lstm', 4, {
     norms: [batchNormAt('recurrent', 'per_step', 3), layerNormAt('cell'), layerNormAt('hidden')],
     dropout: { ...NO_DROPOUT, zoneout: { cell: 0.3, hidden: 0.2 } },
+  }),
+  'plain GRU, reset first, per-step candidate dropout and zoneout': plainConfig('gru', 4, {
+    dropout: { ...NO_DROPOUT, candidate: { rate: 0.3, mask: 'step' }, zoneout: { cell: 0, hidden: 0.3 } },
+  }),
+  'plain GRU, reset after, per-sequence candidate dropout, recurrent dropout': plainConfig('gru', 4, {
+    resetAfter: true,
+    dropout: { ...NO_DROPOUT, recurrent: { rate: 0.3 }, candidate: { rate: 0.3, mask: 'sequence' } },
+  }),
+  'LN-GRU, RMS hidden, candidate dropout and zoneout': plainConfig('gru', 4, {
+    resetAfter: true,
+    norms: [layerNormAt('recurrent', 'gates_and_candidate'), { ...layerNormAt('hidden'), kind: 'rms', center: false }],
+    dropout: { ...NO_DROPOUT, candidate: { rate: 0.3, mask: 'step' }, zoneout: { cell: 0, hidden: 0.3 } },
+  }),
+  'plain RNN, candidate dropout and zoneout': plainConfig('rnn', 4, {
+    dropout: { ...NO_DROPOUT, candidate: { rate: 0.3, mask: 'step' }, zoneout: { cell: 0, hidden: 0.3 } },
+  }),
+  'LN-RNN (hidden), candidate dropout and zoneout': plainConfig('rnn', 4, {
+    norms: [layerNormAt('recurrent'), layerNormAt('hidden')],
+    dropout: { ...NO_DROPOUT, candidate: { rate: 0.3, mask: 'sequence' }, zoneout: { cell: 0, hidden: 0.3 } },
   }),
 };
 

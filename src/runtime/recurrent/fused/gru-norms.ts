@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NormSite } from '../../../ir/types.js';
-import { gateDerivative, gateFunction, multiply, multiplyTransposed, recurrentInput, tanh } from './math.js';
+import { factorAt, gateDerivative, gateFunction, multiply, multiplyTransposed, recurrentInput, tanh, zoneoutAt } from './math.js';
 import { NormKernel } from './norm-kernel.js';
 import type { NormRecord, StepStatistics } from './norm-kernel.js';
 import type { FusedArgs, FusedCell, FusedGradients, FusedRun, SiteSetup } from './types.js';
@@ -134,15 +134,16 @@ export const fusedNormalizedGru: FusedCell = {
           const candidate = tanh(candidatePre[k] + (bias === null ? 0 : bias[2 * units + j]));
           recorded.candidate[t * size + k] = candidate;
           const z = recorded.z[t * size + k];
-          hRaw[k] = z * hPrevious[k] + (1 - z) * candidate;
+          hRaw[k] = z * hPrevious[k] + (1 - z) * candidate * factorAt(args.stepMasks.candidate, t, k, size);
         }
       }
       const hNew = normalize('hidden', 0, hRaw, t);
       for (let n = 0; n < batch; n += 1) {
         const valid = mask === null ? 1 : mask[t * batch + n];
         for (let k = n * units; k < (n + 1) * units; k += 1) {
-          h[(t + 1) * size + k] = valid * hNew[k] + (1 - valid) * hPrevious[k];
-          if (outputs !== null) outputs[t * size + k] = valid * hNew[k];
+          const hZoned = hNew[k] + zoneoutAt(args.stepMasks.zoneoutHidden, t, k, size) * (hPrevious[k] - hNew[k]);
+          h[(t + 1) * size + k] = valid * hZoned + (1 - valid) * hPrevious[k];
+          if (outputs !== null) outputs[t * size + k] = valid * hZoned;
         }
       }
     }
@@ -190,13 +191,19 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
   const [kernelZrT, kernelHT] = tf.split(kernelT, [2 * units, units], 0);
   for (let t = steps - 1; t >= 0; t -= 1) {
     const hPrevious = h.subarray(t * size, (t + 1) * size);
+    // The gradient w.r.t. the zoned-out state, split between the new state and the previous one.
     const dhNew = new Float32Array(size);
+    const dhPrevious = new Float32Array(size);
     for (let n = 0; n < batch; n += 1) {
       const valid = mask === null ? 1 : mask[t * batch + n];
-      for (let k = n * units; k < (n + 1) * units; k += 1) dhNew[k] = valid * (dh[k] + (keepOutputs ? gradient[t * size + k] : 0));
+      for (let k = n * units; k < (n + 1) * units; k += 1) {
+        const dhZoned = valid * (dh[k] + (keepOutputs ? gradient[t * size + k] : 0));
+        const zoned = zoneoutAt(args.stepMasks.zoneoutHidden, t, k, size);
+        dhNew[k] = dhZoned * (1 - zoned);
+        dhPrevious[k] = dhZoned * zoned;
+      }
     }
     const dhRaw = through('hidden', 0, dhNew, t);
-    const dhPrevious = new Float32Array(size);
     const dz = new Float32Array(size);
     const dCandidatePost = new Float32Array(size);
     for (let n = 0; n < batch; n += 1) {
@@ -204,10 +211,11 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
       for (let j = 0; j < units; j += 1) {
         const k = n * units + j;
         const i = t * size + k;
-        dz[k] = dhRaw[k] * (hPrevious[k] - candidate[i]);
-        dCandidatePost[k] = dhRaw[k] * (1 - z[i]) * (1 - candidate[i] * candidate[i]);
+        const m = factorAt(args.stepMasks.candidate, t, k, size);
+        dz[k] = dhRaw[k] * (hPrevious[k] - m * candidate[i]);
+        dCandidatePost[k] = dhRaw[k] * (1 - z[i]) * m * (1 - candidate[i] * candidate[i]);
         dBias[2 * units + j] += dCandidatePost[k];
-        dhPrevious[k] = dhRaw[k] * z[i] + (1 - valid) * dh[k];
+        dhPrevious[k] += dhRaw[k] * z[i] + (1 - valid) * dh[k];
       }
     }
     const dCandidatePre = through('gates', 2, dCandidatePost, t);

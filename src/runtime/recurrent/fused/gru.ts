@@ -5,7 +5,7 @@
  * `h̃ = tanh(P_h + r ⊙ (h·U_h))`; `h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gateDerivative, gateFunction, multiply, multiplyTransposed, recurrentInput, tanh } from './math.js';
+import { factorAt, gateDerivative, gateFunction, multiply, multiplyTransposed, recurrentInput, tanh, zoneoutAt } from './math.js';
 import type { FusedArgs, FusedCell, FusedGradients, FusedRun } from './types.js';
 
 interface Recorded {
@@ -62,9 +62,11 @@ export const fusedGru: FusedCell = {
           const candidate = tanh(input[row + 2 * units + j] + recurrentPart);
           gates[row + 2 * units + j] = candidate;
           const z = gates[row + j];
-          const hNew = z * hPrevious[k] + (1 - z) * candidate;
-          h[(t + 1) * size + k] = valid * hNew + (1 - valid) * hPrevious[k];
-          if (outputs !== null) outputs[t * size + k] = valid * hNew;
+          // Candidate dropout scales h̃ where it enters h; zoneout then mixes in the previous state.
+          const hNew = z * hPrevious[k] + (1 - z) * candidate * factorAt(args.stepMasks.candidate, t, k, size);
+          const hZoned = hNew + zoneoutAt(args.stepMasks.zoneoutHidden, t, k, size) * (hPrevious[k] - hNew);
+          h[(t + 1) * size + k] = valid * hZoned + (1 - valid) * hPrevious[k];
+          if (outputs !== null) outputs[t * size + k] = valid * hZoned;
         }
       }
     }
@@ -97,13 +99,17 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
       const row = (t * batch + n) * width;
       for (let j = 0; j < units; j += 1) {
         const k = n * units + j;
-        const dhNew = valid * (dh[k] + (keepOutputs ? gradient[t * size + k] : 0));
+        // The gradient w.r.t. the zoned-out state, split between the new state and the previous one.
+        const dhZoned = valid * (dh[k] + (keepOutputs ? gradient[t * size + k] : 0));
+        const zoned = zoneoutAt(args.stepMasks.zoneoutHidden, t, k, size);
+        const dhNew = dhZoned * (1 - zoned);
+        const m = factorAt(args.stepMasks.candidate, t, k, size);
         const z = gates[row + j];
         const candidate = gates[row + 2 * units + j];
-        const dCandidatePre = dhNew * (1 - z) * (1 - candidate * candidate);
-        dInput[row + j] = dhNew * (h[t * size + k] - candidate) * gatePrime(z);
+        const dCandidatePre = dhNew * (1 - z) * m * (1 - candidate * candidate);
+        dInput[row + j] = dhNew * (h[t * size + k] - m * candidate) * gatePrime(z);
         dInput[row + 2 * units + j] = dCandidatePre;
-        dhNext[k] = dhNew * z + (1 - valid) * dh[k];
+        dhNext[k] = dhNew * z + (1 - valid) * dh[k] + dhZoned * zoned;
         if (resetAfter) {
           const r = gates[row + units + j];
           dInput[row + units + j] = dCandidatePre * resetTerm[t * size + k] * gatePrime(r);

@@ -29,18 +29,14 @@ export function isVectorizedInputNorm(norm: NormIR): boolean {
 }
 
 /**
- * The fused plan for this config, or null when the step loop must run it: candidate dropout or zoneout in
- * a GRU or simple RNN, or activations the fused loops do not implement.
+ * The fused plan for this config, or null when the step loop must run it: activations the fused loops do not
+ * implement. Every dropout form runs inside the fused loops (recurrent, candidate, zoneout: `FusedArgs`).
  */
 export function fusedPlanFor(config: SeqnetRecurrentConfig): FusedPlan | null {
   if (config.activation !== 'tanh') return null;
   // The simple RNN has no gates, so its recurrentActivation is unused.
   const gatesOk = config.cell === 'rnn' || config.recurrentActivation === 'sigmoid' || config.recurrentActivation === 'hard_sigmoid';
-  // Variational recurrent dropout runs inside every fused loop (one mask for the call); candidate dropout
-  // and zoneout, with their per-step masks, inside the LSTM's.
-  const { candidate, zoneout } = config.dropout;
-  const stepDropout = (candidate?.rate ?? 0) > 0 || (zoneout !== null && (zoneout.cell > 0 || zoneout.hidden > 0));
-  if (!gatesOk || (stepDropout && config.cell !== 'lstm')) return null;
+  if (!gatesOk) return null;
   const loopNorms = config.norms.filter((norm) => !isVectorizedInputNorm(norm));
   if (loopNorms.length === 0) return { cell: PLAIN_CELLS[config.cell], loopNorms };
   return { cell: NORMALIZED_CELLS[config.cell], loopNorms };

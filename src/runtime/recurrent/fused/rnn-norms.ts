@@ -4,7 +4,7 @@
  * `cells/rnn.ts`: `h_t = N_hidden(tanh(N_gates(N_in(P_t) + N_rec(h_{t−1}·U)) + b))`.
  */
 import type { NormSite } from '../../../ir/types.js';
-import { multiply, multiplyTransposed, recurrentInput, tanh, transposeTensor } from './math.js';
+import { factorAt, multiply, multiplyTransposed, recurrentInput, tanh, transposeTensor, zoneoutAt } from './math.js';
 import { NormKernel } from './norm-kernel.js';
 import type { NormRecord, StepStatistics } from './norm-kernel.js';
 import type { FusedArgs, FusedCell, FusedGradients, FusedRun } from './types.js';
@@ -59,15 +59,17 @@ export const fusedNormalizedRnn: FusedCell = {
       const pre = normalize('gates', sum, t);
       const hRaw = new Float32Array(size);
       for (let k = 0; k < size; k += 1) {
-        hRaw[k] = tanh(pre[k] + (bias === null ? 0 : bias[k % units]));
-        activated[t * size + k] = hRaw[k];
+        activated[t * size + k] = tanh(pre[k] + (bias === null ? 0 : bias[k % units]));
+        hRaw[k] = activated[t * size + k] * factorAt(args.stepMasks.candidate, t, k, size);
       }
       const hNew = normalize('hidden', hRaw, t);
       for (let n = 0; n < batch; n += 1) {
         const valid = mask === null ? 1 : mask[t * batch + n];
         for (let k = n * units; k < (n + 1) * units; k += 1) {
-          h[(t + 1) * size + k] = valid * hNew[k] + (1 - valid) * h[t * size + k];
-          if (outputs !== null) outputs[t * size + k] = valid * hNew[k];
+          const hPrevious = h[t * size + k];
+          const hZoned = hNew[k] + zoneoutAt(args.stepMasks.zoneoutHidden, t, k, size) * (hPrevious - hNew[k]);
+          h[(t + 1) * size + k] = valid * hZoned + (1 - valid) * hPrevious;
+          if (outputs !== null) outputs[t * size + k] = valid * hZoned;
         }
       }
     }
@@ -110,15 +112,18 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array): 
     for (let n = 0; n < batch; n += 1) {
       const valid = mask === null ? 1 : mask[t * batch + n];
       for (let k = n * units; k < (n + 1) * units; k += 1) {
-        dhNew[k] = valid * (dh[k] + (keepOutputs ? gradient[t * size + k] : 0));
-        dhPassed[k] = (1 - valid) * dh[k];
+        // The gradient w.r.t. the zoned-out state, split between the new state and the previous one.
+        const dhZoned = valid * (dh[k] + (keepOutputs ? gradient[t * size + k] : 0));
+        const zoned = zoneoutAt(args.stepMasks.zoneoutHidden, t, k, size);
+        dhNew[k] = dhZoned * (1 - zoned);
+        dhPassed[k] = (1 - valid) * dh[k] + dhZoned * zoned;
       }
     }
     const dhRaw = through('hidden', dhNew, t);
     const dPre = new Float32Array(size);
     for (let k = 0; k < size; k += 1) {
       const y = activated[t * size + k];
-      dPre[k] = dhRaw[k] * (1 - y * y);
+      dPre[k] = dhRaw[k] * factorAt(args.stepMasks.candidate, t, k, size) * (1 - y * y);
       dBias[k % units] += dPre[k];
     }
     const dSum = through('gates', dPre, t);

@@ -2,7 +2,7 @@
  * The plain simple-RNN recurrence as one fused op (see `lstm.ts` for why): `h_t = tanh(P_t + h_{t−1}·U)`,
  * the same equation as `cells/rnn.ts` with every norm and in-loop dropout absent.
  */
-import { multiply, multiplyTransposed, recurrentInput, tanh, transposeTensor } from './math.js';
+import { factorAt, multiply, multiplyTransposed, recurrentInput, tanh, transposeTensor, zoneoutAt } from './math.js';
 import type { FusedArgs, FusedCell, FusedRun } from './types.js';
 
 export const fusedRnn: FusedCell = {
@@ -21,10 +21,14 @@ export const fusedRnn: FusedCell = {
         const valid = mask === null ? 1 : mask[t * batch + n];
         for (let j = 0; j < units; j += 1) {
           const k = n * units + j;
-          const hNew = tanh(input[t * size + k] + recurrent[k]);
-          activated[t * size + k] = hNew;
-          h[(t + 1) * size + k] = valid * hNew + (1 - valid) * h[t * size + k];
-          if (outputs !== null) outputs[t * size + k] = valid * hNew;
+          const activation = tanh(input[t * size + k] + recurrent[k]);
+          activated[t * size + k] = activation;
+          // Candidate dropout scales the new state; zoneout then mixes in the previous one.
+          const hNew = activation * factorAt(args.stepMasks.candidate, t, k, size);
+          const hPrevious = h[t * size + k];
+          const hZoned = hNew + zoneoutAt(args.stepMasks.zoneoutHidden, t, k, size) * (hPrevious - hNew);
+          h[(t + 1) * size + k] = valid * hZoned + (1 - valid) * hPrevious;
+          if (outputs !== null) outputs[t * size + k] = valid * hZoned;
         }
       }
     }
@@ -48,10 +52,11 @@ function backward(args: FusedArgs, h: Float32Array, activated: Float32Array, gra
       const valid = mask === null ? 1 : mask[t * batch + n];
       for (let j = 0; j < units; j += 1) {
         const k = n * units + j;
-        const dhNew = valid * (dh[k] + (keepOutputs ? gradient[t * size + k] : 0));
+        const dhZoned = valid * (dh[k] + (keepOutputs ? gradient[t * size + k] : 0));
+        const zoned = zoneoutAt(args.stepMasks.zoneoutHidden, t, k, size);
         const y = activated[t * size + k];
-        dz[t * size + k] = dhNew * (1 - y * y);
-        dhPassed[k] = (1 - valid) * dh[k];
+        dz[t * size + k] = dhZoned * (1 - zoned) * factorAt(args.stepMasks.candidate, t, k, size) * (1 - y * y);
+        dhPassed[k] = (1 - valid) * dh[k] + dhZoned * zoned;
       }
     }
     const fromRecurrence = recurrentInput(args.recurrentMask, multiply(dz.subarray(t * size, (t + 1) * size), batch, kernelT));

@@ -28,7 +28,7 @@ export interface FusedArgs {
   /** Variational recurrent dropout: the `[batch·units]` mask on `h_{t−1}` entering `h·U` (same every step), or null. */
   recurrentMask: Float32Array | null;
   /**
-   * Per-step dropout forms (LSTM only): candidate dropout and the zoneout masks of c and h, each
+   * Per-step dropout forms: candidate dropout and the zoneout masks of c (LSTM) and h, each
    * `[steps·batch·units]` (per step), `[batch·units]` (one for the sequence) or `[1]` (zoneout's probability
    * at inference); null where off. See `factorAt`.
    */
