@@ -213,7 +213,7 @@ function runStepLoop(
   input: DirectionInput,
   transpose: (variable: tf.LayerVariable) => tf.Tensor | null,
 ): DirectionResult {
-  const { batch, steps, units, norms, dropout, matMul, kernel, kernelT, bias } = prelude;
+  const { steps, units, norms, dropout, matMul, kernel, kernelT, bias } = prelude;
   // The bias joins the input term unless a `gates` norm sits between the sum and the bias.
   const biasInStep = norms.norm('gates') !== undefined;
   const stepXs = splitSteps(prelude.timeMajorX, steps);

@@ -11,9 +11,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NormSite } from '../../../ir/types.js';
-import { factorAt, gateDerivative, gateFunction, multiply, multiplyTransposed, recurrentInput, tanh, zoneoutAt } from './math.js';
+import { factorAt, gateDerivative, gateFunction, multiply, recurrentInput, tanh, zoneoutAt } from './math.js';
+import { recurrentKernelGradient } from './gru.js';
+import { NormTape, loopParameters } from './loop-norms.js';
 import { NormKernel } from './norm-kernel.js';
-import type { NormRecord, StepStatistics } from './norm-kernel.js';
 import type { FusedArgs, FusedCell, FusedGradients, FusedRun, SiteSetup } from './types.js';
 
 /** One span of a site: gate blocks `first … first + count − 1` and its norm kernel. */
@@ -39,15 +40,12 @@ function columns(values: Float32Array, width: number, start: number, span: numbe
   return out;
 }
 
-/** The span kernels of every in-loop site, reading γ (and β) from `params` after the bias. */
+/** The span kernels of every in-loop site, and the bias when the loop adds it. */
 function buildSpans(args: FusedArgs): { spans: Span[]; bias: Float32Array | null } {
   const { units } = args;
-  const hasBias = args.params.length > args.sites.reduce((count, site) => count + (site.norm.center ? 2 : 1), 0);
-  let next = hasBias ? 1 : 0;
+  const { bias, sites } = loopParameters(args);
   const spans: Span[] = [];
-  for (const site of args.sites) {
-    const gamma = args.params[next++];
-    const beta = site.norm.center ? args.params[next++] : null;
+  for (const { setup: site, gamma, beta } of sites) {
     const width = gamma.length;
     for (const [first, count] of spanBlocks(site.site, args.resetAfter)) {
       const [start, end] = [first * units, (first + count) * units];
@@ -56,18 +54,17 @@ function buildSpans(args: FusedArgs): { spans: Span[]; bias: Float32Array | null
       spans.push({ site: site.site, first, count, kernel });
     }
   }
-  return { spans, bias: hasBias ? args.params[0] : null };
+  return { spans, bias };
+}
+
+/** The kernel of the span of `site` starting at gate block `first`, if the site is normalized. */
+function spanKernel(spans: Span[], site: NormSite, first: number): NormKernel | undefined {
+  return spans.find((span) => span.site === site && span.first === first)?.kernel;
 }
 
 function spanPopulation(site: SiteSetup, width: number, start: number, span: number): { mean: Float32Array; variance: Float32Array } | null {
   if (site.population === null) return null;
   return { mean: columns(site.population.mean, width, start, span), variance: columns(site.population.variance, width, start, span) };
-}
-
-function append<K, T>(lists: Map<K, T[]>, key: K, item: T): void {
-  const list = lists.get(key);
-  if (list === undefined) lists.set(key, [item]);
-  else list.push(item);
 }
 
 /** Element-wise `a + b` of two `[batch, width]` arrays, `b` read from column `bStart` of rows `bWidth` wide. */
@@ -91,16 +88,8 @@ export const fusedNormalizedGru: FusedCell = {
     const outputs = keepOutputs ? new Float32Array(steps * size) : null;
     // Per step: z, r, h̃, and R_h (reset after) or r ⊙ h_{t−1} (reset before), `[batch, u]` each.
     const recorded = { z: new Float32Array(steps * size), r: new Float32Array(steps * size), candidate: new Float32Array(steps * size), resetTerm: new Float32Array(steps * size) };
-    const records = new Map<Span, NormRecord[]>();
-    const statistics = new Map<Span, StepStatistics[]>();
-    const normalize = (site: NormSite, first: number, values: Float32Array, t: number): Float32Array => {
-      const span = spans.find((candidate) => candidate.site === site && candidate.first === first);
-      if (span === undefined) return values;
-      const result = span.kernel.forward(values, t, mask, t * batch);
-      append(records, span, result.record);
-      if (result.statistics !== null) append(statistics, span, result.statistics);
-      return result.output;
-    };
+    const tape = new NormTape(mask, batch);
+    const normalize = (site: NormSite, first: number, values: Float32Array, t: number): Float32Array => tape.forward(spanKernel(spans, site, first), values, t);
     const [kernelZr, kernelH] = tf.split(args.recurrentKernel, [2 * units, units], 1);
     for (let t = 0; t < steps; t += 1) {
       const hPrevious = h.subarray(t * size, (t + 1) * size);
@@ -153,8 +142,11 @@ export const fusedNormalizedGru: FusedCell = {
     packed.set(h.subarray(steps * size), packed.length - size);
     return {
       packed,
-      statistics: [...statistics].map(([span, stepStatistics]) => ({ site: span.site, firstColumn: span.first * units, steps: stepStatistics })),
-      backward: (gradient) => backward(args, { h, ...recorded, spans, records, hasBias: bias !== null }, gradient, gateDerivative(args.gateActivation)),
+      statistics: spans.flatMap((span) => {
+        const stepStatistics = tape.stepStatistics(span.kernel);
+        return stepStatistics === undefined ? [] : [{ site: span.site, firstColumn: span.first * units, steps: stepStatistics }];
+      }),
+      backward: (gradient) => backward(args, { h, ...recorded, spans, tape, hasBias: bias !== null }, gradient, gateDerivative(args.gateActivation)),
     };
   },
 };
@@ -166,13 +158,13 @@ interface Recorded {
   candidate: Float32Array;
   resetTerm: Float32Array;
   spans: Span[];
-  records: Map<Span, NormRecord[]>;
+  tape: NormTape;
   hasBias: boolean;
 }
 
 function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, gatePrime: (y: number) => number): FusedGradients {
   const { steps, batch, units, mask, keepOutputs, resetAfter } = args;
-  const { h, z, r, candidate, resetTerm, spans, records } = recorded;
+  const { h, z, r, candidate, resetTerm, spans, tape } = recorded;
   const size = batch * units;
   const width = 3 * units;
   const outputRows = keepOutputs ? steps * size : 0;
@@ -183,10 +175,7 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
   const recurrentWidth = resetAfter ? width : 2 * units;
   const dRecurrent = new Float32Array(steps * batch * recurrentWidth);
   const dCandidateRecurrent = resetAfter ? null : new Float32Array(steps * size);
-  const through = (site: NormSite, first: number, values: Float32Array, t: number): Float32Array => {
-    const span = spans.find((candidateSpan) => candidateSpan.site === site && candidateSpan.first === first);
-    return span === undefined ? values : span.kernel.backward(values, (records.get(span) as NormRecord[])[t], mask, t * batch);
-  };
+  const through = (site: NormSite, first: number, values: Float32Array, t: number): Float32Array => tape.backward(spanKernel(spans, site, first), values, t);
   const kernelT = tf.transpose(args.recurrentKernel);
   const [kernelZrT, kernelHT] = tf.split(kernelT, [2 * units, units], 0);
   for (let t = steps - 1; t >= 0; t -= 1) {
@@ -267,18 +256,7 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
     dh = dhPrevious;
   }
   tf.dispose([kernelT, kernelZrT, kernelHT]);
-  const hPrevious = recurrentInput(args.recurrentMask, h.subarray(0, steps * size));
-  let recurrentKernel: Float32Array;
-  if (resetAfter) recurrentKernel = multiplyTransposed(hPrevious, units, dRecurrent, width);
-  else {
-    const zr = multiplyTransposed(hPrevious, units, dRecurrent, 2 * units);
-    const candidateKernel = multiplyTransposed(resetTerm, units, dCandidateRecurrent as Float32Array, units);
-    recurrentKernel = new Float32Array(units * width);
-    for (let i = 0; i < units; i += 1) {
-      recurrentKernel.set(zr.subarray(i * 2 * units, (i + 1) * 2 * units), i * width);
-      recurrentKernel.set(candidateKernel.subarray(i * units, (i + 1) * units), i * width + 2 * units);
-    }
-  }
+  const recurrentKernel = recurrentKernelGradient(args, h, dRecurrent, resetTerm, dCandidateRecurrent);
   return { input: dInput, recurrentKernel, initial: [dh], params: gatherParameterGradients(args, spans, recorded.hasBias ? dBias : null) };
 }
 

@@ -79,6 +79,26 @@ export const fusedGru: FusedCell = {
   },
 };
 
+/**
+ * dU `[u, 3u]` from the gradients of the recurrent matmuls' outputs: `h_{t−1}ᵀ·d[z, r, h]` with the reset
+ * gate after; with it first, `h_{t−1}ᵀ·d[z, r]` beside `(r ⊙ h_{t−1})ᵀ·d(candidate matmul)`. `h_{t−1}` as it
+ * entered U (recurrent dropout applied).
+ */
+export function recurrentKernelGradient(args: FusedArgs, h: Float32Array, dRecurrent: Float32Array, resetTerm: Float32Array, dCandidate: Float32Array | null): Float32Array {
+  const { steps, batch, units, resetAfter } = args;
+  const width = 3 * units;
+  const hPrevious = recurrentInput(args.recurrentMask, h.subarray(0, steps * batch * units));
+  if (resetAfter) return multiplyTransposed(hPrevious, units, dRecurrent, width);
+  const zr = multiplyTransposed(hPrevious, units, dRecurrent, 2 * units);
+  const candidate = multiplyTransposed(resetTerm, units, dCandidate as Float32Array, units);
+  const gradient = new Float32Array(units * width);
+  for (let i = 0; i < units; i += 1) {
+    gradient.set(zr.subarray(i * 2 * units, (i + 1) * 2 * units), i * width);
+    gradient.set(candidate.subarray(i * units, (i + 1) * units), i * width + 2 * units);
+  }
+  return gradient;
+}
+
 function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, gatePrime: (y: number) => number): FusedGradients {
   const { steps, batch, units, mask, keepOutputs, resetAfter } = args;
   const { h, gates, resetTerm } = recorded;
@@ -143,17 +163,6 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
     dh = dhNext;
   }
   tf.dispose([kernelT, kernelZrT, kernelHT]);
-  const hPrevious = recurrentInput(args.recurrentMask, h.subarray(0, steps * size));
-  let recurrentKernel: Float32Array;
-  if (resetAfter) recurrentKernel = multiplyTransposed(hPrevious, units, dRecurrent, width);
-  else {
-    const zr = multiplyTransposed(hPrevious, units, dRecurrent, 2 * units);
-    const candidate = multiplyTransposed(resetTerm, units, dCandidate as Float32Array, units);
-    recurrentKernel = new Float32Array(units * width);
-    for (let i = 0; i < units; i += 1) {
-      recurrentKernel.set(zr.subarray(i * 2 * units, (i + 1) * 2 * units), i * width);
-      recurrentKernel.set(candidate.subarray(i * units, (i + 1) * units), i * width + 2 * units);
-    }
-  }
+  const recurrentKernel = recurrentKernelGradient(args, h, dRecurrent, resetTerm, dCandidate);
   return { input: dInput, recurrentKernel, initial: [dh], params: [] };
 }

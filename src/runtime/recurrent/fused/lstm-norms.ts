@@ -6,30 +6,9 @@
  */
 import type { NormSite } from '../../../ir/types.js';
 import { factorAt, gateDerivative, gateFunction, multiply, multiplyTransposed, recurrentInput, tanh, transposeTensor, zoneoutAt } from './math.js';
-import { NormKernel } from './norm-kernel.js';
-import type { NormRecord, StepStatistics } from './norm-kernel.js';
+import { NormTape, siteKernels, siteParameterGradients, siteStatistics } from './loop-norms.js';
+import type { SiteKernels } from './loop-norms.js';
 import type { FusedArgs, FusedCell, FusedGradients, FusedRun } from './types.js';
-
-type Kernels = Partial<Record<NormSite, NormKernel>>;
-
-/** The site kernels, reading γ (and β) from `params` after the bias; returns them and the bias. */
-function buildKernels(args: FusedArgs): { kernels: Kernels; bias: Float32Array | null; hasBias: boolean } {
-  const hasBias = args.params.length > args.sites.reduce((count, site) => count + (site.norm.center ? 2 : 1), 0);
-  let next = hasBias ? 1 : 0;
-  const kernels: Kernels = {};
-  for (const site of args.sites) {
-    const gamma = args.params[next++];
-    const beta = site.norm.center ? args.params[next++] : null;
-    kernels[site.site] = new NormKernel(site.norm, site.groupIds, args.units, gamma, beta, site.population);
-  }
-  return { kernels, bias: hasBias ? args.params[0] : null, hasBias };
-}
-
-function append<T>(lists: Map<NormSite, T[]>, site: NormSite, item: T): void {
-  const list = lists.get(site);
-  if (list === undefined) lists.set(site, [item]);
-  else list.push(item);
-}
 
 /** Element-wise sum of two arrays. */
 function plus(a: Float32Array, b: Float32Array): Float32Array {
@@ -44,7 +23,7 @@ export const fusedNormalizedLstm: FusedCell = {
   run(args: FusedArgs): FusedRun {
     const { steps, batch, units, mask, keepOutputs, forgetConstant } = args;
     const { candidate: candidateMask, zoneoutCell, zoneoutHidden } = args.stepMasks;
-    const { kernels, bias, hasBias } = buildKernels(args);
+    const { kernels, bias } = siteKernels(args);
     const carryNormalized = kernels.cell?.norm.carry === true;
     const gate = gateFunction(args.gateActivation);
     const width = 4 * units;
@@ -56,16 +35,8 @@ export const fusedNormalizedLstm: FusedCell = {
     const gates = new Float32Array(steps * batch * width);
     const cellTanh = new Float32Array(steps * size);
     const outputs = keepOutputs ? new Float32Array(steps * size) : null;
-    const records = new Map<NormSite, NormRecord[]>();
-    const statistics = new Map<NormSite, StepStatistics[]>();
-    const normalize = (site: NormSite, values: Float32Array, t: number): Float32Array => {
-      const kernel = kernels[site];
-      if (kernel === undefined) return values;
-      const result = kernel.forward(values, t, mask, t * batch);
-      append(records, site, result.record);
-      if (result.statistics !== null) append(statistics, site, result.statistics);
-      return result.output;
-    };
+    const tape = new NormTape(mask, batch);
+    const normalize = (site: NormSite, values: Float32Array, t: number): Float32Array => tape.forward(kernels[site], values, t);
     for (let t = 0; t < steps; t += 1) {
       const projected = normalize('input', args.input.slice(t * batch * width, (t + 1) * batch * width), t);
       const recurrent = normalize('recurrent', multiply(recurrentInput(args.recurrentMask, h.subarray(t * size, (t + 1) * size)), batch, args.recurrentKernel), t);
@@ -115,10 +86,10 @@ export const fusedNormalizedLstm: FusedCell = {
     if (outputs !== null) packed.set(outputs);
     packed.set(h.subarray(steps * size), packed.length - 2 * size);
     packed.set(c.subarray(steps * size), packed.length - size);
-    const recorded = { h, c, gates, cellTanh, records, kernels, bias: hasBias, carryNormalized };
+    const recorded = { h, c, gates, cellTanh, tape, kernels, bias: bias !== null, carryNormalized };
     return {
       packed,
-      statistics: [...statistics].map(([site, stepStatistics]) => ({ site, firstColumn: 0, steps: stepStatistics })),
+      statistics: siteStatistics(kernels, tape),
       backward: (gradient) => backward(args, recorded, gradient, gateDerivative(args.gateActivation)),
     };
   },
@@ -129,8 +100,8 @@ interface Recorded {
   c: Float32Array;
   gates: Float32Array;
   cellTanh: Float32Array;
-  records: Map<NormSite, NormRecord[]>;
-  kernels: Kernels;
+  tape: NormTape;
+  kernels: SiteKernels;
   bias: boolean;
   carryNormalized: boolean;
 }
@@ -138,7 +109,7 @@ interface Recorded {
 function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, gatePrime: (y: number) => number): FusedGradients {
   const { steps, batch, units, mask, keepOutputs } = args;
   const { candidate: candidateMask, zoneoutCell, zoneoutHidden } = args.stepMasks;
-  const { h, c, gates, cellTanh, records, kernels } = recorded;
+  const { h, c, gates, cellTanh, tape, kernels } = recorded;
   const width = 4 * units;
   const size = batch * units;
   const outputRows = keepOutputs ? steps * size : 0;
@@ -148,10 +119,7 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
   const dRecurrent = new Float32Array(steps * batch * width);
   const dBias = new Float32Array(width);
   const kernelT = transposeTensor(args);
-  const through = (site: NormSite, values: Float32Array, t: number): Float32Array => {
-    const kernel = kernels[site];
-    return kernel === undefined ? values : kernel.backward(values, (records.get(site) as NormRecord[])[t], mask, t * batch);
-  };
+  const through = (site: NormSite, values: Float32Array, t: number): Float32Array => tape.backward(kernels[site], values, t);
   for (let t = steps - 1; t >= 0; t -= 1) {
     // Gradients w.r.t. the zoned-out states, then through zoneout's mix to the new and previous ones.
     const dhNew = new Float32Array(size);
@@ -215,12 +183,7 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
     dc = dcPrevious;
   }
   kernelT.dispose();
-  const params: Float32Array[] = recorded.bias ? [dBias] : [];
-  for (const site of args.sites) {
-    const kernel = kernels[site.site] as NormKernel;
-    params.push(kernel.gammaGradient);
-    if (kernel.betaGradient !== null) params.push(kernel.betaGradient);
-  }
+  const params = [...(recorded.bias ? [dBias] : []), ...siteParameterGradients(args, kernels)];
   const recurrentKernel = multiplyTransposed(recurrentInput(args.recurrentMask, h.subarray(0, steps * size)), units, dRecurrent, width);
   return { input: dInput, recurrentKernel, initial: [dh, dc], params };
 }

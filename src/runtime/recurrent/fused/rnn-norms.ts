@@ -5,52 +5,23 @@
  */
 import type { NormSite } from '../../../ir/types.js';
 import { factorAt, multiply, multiplyTransposed, recurrentInput, tanh, transposeTensor, zoneoutAt } from './math.js';
-import { NormKernel } from './norm-kernel.js';
-import type { NormRecord, StepStatistics } from './norm-kernel.js';
+import { NormTape, siteKernels, siteParameterGradients, siteStatistics } from './loop-norms.js';
+import type { SiteKernels } from './loop-norms.js';
 import type { FusedArgs, FusedCell, FusedGradients, FusedRun } from './types.js';
-
-type Kernels = Partial<Record<NormSite, NormKernel>>;
-
-/** The site kernels, reading γ (and β) from `params` after the bias. */
-function buildKernels(args: FusedArgs): { kernels: Kernels; bias: Float32Array | null } {
-  const hasBias = args.params.length > args.sites.reduce((count, site) => count + (site.norm.center ? 2 : 1), 0);
-  let next = hasBias ? 1 : 0;
-  const kernels: Kernels = {};
-  for (const site of args.sites) {
-    const gamma = args.params[next++];
-    const beta = site.norm.center ? args.params[next++] : null;
-    kernels[site.site] = new NormKernel(site.norm, site.groupIds, args.units, gamma, beta, site.population);
-  }
-  return { kernels, bias: hasBias ? args.params[0] : null };
-}
-
-function append<T>(lists: Map<NormSite, T[]>, site: NormSite, item: T): void {
-  const list = lists.get(site);
-  if (list === undefined) lists.set(site, [item]);
-  else list.push(item);
-}
 
 export const fusedNormalizedRnn: FusedCell = {
   gates: 1,
   stateCount: 1,
   run(args: FusedArgs): FusedRun {
     const { steps, batch, units, mask, keepOutputs } = args;
-    const { kernels, bias } = buildKernels(args);
+    const { kernels, bias } = siteKernels(args);
     const size = batch * units;
     const h = new Float32Array((steps + 1) * size);
     h.set(args.initial[0]);
     const activated = new Float32Array(steps * size);
     const outputs = keepOutputs ? new Float32Array(steps * size) : null;
-    const records = new Map<NormSite, NormRecord[]>();
-    const statistics = new Map<NormSite, StepStatistics[]>();
-    const normalize = (site: NormSite, values: Float32Array, t: number): Float32Array => {
-      const kernel = kernels[site];
-      if (kernel === undefined) return values;
-      const result = kernel.forward(values, t, mask, t * batch);
-      append(records, site, result.record);
-      if (result.statistics !== null) append(statistics, site, result.statistics);
-      return result.output;
-    };
+    const tape = new NormTape(mask, batch);
+    const normalize = (site: NormSite, values: Float32Array, t: number): Float32Array => tape.forward(kernels[site], values, t);
     for (let t = 0; t < steps; t += 1) {
       const input = normalize('input', args.input.slice(t * size, (t + 1) * size), t);
       const recurrent = normalize('recurrent', multiply(recurrentInput(args.recurrentMask, h.subarray(t * size, (t + 1) * size)), batch, args.recurrentKernel), t);
@@ -78,8 +49,8 @@ export const fusedNormalizedRnn: FusedCell = {
     packed.set(h.subarray(steps * size), packed.length - size);
     return {
       packed,
-      statistics: [...statistics].map(([site, stepStatistics]) => ({ site, firstColumn: 0, steps: stepStatistics })),
-      backward: (gradient) => backward(args, { h, activated, kernels, records, hasBias: bias !== null }, gradient),
+      statistics: siteStatistics(kernels, tape),
+      backward: (gradient) => backward(args, { h, activated, kernels, tape, hasBias: bias !== null }, gradient),
     };
   },
 };
@@ -87,24 +58,21 @@ export const fusedNormalizedRnn: FusedCell = {
 interface Recorded {
   h: Float32Array;
   activated: Float32Array;
-  kernels: Kernels;
-  records: Map<NormSite, NormRecord[]>;
+  kernels: SiteKernels;
+  tape: NormTape;
   hasBias: boolean;
 }
 
 function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array): FusedGradients {
   const { steps, batch, units, mask, keepOutputs } = args;
-  const { h, activated, kernels, records } = recorded;
+  const { h, activated, kernels, tape } = recorded;
   const size = batch * units;
   const outputRows = keepOutputs ? steps * size : 0;
   let dh = gradient.slice(outputRows, outputRows + size);
   const dInput = new Float32Array(steps * size);
   const dRecurrent = new Float32Array(steps * size);
   const dBias = new Float32Array(units);
-  const through = (site: NormSite, values: Float32Array, t: number): Float32Array => {
-    const kernel = kernels[site];
-    return kernel === undefined ? values : kernel.backward(values, (records.get(site) as NormRecord[])[t], mask, t * batch);
-  };
+  const through = (site: NormSite, values: Float32Array, t: number): Float32Array => tape.backward(kernels[site], values, t);
   const kernelT = transposeTensor(args);
   for (let t = steps - 1; t >= 0; t -= 1) {
     const dhNew = new Float32Array(size);
@@ -135,12 +103,7 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array): 
     dh = dhPassed;
   }
   kernelT.dispose();
-  const params: Float32Array[] = recorded.hasBias ? [dBias] : [];
-  for (const site of args.sites) {
-    const kernel = kernels[site.site] as NormKernel;
-    params.push(kernel.gammaGradient);
-    if (kernel.betaGradient !== null) params.push(kernel.betaGradient);
-  }
+  const params = [...(recorded.hasBias ? [dBias] : []), ...siteParameterGradients(args, kernels)];
   const recurrentKernel = multiplyTransposed(recurrentInput(args.recurrentMask, h.subarray(0, steps * size)), units, dRecurrent, units);
   return { input: dInput, recurrentKernel, initial: [dh], params };
 }

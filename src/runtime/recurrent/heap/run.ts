@@ -11,7 +11,6 @@ import { CANDIDATE_GATE, siteGates } from '../config.js';
 import { groupIdsFor } from '../norms/grouping.js';
 import type { NormWeights } from '../norms/types.js';
 import { HEAP_CELLS, identityNorm } from './cells.js';
-import type { HeapCellCall } from './cells.js';
 import type { HeapBuffer, HeapKernels } from './heap.js';
 import { HEAP_NORMS } from './norms.js';
 import type { HeapNorm } from './norms.js';
