@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NormSite } from '../../../ir/types.js';
-import { factorAt, gateDerivative, gateFunction, multiply, recurrentInput, tanh, zoneoutAt } from './math.js';
+import { factorAt, gateDerivative, gateFunction, multiply, recurrentInput, stateGradientAtStep, tanh, zoneoutAt } from './math.js';
 import { recurrentKernelGradient } from './gru.js';
 import { NormTape, loopParameters } from './loop-norms.js';
 import { NormKernel } from './norm-kernel.js';
@@ -163,12 +163,12 @@ interface Recorded {
 }
 
 function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, gatePrime: (y: number) => number): FusedGradients {
-  const { steps, batch, units, mask, keepOutputs, resetAfter } = args;
+  const { steps, batch, units, keepOutputs, resetAfter } = args;
   const { h, z, r, candidate, resetTerm, spans, tape } = recorded;
   const size = batch * units;
   const width = 3 * units;
   const outputRows = keepOutputs ? steps * size : 0;
-  let dh = gradient.slice(outputRows, outputRows + size);
+  let dh: Float32Array = gradient.slice(outputRows, outputRows + size);
   const dInput = new Float32Array(steps * batch * width);
   const dBias = new Float32Array(width);
   // Gradients of the recurrent matmuls' outputs, for dU: [z, r, h] columns (reset after), or [z, r] and h apart.
@@ -180,23 +180,11 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
   const [kernelZrT, kernelHT] = tf.split(kernelT, [2 * units, units], 0);
   for (let t = steps - 1; t >= 0; t -= 1) {
     const hPrevious = h.subarray(t * size, (t + 1) * size);
-    // The gradient w.r.t. the zoned-out state, split between the new state and the previous one.
-    const dhNew = new Float32Array(size);
-    const dhPrevious = new Float32Array(size);
-    for (let n = 0; n < batch; n += 1) {
-      const valid = mask === null ? 1 : mask[t * batch + n];
-      for (let k = n * units; k < (n + 1) * units; k += 1) {
-        const dhZoned = valid * (dh[k] + (keepOutputs ? gradient[t * size + k] : 0));
-        const zoned = zoneoutAt(args.stepMasks.zoneoutHidden, t, k, size);
-        dhNew[k] = dhZoned * (1 - zoned);
-        dhPrevious[k] = dhZoned * zoned;
-      }
-    }
+    const { toNew: dhNew, toPrevious: dhPrevious } = stateGradientAtStep(args, dh, gradient, t);
     const dhRaw = through('hidden', 0, dhNew, t);
     const dz = new Float32Array(size);
     const dCandidatePost = new Float32Array(size);
     for (let n = 0; n < batch; n += 1) {
-      const valid = mask === null ? 1 : mask[t * batch + n];
       for (let j = 0; j < units; j += 1) {
         const k = n * units + j;
         const i = t * size + k;
@@ -204,7 +192,7 @@ function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array, g
         dz[k] = dhRaw[k] * (hPrevious[k] - m * candidate[i]);
         dCandidatePost[k] = dhRaw[k] * (1 - z[i]) * m * (1 - candidate[i] * candidate[i]);
         dBias[2 * units + j] += dCandidatePost[k];
-        dhPrevious[k] += dhRaw[k] * z[i] + (1 - valid) * dh[k];
+        dhPrevious[k] += dhRaw[k] * z[i];
       }
     }
     const dCandidatePre = through('gates', 2, dCandidatePost, t);

@@ -35,6 +35,34 @@ export function zoneoutAt(mask: Float32Array | null, t: number, k: number, size:
 }
 
 /**
+ * For a one-state cell's backward pass at step `t`: the gradient arriving at the state `h_t` it carries (from
+ * the next step, `dh`, and from the output), split into the part that reaches the new state before zoneout
+ * (`toNew`; 0 for padded examples, whose state is carried) and the part that goes straight to `h_{t−1}`
+ * (`toPrevious`: zoneout's share, and all of it for padded examples).
+ */
+export function stateGradientAtStep(
+  args: { batch: number; units: number; mask: Float32Array | null; keepOutputs: boolean; stepMasks: { zoneoutHidden: Float32Array | null } },
+  dh: Float32Array,
+  outputGradient: Float32Array,
+  t: number,
+): { toNew: Float32Array; toPrevious: Float32Array } {
+  const { batch, units, mask, keepOutputs } = args;
+  const size = batch * units;
+  const toNew = new Float32Array(size);
+  const toPrevious = new Float32Array(size);
+  for (let n = 0; n < batch; n += 1) {
+    const valid = mask === null ? 1 : mask[t * batch + n];
+    for (let k = n * units; k < (n + 1) * units; k += 1) {
+      const dhZoned = valid * (dh[k] + (keepOutputs ? outputGradient[t * size + k] : 0));
+      const zoned = zoneoutAt(args.stepMasks.zoneoutHidden, t, k, size);
+      toNew[k] = dhZoned * (1 - zoned);
+      toPrevious[k] = (1 - valid) * dh[k] + dhZoned * zoned;
+    }
+  }
+  return { toNew, toPrevious };
+}
+
+/**
  * Variational recurrent dropout (Gal & Ghahramani 2016) in the fused loops: `h_{t−1}` enters `h·U` (and, in a
  * GRU with the reset gate first, `r ⊙ h`) through the same `[batch·units]` mask at every step. These apply
  * it to one step's states, to all steps' states at once (`rows` a multiple of the mask), and to a gradient

@@ -4,7 +4,7 @@
  * `cells/rnn.ts`: `h_t = N_hidden(tanh(N_gates(N_in(P_t) + N_rec(h_{t−1}·U)) + b))`.
  */
 import type { NormSite } from '../../../ir/types.js';
-import { factorAt, multiply, multiplyTransposed, recurrentInput, tanh, transposeTensor, zoneoutAt } from './math.js';
+import { factorAt, multiply, multiplyTransposed, recurrentInput, stateGradientAtStep, tanh, transposeTensor, zoneoutAt } from './math.js';
 import { NormTape, siteKernels, siteParameterGradients, siteStatistics } from './loop-norms.js';
 import type { SiteKernels } from './loop-norms.js';
 import type { FusedArgs, FusedCell, FusedGradients, FusedRun } from './types.js';
@@ -64,29 +64,18 @@ interface Recorded {
 }
 
 function backward(args: FusedArgs, recorded: Recorded, gradient: Float32Array): FusedGradients {
-  const { steps, batch, units, mask, keepOutputs } = args;
+  const { steps, batch, units, keepOutputs } = args;
   const { h, activated, kernels, tape } = recorded;
   const size = batch * units;
   const outputRows = keepOutputs ? steps * size : 0;
-  let dh = gradient.slice(outputRows, outputRows + size);
+  let dh: Float32Array = gradient.slice(outputRows, outputRows + size);
   const dInput = new Float32Array(steps * size);
   const dRecurrent = new Float32Array(steps * size);
   const dBias = new Float32Array(units);
   const through = (site: NormSite, values: Float32Array, t: number): Float32Array => tape.backward(kernels[site], values, t);
   const kernelT = transposeTensor(args);
   for (let t = steps - 1; t >= 0; t -= 1) {
-    const dhNew = new Float32Array(size);
-    const dhPassed = new Float32Array(size);
-    for (let n = 0; n < batch; n += 1) {
-      const valid = mask === null ? 1 : mask[t * batch + n];
-      for (let k = n * units; k < (n + 1) * units; k += 1) {
-        // The gradient w.r.t. the zoned-out state, split between the new state and the previous one.
-        const dhZoned = valid * (dh[k] + (keepOutputs ? gradient[t * size + k] : 0));
-        const zoned = zoneoutAt(args.stepMasks.zoneoutHidden, t, k, size);
-        dhNew[k] = dhZoned * (1 - zoned);
-        dhPassed[k] = (1 - valid) * dh[k] + dhZoned * zoned;
-      }
-    }
+    const { toNew: dhNew, toPrevious: dhPassed } = stateGradientAtStep(args, dh, gradient, t);
     const dhRaw = through('hidden', dhNew, t);
     const dPre = new Float32Array(size);
     for (let k = 0; k < size; k += 1) {
