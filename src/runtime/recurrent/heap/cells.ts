@@ -76,15 +76,16 @@ export const heapLstm: HeapCell = {
     const [recurrent, sum, gates] = [wide(), wide(), wide()];
     const { split } = splitter(call, 4);
     const [g, cNew, doubled, squashed, hRaw, hOut, cOut, scratchA, scratchB] = Array.from({ length: 9 }, narrow);
+    const norms = { recurrent: call.norm('recurrent'), gates: call.norm('gates'), cell: call.norm('cell'), hidden: call.norm('hidden') };
     return (t, input, [h, c]) => {
-      const r = call.norm('recurrent')(kernels.matMul(recurrent, h, call.recurrentKernel), t);
-      const z = call.norm('gates')(kernels.add(sum, input, r), t);
+      const r = norms.recurrent(kernels.matMul(recurrent, h, call.recurrentKernel), t);
+      const z = norms.gates(kernels.add(sum, input, r), t);
       const [i, f, doubledG, o] = split(kernels.sigmoid(gates, z));
       kernels.sub(g, kernels.mul(scratchA, doubledG, call.two), call.one);
       kernels.add(cNew, kernels.mul(scratchA, f, c), kernels.mul(scratchB, i, g));
-      const cNormalized = call.norm('cell')(cNew, t);
+      const cNormalized = norms.cell(cNew, t);
       tanhOfDoubled(call, squashed, kernels.add(doubled, cNormalized, cNormalized), scratchA);
-      const hNew = call.norm('hidden')(kernels.mul(hRaw, o, squashed), t);
+      const hNew = norms.hidden(kernels.mul(hRaw, o, squashed), t);
       const cCarried = call.carryNormalized ? cNormalized : cNew;
       return [zoneout(call, hOut, h, hNew, call.zoneout.hidden, scratchA), zoneout(call, cOut, c, cCarried, call.zoneout.cell, scratchB)];
     };
@@ -105,33 +106,43 @@ export const heapGru: HeapCell = {
     const gates = kernels.buffer([2, batch, units]);
     const [z, r] = [0, 1].map((g) => kernels.view(gates, g * batch * units, [batch, units]));
     const [candidateRecurrent, resetState, candidatePre, candidate, difference, hRaw, hOut, scratch] = Array.from({ length: 8 }, narrow);
-    const hasGatesNorm = call.norm('gates', 0, 2) !== identityNorm;
+    // With the reset gate first the recurrent site is normalized in two spans, else whole.
+    const resetFirst = call.recurrentKernelParts !== null;
+    const norms = {
+      recurrent: resetFirst ? identityNorm : call.norm('recurrent'),
+      recurrentGates: resetFirst ? call.norm('recurrent', 0, 2) : identityNorm,
+      recurrentCandidate: resetFirst ? call.norm('recurrent', 2, 1) : identityNorm,
+      gates: call.norm('gates', 0, 2),
+      candidate: call.norm('gates', 2, 1),
+      hidden: call.norm('hidden'),
+    };
+    const hasGatesNorm = norms.gates !== identityNorm;
     return (t, input, [h]) => {
       const [, , inputH] = inputBlocks.split(input);
       const inputZr = kernels.view(inputBlocks.blocks, 0, [2, batch, units]);
       let recurrentH: HeapBuffer | null = null;
       if (call.recurrentKernelParts === null) {
-        [, , recurrentH] = recurrentBlocks.split(call.norm('recurrent')(kernels.matMul(recurrent, h, call.recurrentKernel), t));
+        [, , recurrentH] = recurrentBlocks.split(norms.recurrent(kernels.matMul(recurrent, h, call.recurrentKernel), t));
       } else {
-        recurrentBlocks.split(call.norm('recurrent', 0, 2)(kernels.matMul(recurrent, h, call.recurrentKernelParts.gates), t));
+        recurrentBlocks.split(norms.recurrentGates(kernels.matMul(recurrent, h, call.recurrentKernelParts.gates), t));
       }
       let zr = kernels.add(gatesSum, inputZr, kernels.view(recurrentBlocks.blocks, 0, [2, batch, units]));
       if (hasGatesNorm) {
         // The gates norm's statistics are per example, so it needs the row layout back.
         kernels.transpose(gatesRows, zr, [1, 0, 2]);
-        zr = kernels.transpose(gatesBack, kernels.reshape(call.norm('gates', 0, 2)(gatesRows, t), [batch, 2, units]), [1, 0, 2]);
+        zr = kernels.transpose(gatesBack, kernels.reshape(norms.gates(gatesRows, t), [batch, 2, units]), [1, 0, 2]);
       }
       kernels.sigmoid(gates, zr);
       if (recurrentH !== null) kernels.mul(candidateRecurrent, r, recurrentH);
       else if (call.recurrentKernelParts !== null) {
         const product = kernels.matMul(candidateRecurrent, kernels.mul(resetState, r, h), call.recurrentKernelParts.candidate);
-        kernels.copy(candidateRecurrent, 0, call.norm('recurrent', 2, 1)(product, t), 0, batch * units);
+        kernels.copy(candidateRecurrent, 0, norms.recurrentCandidate(product, t), 0, batch * units);
       }
-      const pre = call.norm('gates', 2, 1)(kernels.add(candidatePre, inputH, candidateRecurrent), t);
+      const pre = norms.candidate(kernels.add(candidatePre, inputH, candidateRecurrent), t);
       tanhOfDoubled(call, candidate, pre, scratch);
       // z ⊙ h + (1 − z) ⊙ h̃ = h̃ + z ⊙ (h − h̃)
       kernels.add(hRaw, candidate, kernels.mul(difference, z, kernels.sub(difference, h, candidate)));
-      const hNew = call.norm('hidden')(hRaw, t);
+      const hNew = norms.hidden(hRaw, t);
       return [zoneout(call, hOut, h, hNew, call.zoneout.hidden, scratch)];
     };
   },
@@ -142,10 +153,11 @@ export const heapRnn: HeapCell = {
   create(call) {
     const { kernels, batch, units } = call;
     const [recurrent, sum, hRaw, hOut, scratch] = Array.from({ length: 5 }, () => kernels.buffer([batch, units]));
+    const norms = { recurrent: call.norm('recurrent'), gates: call.norm('gates'), hidden: call.norm('hidden') };
     return (t, input, [h]) => {
-      const r = call.norm('recurrent')(kernels.matMul(recurrent, h, call.recurrentKernel), t);
-      const z = call.norm('gates')(kernels.add(sum, input, r), t);
-      const hNew = call.norm('hidden')(tanhOfDoubled(call, hRaw, z, scratch), t);
+      const r = norms.recurrent(kernels.matMul(recurrent, h, call.recurrentKernel), t);
+      const z = norms.gates(kernels.add(sum, input, r), t);
+      const hNew = norms.hidden(tanhOfDoubled(call, hRaw, z, scratch), t);
       return [zoneout(call, hOut, h, hNew, call.zoneout.hidden, scratch)];
     };
   },

@@ -132,6 +132,7 @@ export class HeapKernels {
   private readonly views: tf.DataId[] = [];
   private readonly pointers: number[] = [];
   private readonly shapeCache = new Map<string, number>();
+  private readonly matrixShapes = new WeakMap<HeapBuffer, number>();
   private readonly wasm: WasmModule;
 
   constructor(private readonly backend: WasmBackend) {
@@ -242,10 +243,15 @@ export class HeapKernels {
     return { id: data.id, shape, shapePointer: this.shapeOf(shape), start: data.memoryOffset / 4, size };
   }
 
-  /** A rank-3 `[1, rows, columns]` shape for the matmul kernel, cached per buffer shape. */
+  /** A rank-3 `[1, rows, columns]` shape for the matmul kernel, made once per buffer. */
   private matrixShape(buffer: HeapBuffer): number {
-    const rows = buffer.size / buffer.shape[buffer.shape.length - 1];
-    return this.shapeOf([1, rows, buffer.shape[buffer.shape.length - 1]]);
+    let pointer = this.matrixShapes.get(buffer);
+    if (pointer === undefined) {
+      const columns = buffer.shape[buffer.shape.length - 1];
+      pointer = this.shapeOf([1, buffer.size / columns, columns]);
+      this.matrixShapes.set(buffer, pointer);
+    }
+    return pointer;
   }
 
   /** An int32 array on the heap holding `values` (freed with this object). */
