@@ -184,12 +184,8 @@ function runFusedDirection(
  * (nothing of the other paths' preparation is needed: no dropout, no statistics to record).
  */
 function runHeapLoop(kernels: HeapKernels, config: SeqnetRecurrentConfig, weights: DirectionWeights, input: DirectionInput): DirectionResult {
-  const [batch, steps] = input.x.shape as [number, number, number];
   try {
     return runHeapDirection(kernels, config, {
-      steps,
-      batch,
-      units: config.units,
       x: input.x,
       kernel: weights.kernel.read(),
       bias: weights.bias === null ? null : weights.bias.read(),

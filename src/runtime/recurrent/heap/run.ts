@@ -22,10 +22,7 @@ export function heapLoopSupports(config: SeqnetRecurrentConfig): boolean {
 }
 
 export interface HeapDirectionInput {
-  steps: number;
-  batch: number;
-  units: number;
-  /** `[batch, steps, features]` in processing order. */
+  /** `[batch, steps, features]` in processing order (the call's sizes come from its shape). */
   x: tf.Tensor;
   kernel: tf.Tensor;
   bias: tf.Tensor | null;
@@ -110,7 +107,7 @@ function normLookup(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: 
         shift: fold.biasSite === site ? fold.bias.slice(...columns) : null,
       };
       const groupIds = groupIdsFor(weights.norm.groups, first, count, gates === 1 ? -1 : CANDIDATE_GATE[config.cell]);
-      norm = factory({ kernels, weights, batch: input.batch, steps, units: config.units, groupIds, firstColumn: columns[0], affine });
+      norm = factory({ kernels, weights, batch: input.x.shape[0], steps, units: config.units, groupIds, firstColumn: columns[0], affine });
     }
     cache.set(key, norm);
     return norm;
@@ -127,7 +124,8 @@ function foldedWeights(config: SeqnetRecurrentConfig, input: HeapDirectionInput,
   const parts = resetFirst ? tf.split(recurrentKernel, [2 * config.units, config.units], 1) : null;
   // Time-major input, with a column of ones when the input kernel carries the bias.
   const timeMajor = tf.transpose(input.x, [1, 0, 2]);
-  const x = fold.inputKernelCarries ? tf.concat([timeMajor, tf.ones([input.steps, input.batch, 1])], 2) : timeMajor;
+  const [batch, steps] = input.x.shape;
+  const x = fold.inputKernelCarries ? tf.concat([timeMajor, tf.ones([steps, batch, 1])], 2) : timeMajor;
   return { inputKernel, recurrentKernel, parts, x };
 }
 
@@ -137,8 +135,8 @@ function createStep(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: 
   const probability = (rate: number | undefined) => (rate === undefined || rate === 0 ? null : constant(rate));
   return HEAP_CELLS[config.cell].create({
     kernels,
-    batch: input.batch,
-    units: input.units,
+    batch: input.x.shape[0],
+    units: config.units,
     recurrentKernel: kernels.tensor(weights.recurrentKernel),
     recurrentKernelParts: weights.parts === null ? null : { gates: kernels.tensor(weights.parts[0]), candidate: kernels.tensor(weights.parts[1]) },
     norm: (site, first, count) => norms(site, first, count),
@@ -151,7 +149,8 @@ function createStep(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: 
 
 /** Runs one direction; returns outputs `[batch, steps, u]` (or null) and the final states `[batch, u]`. */
 export function runHeapDirection(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: HeapDirectionInput): { outputs: tf.Tensor | null; states: tf.Tensor[] } {
-  const { steps, batch, units } = input;
+  const [batch, steps] = input.x.shape;
+  const { units } = config;
   const width = siteGates('input', config.cell) * units;
   const fold = folding(config, input.norms, effectiveBias(config, input.bias, width));
   const result = tf.tidy(() => {
