@@ -17,7 +17,7 @@ import { fusedPlanFor } from './fused/registry.js';
 import type { FusedPlan } from './fused/registry.js';
 import { runFused } from './fused/op.js';
 import type { GateActivation, SiteSetup } from './fused/types.js';
-import { heapKernels } from './heap/heap.js';
+import { heapKernels } from './heap/kernels.js';
 import type { HeapKernels } from './heap/heap.js';
 import { heapLoopSupports, runHeapDirection } from './heap/run.js';
 import { groupIdsFor } from './norms/grouping.js';

@@ -7,7 +7,9 @@ import type { BatchStatisticsIR } from '../../../ir/types.js';
 import { constantInitializer } from '../initializers.js';
 import { splitSteps } from '../ops.js';
 import { scaleAndShift } from './grouping.js';
-import type { NormContext, NormDescriptor, NormSpan } from './types.js';
+import { weightColumns } from './inference.js';
+import type { InferenceForm } from './inference.js';
+import type { NormContext, NormDescriptor, NormSpan, NormWeights } from './types.js';
 
 export const batchNorm: NormDescriptor = {
   kind: 'batch',
@@ -42,7 +44,30 @@ export const batchNorm: NormDescriptor = {
     const normalized = tf.mul(tf.sub(value, mean), tf.rsqrt(tf.add(variance, span.norm.epsilon)));
     return scaleAndShift(normalized, span.gamma, span.beta);
   },
+
+  inferenceForm: populationAffine,
 };
+
+/**
+ * With population statistics μ_t, σ²_t batch norm is the affine map `a_t ⊙ v + b_t` of each step row, with
+ * a_t = γ / √(σ²_t + ε) and b_t = β − μ_t ⊙ a_t (one row when the statistics are shared over time).
+ */
+function populationAffine(weights: NormWeights, firstColumn: number, width: number): InferenceForm {
+  if (weights.movingMean === null || weights.movingVariance === null) throw new Error('SeqnetRecurrent: batch norm without population statistics');
+  const mean = weightColumns(weights.movingMean, firstColumn, width);
+  const variance = weightColumns(weights.movingVariance, firstColumn, width);
+  const gamma = weightColumns(weights.gamma, firstColumn, width);
+  const beta = weights.beta === null ? null : weightColumns(weights.beta, firstColumn, width);
+  const rows = mean.length / width;
+  const scale = new Float32Array(rows * width);
+  const shift = new Float32Array(rows * width);
+  for (let i = 0; i < rows * width; i += 1) {
+    const column = i % width;
+    scale[i] = gamma[column] / Math.sqrt(variance[i] + weights.norm.epsilon);
+    shift[i] = (beta === null ? 0 : beta[column]) - mean[i] * scale[i];
+  }
+  return { form: 'affine rows', rows, scale, shift };
+}
 
 /** Mean and variance over the rows (axis 0) of the valid examples; `valid` is 1 if there was any. */
 function maskedMoments(rows: tf.Tensor, mask: tf.Tensor | null): { mean: tf.Tensor; variance: tf.Tensor; valid: tf.Tensor } {

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { constantInitializer } from '../initializers.js';
 import { gateBlocks, groupMean, scaleAndShift } from './grouping.js';
+import { weightColumns } from './inference.js';
 import type { NormDescriptor } from './types.js';
 
 export const layerNorm: NormDescriptor = {
@@ -21,5 +22,10 @@ export const layerNorm: NormDescriptor = {
     const variance = groupMean(tf.square(centered) as tf.Tensor3D, span.groupIds);
     const normalized = tf.reshape(tf.mul(centered, tf.rsqrt(tf.add(variance, span.norm.epsilon))), value.shape);
     return scaleAndShift(normalized, span.gamma, span.beta);
+  },
+
+  inferenceForm(weights, firstColumn, width) {
+    const beta = weights.beta === null ? null : weightColumns(weights.beta, firstColumn, width);
+    return { form: 'statistics', center: true, gamma: weightColumns(weights.gamma, firstColumn, width), beta, epsilon: weights.norm.epsilon };
   },
 };

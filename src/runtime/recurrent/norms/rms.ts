@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { constantInitializer } from '../initializers.js';
 import { gateBlocks, groupMean, scaleAndShift } from './grouping.js';
+import { weightColumns } from './inference.js';
 import type { NormDescriptor } from './types.js';
 
 export const rmsNorm: NormDescriptor = {
@@ -20,5 +21,10 @@ export const rmsNorm: NormDescriptor = {
     const meanSquare = groupMean(tf.square(blocks) as tf.Tensor3D, span.groupIds);
     const normalized = tf.reshape(tf.mul(blocks, tf.rsqrt(tf.add(meanSquare, span.norm.epsilon))), value.shape);
     return scaleAndShift(normalized, span.gamma, span.beta);
+  },
+
+  inferenceForm(weights, firstColumn, width) {
+    const beta = weights.beta === null ? null : weightColumns(weights.beta, firstColumn, width);
+    return { form: 'statistics', center: false, gamma: weightColumns(weights.gamma, firstColumn, width), beta, epsilon: weights.norm.epsilon };
   },
 };

@@ -2,6 +2,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { NormIR, NormKind, NormSite } from '../../../ir/types.js';
 import type { Initializer } from '../initializers.js';
+import type { InferenceForm } from './inference.js';
 import type { PopulationRecorder } from './population.js';
 
 /** Creates one weight of the layer (`Layer.addWeight` with the layer's naming and seeding). */
@@ -64,4 +65,9 @@ export interface NormDescriptor {
    * training call from all steps' values `[time·batch, width]` (mask `[time·batch, 1]`), before the loop.
    */
   prepareSequence?(span: NormSpan, rows: tf.Tensor, mask: tf.Tensor | null, population: PopulationRecorder): tf.Tensor[];
+  /**
+   * This norm at inference over columns `[firstColumn, firstColumn + width)` of its site, for the wasm
+   * inference loop (absent: a layer with this kind runs its ordinary step loop there).
+   */
+  inferenceForm?(weights: NormWeights, firstColumn: number, width: number): InferenceForm;
 }
