@@ -14,7 +14,9 @@ interface Size {
   steps: number;
   features: number;
   units: number;
-  iterations: number;
+  /** Timed rounds of training steps, and of forward passes (cheaper, so more of them). */
+  trainRounds: number;
+  forwardRounds: number;
 }
 
 interface Case {
@@ -127,24 +129,26 @@ async function timed(body: () => Promise<void>): Promise<number> {
 }
 
 /**
- * Times every case round-robin (one train step and one forward pass of each case per round, after a warm-up
- * round), so a burst of load on the shared machine hits the baseline and the candidates alike.
+ * Times `task` of every runner round-robin (one call of each per round, after a warm-up round), so a burst
+ * of load on the shared machine hits the baseline and the candidates alike.
  */
+async function roundRobin(runners: Runner[], task: (runner: Runner) => () => Promise<void>, rounds: number): Promise<number[][]> {
+  const times: number[][] = runners.map(() => []);
+  for (let round = 0; round <= rounds; round += 1) {
+    for (const [index, runner] of runners.entries()) {
+      const time = await timed(task(runner));
+      if (round > 0) times[index].push(time);
+    }
+  }
+  return times;
+}
+
 async function benchSize(backend: string, size: Size): Promise<string[]> {
   const x = tf.randomNormal([size.batch, size.steps, size.features], 0, 1, 'float32', 3);
   const layerCases = cases(size.steps);
   const runners = layerCases.map((layerCase) => prepare(layerCase, x, size.units));
-  const train: number[][] = runners.map(() => []);
-  const forward: number[][] = runners.map(() => []);
-  for (let round = 0; round <= size.iterations; round += 1) {
-    for (const [index, runner] of runners.entries()) {
-      const trainTime = await timed(runner.train);
-      const forwardTime = await timed(runner.forward);
-      if (round === 0) continue;
-      train[index].push(trainTime);
-      forward[index].push(forwardTime);
-    }
-  }
+  const train = await roundRobin(runners, (runner) => runner.train, size.trainRounds);
+  const forward = await roundRobin(runners, (runner) => runner.forward, size.forwardRounds);
   runners.forEach((runner) => runner.dispose());
   x.dispose();
   const shape = `${size.batch}×${size.steps}×${size.features}→${size.units}`;
@@ -170,13 +174,13 @@ async function benchBackend(backend: string, sizes: Size[]): Promise<string[]> {
 export async function run(): Promise<void> {
   const requestedThreads = Number(process.env.SEQNET_BENCH_WASM_THREADS ?? 0);
   if (requestedThreads > 0) setThreadsCount(requestedThreads);
-  const small: Size = { batch: 32, steps: 50, features: 16, units: 128, iterations: 5 };
-  const big: Size = { batch: 64, steps: 100, features: 64, units: 256, iterations: 1 };
+  const small: Size = { batch: 32, steps: 50, features: 16, units: 128, trainRounds: 5, forwardRounds: 15 };
+  const big: Size = { batch: 64, steps: 100, features: 64, units: 256, trainRounds: 1, forwardRounds: 7 };
   const rows = [
     '| backend | batch×steps×features→units | layer | train ms | ×tfjs | forward ms | ×tfjs |',
     '|---|---|---|---|---|---|---|',
     ...(await benchBackend('wasm', [small, big])),
-    ...(await benchBackend('cpu', [{ ...small, iterations: 2 }])),
+    ...(await benchBackend('cpu', [{ ...small, trainRounds: 2, forwardRounds: 2 }])),
   ];
   await tf.setBackend('wasm');
   process.stdout.write(`${rows.join('\n')}\n\nwasm threads in use: ${getThreadsCount()}\n`);
