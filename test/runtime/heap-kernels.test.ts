@@ -3,6 +3,7 @@
  * embedded module is what the sources compile to, and the vector math they are built on (exp through σ
  * and tanh, hard sigmoid) is accurate against float64 over the whole float range, NaN included. The cells'
  * equations are checked where they are used, against the float64 reference (reference-grid, layer-heap).
+ * Also: how the module becomes available where synchronous compilation is refused (browsers).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -11,9 +12,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KERNELS_MODULE, compileKernels, renderKernelsModule } from '../../scripts/heap-kernels.js';
 import { writeCell } from '../../src/runtime/recurrent/heap/cells.js';
+import { KernelModule } from '../../src/runtime/recurrent/heap/compiled-kernels.js';
 import type { CellFields } from '../../src/runtime/recurrent/heap/cells.js';
 import type { HeapKernels } from '../../src/runtime/recurrent/heap/heap.js';
 import { heapKernels } from '../../src/runtime/recurrent/heap/kernels.js';
+import type { WebAssemblyApi } from '../../src/runtime/recurrent/heap/webassembly.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -110,5 +113,57 @@ describe('compiled kernels on the wasm backend: vector math', () => {
     const { c } = stepOne(kernels, 'lstm', values, { hardGates: true });
     const hard = (x: number) => Math.min(1, Math.max(0, Math.fround(Math.fround(0.2 * x) + 0.5)));
     expect(worst(values, c, hard, false).error).toBeLessThan(1e-7);
+  });
+});
+
+describe('KernelModule: how the compiled kernels become available', () => {
+  const bytes = () => Uint8Array.of(0, 97, 115, 109);
+  /** A stand-in for the WebAssembly API: synchronous compilation refused (as on a browser's main thread) or not. */
+  function fakeApi(syncAllowed: boolean, asyncResult: 'resolve' | 'reject') {
+    const compiled = { compiled: true };
+    let finish: () => void = () => undefined;
+    const api = {
+      Module: Object.assign(
+        function Module(this: object) {
+          if (!syncAllowed) throw new RangeError('WebAssembly.Module is disallowed on the main thread, if the buffer size is larger than 4KB');
+          return compiled;
+        } as unknown as WebAssemblyApi['Module'],
+        { imports: () => [] },
+      ),
+      Instance: function Instance() {
+        return { exports: {} };
+      } as unknown as WebAssemblyApi['Instance'],
+      compile: () =>
+        new Promise<object>((resolve, reject) => {
+          finish = () => (asyncResult === 'resolve' ? resolve(compiled) : reject(new Error('no SIMD')));
+        }),
+    };
+    return { api, compiled, finish: () => finish() };
+  }
+
+  it('compiles synchronously where the host allows it', () => {
+    const { api, compiled } = fakeApi(true, 'resolve');
+    expect(new KernelModule(api, bytes).get()).toBe(compiled);
+  });
+
+  it('where synchronous compilation is refused, answers null until the background compilation is done', async () => {
+    const { api, compiled, finish } = fakeApi(false, 'resolve');
+    const source = new KernelModule(api, bytes);
+    expect(source.get()).toBeNull();
+    expect(source.get()).toBeNull();
+    finish();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(source.get()).toBe(compiled);
+  });
+
+  it('stays unavailable when the host cannot compile it at all, or has no WebAssembly', async () => {
+    const { api, finish } = fakeApi(false, 'reject');
+    const source = new KernelModule(api, bytes);
+    expect(source.get()).toBeNull();
+    finish();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(source.get()).toBeNull();
+    expect(new KernelModule(null, bytes).get()).toBeNull();
   });
 });

@@ -5,6 +5,7 @@
  */
 import { COMPILED_KERNELS_BASE64 } from './compiled.js';
 import { webAssembly } from './webassembly.js';
+import type { WebAssemblyApi } from './webassembly.js';
 
 export interface CellKernels {
   lstmStep(cell: number, step: number, input: number, recurrent: number, h: number, c: number, mask: number, out: number): void;
@@ -16,39 +17,52 @@ export interface CellKernels {
 
 const EXPORTS = ['lstmStep', 'gruGates', 'gruCandidate', 'rnnStep', 'normalizeRows'] as const;
 
-/**
- * The compiled module: compiled synchronously on first use where the host allows it (Node); where it does
- * not (a browser's main thread refuses to compile more than 4 KB synchronously), compiled in the background
- * while the layers run their ordinary loop. `failed`: the host cannot compile it (no SIMD, no WebAssembly).
- */
-let compiled: object | 'pending' | 'failed' | null = null;
-
 function kernelBytes(): Uint8Array {
   return Uint8Array.from(atob(COMPILED_KERNELS_BASE64), (character) => character.charCodeAt(0));
 }
 
-function compiledModule(): object | null {
-  if (compiled === null) {
-    if (webAssembly === null) compiled = 'failed';
-    else {
-      const api = webAssembly;
-      try {
-        compiled = new api.Module(kernelBytes());
-      } catch {
-        compiled = 'pending';
-        api.compile(kernelBytes()).then(
-          (module) => (compiled = module),
-          () => (compiled = 'failed'),
-        );
-      }
+/**
+ * The compiled module, made on first use: synchronously where the host allows it (Node); where it does not
+ * (a browser's main thread refuses to compile more than 4 KB synchronously), in the background, while the
+ * layers run their ordinary loop. A host that cannot compile it at all (no wasm SIMD) never gets it.
+ */
+export class KernelModule {
+  private state: { status: 'new' | 'compiling' | 'failed' } | { status: 'ready'; module: object } = { status: 'new' };
+
+  constructor(
+    private readonly api: WebAssemblyApi | null,
+    private readonly bytes: () => Uint8Array,
+  ) {}
+
+  /** The module, or null while it is compiling or when it cannot be compiled. */
+  get(): object | null {
+    if (this.state.status === 'new') this.start();
+    return this.state.status === 'ready' ? this.state.module : null;
+  }
+
+  private start(): void {
+    const api = this.api;
+    if (api === null) {
+      this.state = { status: 'failed' };
+      return;
+    }
+    try {
+      this.state = { status: 'ready', module: new api.Module(this.bytes()) };
+    } catch {
+      this.state = { status: 'compiling' };
+      api.compile(this.bytes()).then(
+        (module) => (this.state = { status: 'ready', module }),
+        () => (this.state = { status: 'failed' }),
+      );
     }
   }
-  return typeof compiled === 'object' ? compiled : null;
 }
+
+const kernelModule = new KernelModule(webAssembly, kernelBytes);
 
 /** The kernels working in `memory` (a `WebAssembly.Memory`), or null while they are not available. */
 export function instantiateCellKernels(memory: unknown): CellKernels | null {
-  const module = compiledModule();
+  const module = kernelModule.get();
   if (module === null || webAssembly === null) return null;
   const { exports } = new webAssembly.Instance(module, { env: { memory } });
   if (!EXPORTS.every((name) => typeof exports[name] === 'function')) return null;
