@@ -103,9 +103,26 @@ describe('heap inference loop on wasm', () => {
     const { x, mask } = inputs();
     const layer = buildLayer(CASES[1], x);
     tf.dispose(run(layer, x, mask));
-    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const backend = tf.backend() as unknown as { numDataIds(): number; wasm: { _malloc(bytes: number): number; _free(pointer: number): void } };
     const [tensors, dataIds] = [tf.memory().numTensors, backend.numDataIds()];
-    for (let call = 0; call < 3; call += 1) tf.dispose(run(layer, x, mask));
+    // Every block allocated on the wasm heap during the calls (tensors, shapes, the kernels' structs) is freed.
+    const { _malloc: malloc, _free: free } = backend.wasm;
+    const live = new Set<number>();
+    backend.wasm._malloc = (bytes) => {
+      const pointer = malloc(bytes);
+      live.add(pointer);
+      return pointer;
+    };
+    backend.wasm._free = (pointer) => {
+      live.delete(pointer);
+      free(pointer);
+    };
+    try {
+      for (let call = 0; call < 3; call += 1) tf.dispose(run(layer, x, mask));
+    } finally {
+      Object.assign(backend.wasm, { _malloc: malloc, _free: free });
+    }
+    expect(live.size).toBe(0);
     expect(tf.memory().numTensors).toBe(tensors);
     expect(backend.numDataIds()).toBe(dataIds);
     layer.dispose();
