@@ -2,6 +2,7 @@
  * Seeded synthetic tasks: sine → cosine, the adding problem, and the copy task (defined in docs/training.md).
  */
 import type { DataIR, SyntheticTask } from '../ir/types.js';
+import { SYNTHETIC_SHAPES } from '../validate/checks/data.js';
 import { Prng } from './prng.js';
 import { splitCounts, splitSamples } from './split.js';
 import { DataError, type ModelShape, type PreparedData, type SampleSet } from './types.js';
@@ -13,18 +14,16 @@ export const COPY_BLANK = 8;
 export const COPY_DELIMITER = 9;
 const COPY_SYMBOLS = 8;
 
-interface TaskDefinition {
-  features: number;
-  targetUnits: number;
-  perStep: boolean;
-  /** Fills one sample's inputs `x` ([steps, features]) and targets `y`. */
-  fill(random: Prng, steps: number, x: Float32Array, y: Float32Array): void;
-}
+/** Fills one sample's inputs `x` ([steps, features]) and targets `y`. */
+type Fill = (random: Prng, steps: number, x: Float32Array, y: Float32Array) => void;
+
+/** A task's shape (declared with validation, which checks specs against it) and its generator. */
+type TaskDefinition = (typeof SYNTHETIC_SHAPES)[SyntheticTask] & { fill: Fill };
 
 const TASKS: Record<SyntheticTask, TaskDefinition> = {
-  sine_cosine: { features: 1, targetUnits: 1, perStep: true, fill: fillSineCosine },
-  adding: { features: 2, targetUnits: 1, perStep: false, fill: fillAdding },
-  copy: { features: 10, targetUnits: 10, perStep: true, fill: fillCopy },
+  sine_cosine: { ...SYNTHETIC_SHAPES.sine_cosine, fill: fillSineCosine },
+  adding: { ...SYNTHETIC_SHAPES.adding, fill: fillAdding },
+  copy: { ...SYNTHETIC_SHAPES.copy, fill: fillCopy },
 };
 
 /**
