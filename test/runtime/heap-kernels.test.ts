@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KERNELS_MODULE, compileKernels, renderKernelsModule } from '../../scripts/heap-kernels.js';
-import { writeCell } from '../../src/runtime/recurrent/heap/cells.js';
+import { ACTIVATION_CODES, writeCell } from '../../src/runtime/recurrent/heap/cells.js';
 import { KernelModule } from '../../src/runtime/recurrent/heap/compiled-kernels.js';
 import type { CellFields } from '../../src/runtime/recurrent/heap/cells.js';
 import type { HeapKernels } from '../../src/runtime/recurrent/heap/heap.js';
@@ -50,7 +50,7 @@ function stepOne(kernels: HeapKernels, cell: 'lstm' | 'rnn', values: number[], f
   kernels.floats(h).fill(0);
   kernels.floats(c).fill(0);
   const address = writeCell(kernels, {
-    ...{ batch, units: 1, hardGates: false, resetAfter: false, carryNormalized: false, bias: null, zoneoutHidden: 0, zoneoutCell: 0, outputStride: 0 },
+    ...{ batch, units: 1, activation: ACTIVATION_CODES.tanh, gateActivation: ACTIVATION_CODES.sigmoid, resetAfter: false, carryNormalized: false, bias: null, zoneoutHidden: 0, zoneoutCell: 0, outputStride: 0 },
     ...{ recurrentNorm: 0, candidateRecurrentNorm: 0, gatesNorm: 0, candidateGatesNorm: 0, cellNorm: 0, hiddenNorm: 0 },
     ...fields,
   });
@@ -110,10 +110,35 @@ describe('compiled kernels on the wasm backend: vector math', () => {
 
   it("hard sigmoid (tfjs's clip(0.2·x + 0.5, 0, 1)) is exact", () => {
     const values = grid();
-    const { c } = stepOne(kernels, 'lstm', values, { hardGates: true });
+    const { c } = stepOne(kernels, 'lstm', values, { gateActivation: ACTIVATION_CODES.hard_sigmoid });
     const hard = (x: number) => Math.min(1, Math.max(0, Math.fround(Math.fround(0.2 * x) + 0.5)));
     expect(worst(values, c, hard, false).error).toBeLessThan(1e-7);
   });
+
+  // tfjs's definitions (selu's constants from tfjs-core's selu_util); errors relative to max(1, |f(x)|).
+  const SELU = { alpha: 1.6732632423543772, scale: 1.0507009873554805 };
+  const OTHERS: [keyof typeof ACTIVATION_CODES, (x: number) => number][] = [
+    ['relu', (x) => Math.max(0, x)],
+    ['linear', (x) => x],
+    ['elu', (x) => (x > 0 ? x : Math.expm1(x))],
+    ['selu', (x) => SELU.scale * (x > 0 ? x : SELU.alpha * Math.expm1(x))],
+    ['softsign', (x) => x / (1 + Math.abs(x))],
+    ['swish', (x) => x * sigmoid(x)],
+    ['sigmoid', sigmoid],
+  ];
+  for (const [name, exact] of OTHERS) {
+    it(`${name} as the simple RNN's activation: error below 3e-7 of max(1, |${name}(x)|) from −200 to 200`, () => {
+      const values = grid();
+      const { h } = stepOne(kernels, 'rnn', values, { activation: ACTIVATION_CODES[name] });
+      let worstError = 0;
+      values.forEach((x, i) => {
+        if (Number.isNaN(x)) return expect(h[i]).toBeNaN();
+        const expected = exact(x);
+        worstError = Math.max(worstError, Math.abs(h[i] - expected) / Math.max(1, Math.abs(expected)));
+      });
+      expect(worstError).toBeLessThan(3e-7);
+    });
+  }
 });
 
 describe('KernelModule: how the compiled kernels become available', () => {

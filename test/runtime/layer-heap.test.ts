@@ -46,6 +46,12 @@ const CASES: HeapCase[] = [
   },
   { name: 'gru, reset after, recurrent layer norm', config: config('gru', [makeNorm('recurrent', 'layer', { groups: 'gates_and_candidate' })], { resetAfter: true }), masked: false },
   { name: 'rnn, gates rms norm', config: config('rnn', [makeNorm('gates', 'rms')]), masked: true },
+  {
+    name: 'lstm, relu activation and hard-sigmoid gates, cell layer norm, masked',
+    config: config('lstm', [makeNorm('cell', 'layer')], { activation: 'relu', recurrentActivation: 'hard_sigmoid' }),
+    masked: true,
+  },
+  { name: 'gru, reset after, softsign activation', config: config('gru', [], { resetAfter: true, activation: 'softsign' }), masked: false },
 ];
 
 /** Random `[3, STEPS, 4]` inputs, and a mask where example 1 ends after 25 steps and example 2 after 9. */

@@ -3,13 +3,34 @@
  * compiled kernel of `assembly/cells.ts` for everything else (norms, gates, state update, zoneout's
  * expectation, mask, output). The layer call's constants are the `Cell` struct written by `writeCell`.
  */
+import type { Activation } from '../../../ir/types.js';
 import type { HeapBuffer, HeapKernels, StructField } from './heap.js';
+
+/** The activations the kernels compute, with their codes in `assembly/math.ts` (`activate4`). */
+export const ACTIVATION_CODES = {
+  tanh: 0,
+  sigmoid: 1,
+  hard_sigmoid: 2,
+  relu: 3,
+  linear: 4,
+  elu: 5,
+  selu: 6,
+  softsign: 7,
+  swish: 8,
+} as const satisfies Partial<Record<Activation, number>>;
+
+/** The code of an activation, or undefined when the kernels do not compute it. */
+export function activationCode(activation: Activation): number | undefined {
+  return (ACTIVATION_CODES as Partial<Record<Activation, number>>)[activation];
+}
 
 /** The `Cell` struct of `assembly/cells.ts`; norm fields are `Norm` struct addresses, 0 for none. */
 export interface CellFields {
   batch: number;
   units: number;
-  hardGates: boolean;
+  /** Codes from `ACTIVATION_CODES`: the candidate's (and LSTM cell output's) activation, and the gates'. */
+  activation: number;
+  gateActivation: number;
   resetAfter: boolean;
   carryNormalized: boolean;
   /** `[G·u]` (the LSTM's forget constant added), or null. */
@@ -33,7 +54,8 @@ export function writeCell(kernels: HeapKernels, cell: CellFields): number {
   return kernels.struct([
     { i32: cell.batch },
     { i32: cell.units },
-    flag(cell.hardGates),
+    { i32: cell.activation },
+    { i32: cell.gateActivation },
     flag(cell.resetAfter),
     flag(cell.carryNormalized),
     { i32: bias },

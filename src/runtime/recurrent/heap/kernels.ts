@@ -1,6 +1,6 @@
 /** Whether a layer call gets the heap loop: the kernels of the active backend, checked once per backend instance. */
 import * as tf from '@tensorflow/tfjs';
-import { writeCell } from './cells.js';
+import { ACTIVATION_CODES, writeCell } from './cells.js';
 import { instantiateCellKernels } from './compiled-kernels.js';
 import type { CellKernels } from './compiled-kernels.js';
 import { HeapKernels, isWasmBackend } from './heap.js';
@@ -43,7 +43,7 @@ function probe(kernels: HeapKernels): boolean {
     const inputTerm = [0.5, -1, 2];
     const [input, h] = [kernels.constant(Float32Array.from(inputTerm), [1, 3]), kernels.buffer([1, 3])];
     const cell = writeCell(kernels, {
-      ...{ batch: 1, units: 3, hardGates: false, resetAfter: false, carryNormalized: false, bias: null, zoneoutHidden: 0, zoneoutCell: 0, outputStride: 0 },
+      ...{ batch: 1, units: 3, activation: ACTIVATION_CODES.tanh, gateActivation: ACTIVATION_CODES.sigmoid, resetAfter: false, carryNormalized: false, bias: null, zoneoutHidden: 0, zoneoutCell: 0, outputStride: 0 },
       ...{ recurrentNorm: 0, candidateRecurrentNorm: 0, gatesNorm: 0, candidateGatesNorm: 0, cellNorm: 0, hiddenNorm: 0 },
     });
     kernels.cells.rnnStep(cell, 0, kernels.address(input), kernels.address(row), kernels.address(h), 0, 0);

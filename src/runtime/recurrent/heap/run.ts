@@ -11,14 +11,21 @@ import type { SeqnetRecurrentConfig } from '../config.js';
 import { CANDIDATE_GATE, siteGates } from '../config.js';
 import { groupIdsFor } from '../norms/grouping.js';
 import type { NormWeights } from '../norms/types.js';
-import { HEAP_CELLS, writeCell } from './cells.js';
+import { ACTIVATION_CODES, HEAP_CELLS, activationCode, writeCell } from './cells.js';
 import type { HeapKernels } from './heap.js';
 import { hasInferenceForm, writeNorm } from './norms.js';
 
 /** Whether the heap loop implements this config (it is only ever asked at inference on wasm). */
 export function heapLoopSupports(config: SeqnetRecurrentConfig): boolean {
-  const gatesOk = config.cell === 'rnn' || config.recurrentActivation === 'sigmoid' || config.recurrentActivation === 'hard_sigmoid';
-  return config.activation === 'tanh' && gatesOk && config.norms.every((norm) => hasInferenceForm(norm.kind));
+  const computed = (activation: SeqnetRecurrentConfig['activation']) => activationCode(activation) !== undefined;
+  const gatesOk = config.cell === 'rnn' || computed(config.recurrentActivation);
+  return computed(config.activation) && gatesOk && config.norms.every((norm) => hasInferenceForm(norm.kind));
+}
+
+function requiredCode(activation: SeqnetRecurrentConfig['activation']): number {
+  const code = activationCode(activation);
+  if (code === undefined) throw new Error(`SeqnetRecurrent: the heap loop does not compute ${activation}`);
+  return code;
 }
 
 export interface HeapDirectionInput {
@@ -87,7 +94,8 @@ export function runHeapDirection(kernels: HeapKernels, config: SeqnetRecurrentCo
     const cell = writeCell(kernels, {
       batch,
       units,
-      hardGates: config.recurrentActivation === 'hard_sigmoid',
+      activation: requiredCode(config.activation),
+      gateActivation: config.cell === 'rnn' ? ACTIVATION_CODES.sigmoid : requiredCode(config.recurrentActivation),
       resetAfter: config.resetAfter,
       carryNormalized: input.norms.some((norm) => norm.site === 'cell' && norm.norm.carry),
       bias: effectiveBias(config, input.bias),

@@ -10,15 +10,16 @@
  * `recurrent` the product h·U (normalized here in place). The layer call's constants are a `Cell`,
  * written by `../cells.ts` (CELL_FIELDS there lists them in this order).
  */
-import { addRows, at, gate4, lanes, load4, store4, tanh4 } from './math';
+import { activate4, addRows, at, lanes, load4, store4 } from './math';
 import { Norm, normalizeRow } from './norm';
 
 @unmanaged
 export class Cell {
   batch: i32;
   units: i32;
-  /** Gates use tfjs's hard sigmoid instead of σ. */
-  hardGates: i32;
+  /** The candidate's (and the LSTM cell output's) activation, and the gates', as codes of `activate4`. */
+  activation: i32;
+  gateActivation: i32;
   /** GRU: the reset gate multiplies N_rec(h·U)_h (reset after) rather than h before its matmul. */
   resetAfter: i32;
   /** LSTM: the normalized cell state is carried to the next step. */
@@ -82,7 +83,8 @@ function preActivation(recurrentNorm: usize, gatesNorm: usize, bias: usize, inpu
 export function lstmStep(cell: Cell, step: i32, input: usize, recurrent: usize, h: usize, c: usize, mask: usize, out: usize): void {
   const units = cell.units;
   const width = 4 * units;
-  const hard = cell.hardGates != 0;
+  const act = cell.activation;
+  const gate = cell.gateActivation;
   const cNew = cell.scratch;
   const cNormalized = at(cell.scratch, units);
   const hNew = at(cell.scratch, 2 * units);
@@ -93,16 +95,16 @@ export function lstmStep(cell: Cell, step: i32, input: usize, recurrent: usize, 
     preActivation(cell.recurrentNorm, cell.gatesNorm, cell.bias, at(input, example * width), z, width, units, step);
     for (let j = 0; j < units; j += 4) {
       const count = lanes(units, j);
-      const i = gate4(load4(at(z, j), count), hard);
-      const f = gate4(load4(at(z, units + j), count), hard);
-      const g = tanh4(load4(at(z, 2 * units + j), count));
+      const i = activate4(load4(at(z, j), count), gate);
+      const f = activate4(load4(at(z, units + j), count), gate);
+      const g = activate4(load4(at(z, 2 * units + j), count), act);
       store4(at(cNew, j), f32x4.add(f32x4.mul(f, load4(at(cRow, j), count)), f32x4.mul(i, g)), count);
     }
     normalize(cell.cellNorm, cNew, cNormalized, units, step);
     for (let j = 0; j < units; j += 4) {
       const count = lanes(units, j);
-      const o = gate4(load4(at(z, 3 * units + j), count), hard);
-      store4(at(hNew, j), f32x4.mul(o, tanh4(load4(at(cNormalized, j), count))), count);
+      const o = activate4(load4(at(z, 3 * units + j), count), gate);
+      store4(at(hNew, j), f32x4.mul(o, activate4(load4(at(cNormalized, j), count), act)), count);
     }
     normalize(cell.hiddenNorm, hNew, hNew, units, step);
     const valid = isValid(mask, example);
@@ -118,7 +120,7 @@ export function lstmStep(cell: Cell, step: i32, input: usize, recurrent: usize, 
  */
 export function gruGates(cell: Cell, step: i32, input: usize, recurrent: usize, h: usize, gates: usize, resetState: usize): void {
   const units = cell.units;
-  const hard = cell.hardGates != 0;
+  const gate = cell.gateActivation;
   const recurrentWidth = (cell.resetAfter != 0 ? 3 : 2) * units;
   for (let example = 0; example < cell.batch; example += 1) {
     const zr = at(gates, example * 2 * units);
@@ -127,7 +129,7 @@ export function gruGates(cell: Cell, step: i32, input: usize, recurrent: usize, 
     preActivation(0, cell.gatesNorm, cell.bias, at(input, example * 3 * units), memoryCopyInto(zr, recurrentRow, 2 * units), 2 * units, units, step);
     for (let j = 0; j < 2 * units; j += 4) {
       const count = lanes(2 * units, j);
-      store4(at(zr, j), gate4(load4(at(zr, j), count), hard), count);
+      store4(at(zr, j), activate4(load4(at(zr, j), count), gate), count);
     }
     if (cell.resetAfter != 0) continue;
     const hRow = at(h, example * units);
@@ -146,7 +148,7 @@ function memoryCopyInto(to: usize, from: usize, length: i32): usize {
 }
 
 /**
- * The GRU's candidate and new state: `h̃ = tanh(N_gates(x̂_h + ρ) + b_h)` with ρ = r ⊙ N_rec(h·U)_h (reset
+ * The GRU's candidate and new state: `h̃ = act(N_gates(x̂_h + ρ) + b_h)` with ρ = r ⊙ N_rec(h·U)_h (reset
  * after; `recurrent` is the `[batch, 3u]` buffer `gruGates` normalized) or ρ = N_rec((r ⊙ h)·U_h) (reset
  * first; `recurrent` is that product `[batch, u]`), then `h ← N_hidden(h̃ + z ⊙ (h − h̃))`.
  */
@@ -171,7 +173,7 @@ export function gruCandidate(cell: Cell, step: i32, input: usize, recurrent: usi
     preActivation(0, cell.candidateGatesNorm, candidateBias, at(input, example * 3 * units + 2 * units), candidate, units, units, step);
     for (let j = 0; j < units; j += 4) {
       const count = lanes(units, j);
-      const proposal = tanh4(load4(at(candidate, j), count));
+      const proposal = activate4(load4(at(candidate, j), count), cell.activation);
       const z = load4(at(zr, j), count);
       store4(at(hNew, j), f32x4.add(proposal, f32x4.mul(z, f32x4.sub(load4(at(hRow, j), count), proposal))), count);
     }
@@ -180,7 +182,7 @@ export function gruCandidate(cell: Cell, step: i32, input: usize, recurrent: usi
   }
 }
 
-/** The simple RNN: `h ← N_hidden(tanh(N_gates(x̂ + N_rec(h·U)) + b))`. */
+/** The simple RNN: `h ← N_hidden(act(N_gates(x̂ + N_rec(h·U)) + b))`. */
 export function rnnStep(cell: Cell, step: i32, input: usize, recurrent: usize, h: usize, mask: usize, out: usize): void {
   const units = cell.units;
   for (let example = 0; example < cell.batch; example += 1) {
@@ -188,7 +190,7 @@ export function rnnStep(cell: Cell, step: i32, input: usize, recurrent: usize, h
     preActivation(cell.recurrentNorm, cell.gatesNorm, cell.bias, at(input, example * units), z, units, units, step);
     for (let j = 0; j < units; j += 4) {
       const count = lanes(units, j);
-      store4(at(z, j), tanh4(load4(at(z, j), count)), count);
+      store4(at(z, j), activate4(load4(at(z, j), count), cell.activation), count);
     }
     normalize(cell.hiddenNorm, z, z, units, step);
     commit(at(h, example * units), z, cell.zoneoutHidden, isValid(mask, example), out == 0 ? 0 : at(out, example * cell.outputStride), units);

@@ -43,9 +43,46 @@
   return f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(exp4(f32x4.add(x, x)), one)));
 }
 
-/** The recurrent activation of the gates: σ, or tfjs's hard sigmoid. */
-@inline export function gate4(x: v128, hard: bool): v128 {
-  return hard ? hardSigmoid4(x) : sigmoid4(x);
+/** `scale · (x > 0 ? x : α(eˣ − 1))`: ELU with α = scale = 1, SELU with its constants. */
+@inline function elu4(x: v128, alpha: f32, scale: f32): v128 {
+  const negative = f32x4.mul(f32x4.splat(alpha), f32x4.sub(exp4(f32x4.pmin(x, f32x4.splat(0.0))), f32x4.splat(1.0)));
+  return f32x4.mul(f32x4.splat(scale), v128.bitselect(x, negative, f32x4.gt(x, f32x4.splat(0.0))));
+}
+
+/**
+ * The activations the kernels compute, by code (`ACTIVATION_CODES` in `../cells.ts`). The others (softplus,
+ * GELU, softmax) are not here: a layer with one of them runs its ordinary step loop.
+ */
+export const TANH: i32 = 0;
+export const SIGMOID: i32 = 1;
+export const HARD_SIGMOID: i32 = 2;
+export const RELU: i32 = 3;
+export const LINEAR: i32 = 4;
+export const ELU: i32 = 5;
+export const SELU: i32 = 6;
+export const SOFTSIGN: i32 = 7;
+export const SWISH: i32 = 8;
+
+/** Activation `code` of four lanes, as tfjs defines it (tanh and σ tested first: the common ones). */
+@inline export function activate4(x: v128, code: i32): v128 {
+  if (code == TANH) return tanh4(x);
+  if (code == SIGMOID) return sigmoid4(x);
+  switch (code) {
+    case HARD_SIGMOID:
+      return hardSigmoid4(x);
+    case RELU:
+      return f32x4.pmax(x, f32x4.splat(0.0));
+    case ELU:
+      return elu4(x, 1.0, 1.0);
+    case SELU:
+      return elu4(x, 1.6732632423543772, 1.0507009873554805);
+    case SOFTSIGN:
+      return f32x4.div(x, f32x4.add(f32x4.splat(1.0), f32x4.abs(x)));
+    case SWISH:
+      return f32x4.mul(x, sigmoid4(x));
+    default:
+      return x; // LINEAR
+  }
 }
 
 /** `count` floats from `address` (all four when count ≥ 4; the missing lanes are zero). */
