@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NormSite } from '../../../ir/types.js';
-import { factorAt, gateDerivative, gateFunction, multiply, recurrentInput, stateGradientAtStep, tanh, zoneoutAt } from './math.js';
+import { addColumns, factorAt, gateDerivative, gateFunction, multiply, recurrentInput, stateGradientAtStep, tanh, zoneoutAt } from './math.js';
 import { recurrentKernelGradient } from './gru.js';
 import { NormTape, loopParameters } from './loop-norms.js';
 import { NormKernel } from './norm-kernel.js';
@@ -65,13 +65,6 @@ function spanKernel(spans: Span[], site: NormSite, first: number): NormKernel | 
 function spanPopulation(site: SiteSetup, width: number, start: number, span: number): { mean: Float32Array; variance: Float32Array } | null {
   if (site.population === null) return null;
   return { mean: columns(site.population.mean, width, start, span), variance: columns(site.population.variance, width, start, span) };
-}
-
-/** Element-wise `a + b` of two `[batch, width]` arrays, `b` read from column `bStart` of rows `bWidth` wide. */
-function addColumns(a: Float32Array, aWidth: number, aStart: number, b: Float32Array, bWidth: number, bStart: number, batch: number, width: number): Float32Array {
-  const out = new Float32Array(batch * width);
-  for (let n = 0; n < batch; n += 1) for (let j = 0; j < width; j += 1) out[n * width + j] = a[n * aWidth + aStart + j] + b[n * bWidth + bStart + j];
-  return out;
 }
 
 export const fusedNormalizedGru: FusedCell = {

@@ -5,17 +5,10 @@
  * `ĉ = N_cell(c_t)`, `h_t = N_hidden(σ(z_o) ⊙ tanh(ĉ))`, carried c = ĉ or c_t.
  */
 import type { NormSite } from '../../../ir/types.js';
-import { factorAt, gateDerivative, gateFunction, multiply, multiplyTransposed, recurrentInput, tanh, transposeTensor, zoneoutAt } from './math.js';
+import { addColumns, factorAt, gateDerivative, gateFunction, multiply, multiplyTransposed, recurrentInput, tanh, transposeTensor, zoneoutAt } from './math.js';
 import { NormTape, siteKernels, siteParameterGradients, siteStatistics } from './loop-norms.js';
 import type { SiteKernels } from './loop-norms.js';
 import type { FusedArgs, FusedCell, FusedGradients, FusedRun } from './types.js';
-
-/** Element-wise sum of two arrays. */
-function plus(a: Float32Array, b: Float32Array): Float32Array {
-  const sum = new Float32Array(a.length);
-  for (let i = 0; i < a.length; i += 1) sum[i] = a[i] + b[i];
-  return sum;
-}
 
 export const fusedNormalizedLstm: FusedCell = {
   gates: 4,
@@ -40,7 +33,7 @@ export const fusedNormalizedLstm: FusedCell = {
     for (let t = 0; t < steps; t += 1) {
       const projected = normalize('input', args.input.slice(t * batch * width, (t + 1) * batch * width), t);
       const recurrent = normalize('recurrent', multiply(recurrentInput(args.recurrentMask, h.subarray(t * size, (t + 1) * size)), batch, args.recurrentKernel), t);
-      const z = normalize('gates', plus(projected, recurrent), t);
+      const z = normalize('gates', addColumns(projected, width, 0, recurrent, width, 0, batch, width), t);
       if (bias !== null) for (let i = 0; i < z.length; i += 1) z[i] += bias[i % width];
       const cNew = new Float32Array(size);
       for (let n = 0; n < batch; n += 1) {

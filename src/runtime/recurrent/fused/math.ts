@@ -100,3 +100,10 @@ export function multiplyTransposed(a: Float32Array, aColumns: number, b: Float32
 export function transposeTensor(args: { recurrentKernel: tf.Tensor }): tf.Tensor {
   return tf.transpose(args.recurrentKernel);
 }
+
+/** Element-wise `a + b` of two `[batch, width]` arrays, `b` read from column `bStart` of rows `bWidth` wide. */
+export function addColumns(a: Float32Array, aWidth: number, aStart: number, b: Float32Array, bWidth: number, bStart: number, batch: number, width: number): Float32Array {
+  const out = new Float32Array(batch * width);
+  for (let n = 0; n < batch; n += 1) for (let j = 0; j < width; j += 1) out[n * width + j] = a[n * aWidth + aStart + j] + b[n * bWidth + bStart + j];
+  return out;
+}
