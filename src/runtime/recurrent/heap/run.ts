@@ -12,6 +12,7 @@ import { CANDIDATE_GATE, siteGates } from '../config.js';
 import { groupIdsFor } from '../norms/grouping.js';
 import type { NormWeights } from '../norms/types.js';
 import { ACTIVATION_CODES, HEAP_CELLS, activationCode, writeCell } from './cells.js';
+import type { HeapStep } from './cells.js';
 import type { HeapKernels } from './heap.js';
 import { hasInferenceForm, writeNorm } from './norms.js';
 
@@ -80,57 +81,72 @@ function cellNorms(kernels: HeapKernels, config: SeqnetRecurrentConfig, norms: N
   };
 }
 
+/** The cell's step for this call: its `Cell` struct written, its recurrent kernel(s) on the heap. */
+function createStep(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: HeapDirectionInput, outputStride: number): HeapStep {
+  const units = config.units;
+  const cell = writeCell(kernels, {
+    batch: input.x.shape[0],
+    units,
+    activation: requiredCode(config.activation),
+    gateActivation: config.cell === 'rnn' ? ACTIVATION_CODES.sigmoid : requiredCode(config.recurrentActivation),
+    resetAfter: config.resetAfter,
+    carryNormalized: input.norms.some((norm) => norm.site === 'cell' && norm.norm.carry),
+    bias: effectiveBias(config, input.bias),
+    ...cellNorms(kernels, config, input.norms),
+    zoneoutHidden: config.dropout.zoneout?.hidden ?? 0,
+    zoneoutCell: config.dropout.zoneout?.cell ?? 0,
+    outputStride,
+  });
+  // With the reset gate first, the GRU multiplies h by U's z, r columns and r ⊙ h by its candidate columns.
+  const parts = config.cell === 'gru' && !config.resetAfter ? tf.split(input.recurrentKernel, [2 * units, units], 1) : null;
+  return HEAP_CELLS[config.cell].create({
+    kernels,
+    cell,
+    batch: input.x.shape[0],
+    units,
+    recurrentKernel: kernels.tensor(input.recurrentKernel),
+    recurrentKernelParts: parts === null ? null : { gates: kernels.tensor(parts[0]), candidate: kernels.tensor(parts[1]) },
+  });
+}
+
 /** Runs one direction; returns outputs `[batch, steps, u]` (or null) and the final states `[batch, u]`. */
 export function runHeapDirection(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: HeapDirectionInput): { outputs: tf.Tensor | null; states: tf.Tensor[] } {
-  const [batch, steps, features] = input.x.shape as [number, number, number];
+  const [batch, steps] = input.x.shape;
   const { units } = config;
-  const width = siteGates('input', config.cell) * units;
   const result = tf.tidy(() => {
-    const timeMajor = kernels.tensor(tf.transpose(input.x, [1, 0, 2]));
-    const inputKernel = kernels.tensor(input.kernel);
-    const resetFirst = config.cell === 'gru' && !config.resetAfter;
-    const parts = resetFirst ? tf.split(input.recurrentKernel, [2 * units, units], 1) : null;
     const outputs = input.keepOutputs ? kernels.buffer([batch, steps, units]) : null;
-    const cell = writeCell(kernels, {
-      batch,
-      units,
-      activation: requiredCode(config.activation),
-      gateActivation: config.cell === 'rnn' ? ACTIVATION_CODES.sigmoid : requiredCode(config.recurrentActivation),
-      resetAfter: config.resetAfter,
-      carryNormalized: input.norms.some((norm) => norm.site === 'cell' && norm.norm.carry),
-      bias: effectiveBias(config, input.bias),
-      ...cellNorms(kernels, config, input.norms),
-      zoneoutHidden: config.dropout.zoneout?.hidden ?? 0,
-      zoneoutCell: config.dropout.zoneout?.cell ?? 0,
-      outputStride: steps * units,
-    });
-    const step = HEAP_CELLS[config.cell].create({
-      kernels,
-      cell,
-      batch,
-      units,
-      recurrentKernel: kernels.tensor(input.recurrentKernel),
-      recurrentKernelParts: parts === null ? null : { gates: kernels.tensor(parts[0]), candidate: kernels.tensor(parts[1]) },
-    });
-    const inputNorm = normSpan(kernels, config, input.norms, 'input');
+    const step = createStep(kernels, config, input, steps * units);
     const mask = input.mask === null ? null : kernels.tensor(input.mask);
     const states = Array.from({ length: HEAP_CELLS[config.cell].stateCount }, (_, k) =>
       kernels.constant(input.initial === null ? new Float32Array(batch * units) : (input.initial[k].dataSync() as Float32Array), [batch, units]),
     );
-    const projection = kernels.buffer([Math.min(CHUNK_STEPS, steps) * batch, width]);
-    for (let first = 0; first < steps; first += CHUNK_STEPS) {
-      const chunk = Math.min(CHUNK_STEPS, steps - first);
-      const rows = kernels.view(projection, 0, [chunk * batch, width]);
-      kernels.matMul(rows, kernels.view(timeMajor, first * batch * features, [chunk * batch, features]), inputKernel);
-      if (inputNorm !== 0) kernels.cells.normalizeRows(inputNorm, kernels.address(rows), chunk * batch, batch, units, first);
-      for (let t = first; t < first + chunk; t += 1) {
-        const stepMask = mask === null ? 0 : kernels.address(mask, t * batch);
-        const stepOutputs = outputs === null ? 0 : kernels.address(outputs, t * units);
-        step(t, kernels.address(rows, (t - first) * batch * width), states, stepMask, stepOutputs);
-      }
-    }
+    forEachInputTerm(kernels, config, input, (t, inputTerm) => {
+      const stepMask = mask === null ? 0 : kernels.address(mask, t * batch);
+      step(t, inputTerm, states, stepMask, outputs === null ? 0 : kernels.address(outputs, t * units));
+    });
     const finalStates = states.map((state) => tf.tensor2d(kernels.floats(state).slice(), [batch, units]));
     return { outputs: outputs === null ? [] : [tf.tensor3d(kernels.floats(outputs).slice(), [batch, steps, units])], states: finalStates };
   });
   return { outputs: result.outputs[0] ?? null, states: result.states };
+}
+
+/**
+ * Calls `body` for every step in order with the address of its input term `N_in(x_t·W)` `[batch, G·u]`,
+ * computed a chunk of steps at a time: one matmul over `[chunk·batch, features]`, then the input norm on all
+ * its rows.
+ */
+function forEachInputTerm(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: HeapDirectionInput, body: (t: number, inputTerm: number) => void): void {
+  const [batch, steps, features] = input.x.shape as [number, number, number];
+  const width = siteGates('input', config.cell) * config.units;
+  const timeMajor = kernels.tensor(tf.transpose(input.x, [1, 0, 2]));
+  const inputKernel = kernels.tensor(input.kernel);
+  const inputNorm = normSpan(kernels, config, input.norms, 'input');
+  const projection = kernels.buffer([Math.min(CHUNK_STEPS, steps) * batch, width]);
+  for (let first = 0; first < steps; first += CHUNK_STEPS) {
+    const chunk = Math.min(CHUNK_STEPS, steps - first);
+    const rows = kernels.view(projection, 0, [chunk * batch, width]);
+    kernels.matMul(rows, kernels.view(timeMajor, first * batch * features, [chunk * batch, features]), inputKernel);
+    if (inputNorm !== 0) kernels.cells.normalizeRows(inputNorm, kernels.address(rows), chunk * batch, batch, config.units, first);
+    for (let t = first; t < first + chunk; t += 1) body(t, kernels.address(rows, (t - first) * batch * width));
+  }
 }
