@@ -100,16 +100,18 @@ export function lstmStep(cell: Cell, step: i32, input: usize, recurrent: usize, 
       const g = activate4(load4(at(z, 2 * units + j), count), act);
       store4(at(cNew, j), f32x4.add(f32x4.mul(f, load4(at(cRow, j), count)), f32x4.mul(i, g)), count);
     }
-    normalize(cell.cellNorm, cNew, cNormalized, units, step);
+    // Without a cell norm ĉ is c_t itself (no copy).
+    const cHat = cell.cellNorm == 0 ? cNew : cNormalized;
+    if (cell.cellNorm != 0) normalize(cell.cellNorm, cNew, cNormalized, units, step);
     for (let j = 0; j < units; j += 4) {
       const count = lanes(units, j);
       const o = activate4(load4(at(z, 3 * units + j), count), gate);
-      store4(at(hNew, j), f32x4.mul(o, activate4(load4(at(cNormalized, j), count), act)), count);
+      store4(at(hNew, j), f32x4.mul(o, activate4(load4(at(cHat, j), count), act)), count);
     }
     normalize(cell.hiddenNorm, hNew, hNew, units, step);
     const valid = isValid(mask, example);
     commit(hRow, hNew, cell.zoneoutHidden, valid, out == 0 ? 0 : at(out, example * cell.outputStride), units);
-    commit(cRow, cell.carryNormalized != 0 ? cNormalized : cNew, cell.zoneoutCell, valid, 0, units);
+    commit(cRow, cell.carryNormalized != 0 ? cHat : cNew, cell.zoneoutCell, valid, 0, units);
   }
 }
 
