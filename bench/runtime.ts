@@ -4,7 +4,7 @@
  * timed in the same rounds (these machines are shared, so only same-run ratios mean much).
  */
 import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import type { NormIR } from '../src/ir/types.js';
 import { SeqnetRecurrent } from '../src/runtime/recurrent/index.js';
 import type { SeqnetRecurrentConfig } from '../src/runtime/recurrent/index.js';
@@ -167,13 +167,8 @@ async function benchBackend(backend: string, sizes: Size[]): Promise<string[]> {
   return rows;
 }
 
-/**
- * `SEQNET_BENCH_WASM_THREADS=n` asks the wasm backend for n threads before it starts (it can only be set
- * before initialization, so compare thread counts across runs); the table notes what the backend reports.
- */
+/** The table, and the wasm backend's thread count (one in Node: see docs/runtime.md, "How it runs"). */
 export async function run(): Promise<void> {
-  const requestedThreads = Number(process.env.SEQNET_BENCH_WASM_THREADS ?? 0);
-  if (requestedThreads > 0) setThreadsCount(requestedThreads);
   const small: Size = { batch: 32, steps: 50, features: 16, units: 128, trainRounds: 5, forwardRounds: 15 };
   const big: Size = { batch: 64, steps: 100, features: 64, units: 256, trainRounds: 1, forwardRounds: 7 };
   const rows = [
