@@ -9,9 +9,9 @@
  * one kernel call.
  *
  * This relies on tfjs-backend-wasm's internals, pinned in package.json: the backend's `makeOutput` and
- * `dataIdMap`, the module's memory, and the C signature of `BatchMatMul`. `heapKernels()` checks the parts
- * exist and runs a small probe against known results once per backend instance; on any difference it
- * returns null and the layer runs its ordinary step loop. (A changed C signature could also abort the wasm
+ * `dataIdMap`, the module's memory, and the C signature of `BatchMatMul`. `heapKernels()` (`kernels.ts`)
+ * checks the parts exist and runs a small probe against known results once per backend instance; on any
+ * difference it returns null and the layer runs its ordinary step loop. (A changed C signature could also abort the wasm
  * module outright, which no probe can catch: hence the exact version pin.) One more rule the matmul
  * imposes: tfjs-wasm caches XNNPACK's packed copy of the right operand by tensor id, so the right operand
  * must be a constant (weights) and the varying one the left (hence the row layout `[batch, width]`).

@@ -123,11 +123,16 @@ export function addRows(out: usize, a: usize, b: usize, length: i32): void {
   }
 }
 
+/** The sum of the four lanes. */
+@inline function horizontalSum(lanesValue: v128): f32 {
+  return f32x4.extract_lane(lanesValue, 0) + f32x4.extract_lane(lanesValue, 1) + f32x4.extract_lane(lanesValue, 2) + f32x4.extract_lane(lanesValue, 3);
+}
+
 /** The sum of `length` floats. */
 export function sum(values: usize, length: i32): f32 {
   let total = f32x4.splat(0.0);
   for (let j = 0; j < length; j += 4) total = f32x4.add(total, load4(at(values, j), lanes(length, j)));
-  return f32x4.extract_lane(total, 0) + f32x4.extract_lane(total, 1) + f32x4.extract_lane(total, 2) + f32x4.extract_lane(total, 3);
+  return horizontalSum(total);
 }
 
 /** Σ (v − center)² over `length` floats. */
@@ -140,7 +145,7 @@ export function squaredDeviations(values: usize, length: i32, center: f32): f32 
     const deviation = f32x4.sub(load4(at(values, j), count), count >= 4 ? centers : load4Splat(center, count));
     total = f32x4.add(total, f32x4.mul(deviation, deviation));
   }
-  return f32x4.extract_lane(total, 0) + f32x4.extract_lane(total, 1) + f32x4.extract_lane(total, 2) + f32x4.extract_lane(total, 3);
+  return horizontalSum(total);
 }
 
 /** `value` in the first `count` lanes, zero in the rest. */
