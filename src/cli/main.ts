@@ -2,11 +2,13 @@
  * The `seqnet` command line: one commander program, one module per group of commands.
  *
  * Exit codes are the same for every command: 0 success, 1 an invalid spec (or a failed check such as
- * `fmt --check`), 2 a usage or I/O error. A user error never prints a stack trace; an internal error does,
- * because that is a bug to report.
+ * `fmt --check`, or a diverged run), 2 a usage, I/O or corrupt-file error, 70 an internal error. A user error
+ * is one line and never a stack trace (user-errors.ts decides which errors are the user's); an internal error
+ * prints its stack trace and says it is a bug, because that is what to report.
  */
 import { Command, CommanderError } from 'commander';
-import { CliError, ExitCode } from './errors.js';
+import { describeInternalError, ExitCode } from './errors.js';
+import { asUserError } from './user-errors.js';
 import { registerCheckCommands } from './commands/check.js';
 import { registerFormatCommand } from './commands/fmt.js';
 import { registerCompileCommands } from './commands/compile.js';
@@ -38,10 +40,12 @@ export async function main(argv: string[]): Promise<number> {
       if (error.exitCode === 0) return ExitCode.Ok;
       return ExitCode.Usage;
     }
-    if (error instanceof CliError) {
-      process.stderr.write(`seqnet: ${error.message}\n`);
-      return error.exitCode;
+    const userError = asUserError(error);
+    if (userError !== null) {
+      process.stderr.write(`seqnet: ${userError.message}\n`);
+      return userError.exitCode;
     }
-    throw error;
+    process.stderr.write(describeInternalError(error));
+    return ExitCode.Internal;
   }
 }

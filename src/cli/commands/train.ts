@@ -7,11 +7,10 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { BACKEND_NAMES, BackendError, type BackendName } from '../../backend/index.js';
-import { DataError } from '../../data/index.js';
+import { BACKEND_NAMES, type BackendName } from '../../backend/index.js';
 import { renderDiagnostics } from '../../diagnostics/render.js';
 import { writeFileAtomic } from '../../io/index.js';
-import { evaluateRun, generateText, InvalidSpecError, predictRun, resumeRun, TrainError, trainSpec, type TrainResult } from '../../train/index.js';
+import { evaluateRun, generateText, predictRun, resumeRun, trainSpec, type TrainResult } from '../../train/index.js';
 import { formatMetrics } from '../../train/progress.js';
 import { CliError, ExitCode } from '../errors.js';
 
@@ -59,7 +58,7 @@ export function registerTrainCommands(program: Command): void {
     .option('--json', 'print one JSON object per epoch')
     .option('--resume <run_dir>', 'continue an interrupted run from its last checkpoint')
     .action(async (spec: string | undefined, flags: TrainFlags) => {
-      await withUserErrors(() => trainCommand(spec, flags));
+      await trainCommand(spec, flags);
     });
   program
     .command('evaluate')
@@ -69,7 +68,7 @@ export function registerTrainCommands(program: Command): void {
     .option('--backend <name>', 'tfjs backend')
     .option('--json', 'print the metrics as JSON')
     .action(async (run: string, flags: EvaluateFlags) => {
-      await withUserErrors(() => evaluateCommand(run, flags));
+      await evaluateCommand(run, flags);
     });
   program
     .command('predict')
@@ -83,24 +82,8 @@ export function registerTrainCommands(program: Command): void {
     .option('--seed <n>', 'text models: sampling seed')
     .option('--backend <name>', 'tfjs backend')
     .action(async (run: string, flags: PredictFlags) => {
-      await withUserErrors(() => predictCommand(run, flags));
+      await predictCommand(run, flags);
     });
-}
-
-/** Maps the training API's user errors to CLI errors (message, no stack trace). */
-async function withUserErrors(action: () => Promise<void>): Promise<void> {
-  try {
-    await action();
-  } catch (error) {
-    if (error instanceof InvalidSpecError) {
-      const color = process.stderr.isTTY === true && process.env.NO_COLOR === undefined;
-      process.stderr.write(renderDiagnostics(error.diagnostics, new Map([[error.path, error.source]]), { format: 'text', color }));
-      throw new CliError(`${error.path}: not trained (the spec has errors)`, ExitCode.Invalid);
-    }
-    if (error instanceof DataError || error instanceof TrainError || error instanceof BackendError) throw new CliError(error.message, ExitCode.Usage);
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError((error as Error).message, ExitCode.Usage);
-    throw error;
-  }
 }
 
 function parseBackend(name: string | undefined): BackendName | undefined {
