@@ -52,6 +52,16 @@ const CANDIDATES: Candidate[] = [
   { name: 'cpu', label: 'cpu (plain JavaScript)', register: async () => 'cpu' },
 ];
 
+/**
+ * tfjs's cpu backend writes a banner to stderr at its first tensor in Node, asking to install tfjs-node. The
+ * backend line seqnet prints already says which packages are missing; the banner would only interleave with
+ * the command's own output (and break a one-line error). Its trigger is the backend's `firstUse` field.
+ */
+function silenceInstallBanner(): void {
+  const backend = tf.backend() as { firstUse?: boolean };
+  if (backend.firstUse === true) backend.firstUse = false;
+}
+
 export interface SelectedBackend {
   name: BackendName;
   /** Lines for the console: a failed backend's reason each, then which backend runs. */
@@ -79,6 +89,7 @@ export async function selectBackend(requested?: BackendName): Promise<SelectedBa
       const tfName = await candidate.register();
       if (!(await tf.setBackend(tfName))) throw new Error('it did not initialize');
       await tf.ready();
+      silenceInstallBanner();
       const skipped = notInstalled.length > 0 ? ` (${notInstalled.join(', ')} not installed)` : '';
       notes.push(`backend: ${candidate.label}${skipped}`);
       return { name: candidate.name, notes };

@@ -18,14 +18,27 @@ export function buildProgram(): Command {
   const program = new Command('seqnet')
     .description('Declare recurrent sequence models and compile them to TensorFlow.js')
     .exitOverride()
-    .showHelpAfterError('(run `seqnet --help` for usage)')
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      writeOut: (s) => process.stdout.write(s),
+      outputError: (message, write) => write(usageErrorLine(message)),
+    });
   registerCheckCommands(program);
   registerFormatCommand(program);
   registerCompileCommands(program);
   registerTrainCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
+}
+
+/**
+ * Commander's usage errors ("error: unknown option '--epoch'\n(Did you mean --epochs?)\n") as one line in
+ * seqnet's own form, like every other user error.
+ */
+export function usageErrorLine(message: string): string {
+  const lines = message.trim().replace(/^error: /, '').split('\n');
+  const suggestion = lines.slice(1).map((line) => line.replace(/^\((.*)\)$/, '$1').replace(/^Did you mean/, 'did you mean'));
+  return `seqnet: ${[lines[0], ...suggestion].join('; ')} (see seqnet --help)\n`;
 }
 
 /** Runs the CLI with `argv` (without `node` and the script) and returns the process exit code. */
