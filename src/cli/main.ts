@@ -5,6 +5,9 @@
  * `fmt --check`), 2 a usage or I/O error. A user error never prints a stack trace; an internal error does,
  * because that is a bug to report.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode } from './errors.js';
 import { registerCheckCommands } from './commands/check.js';
@@ -15,6 +18,7 @@ import { registerTrainCommands } from './commands/train.js';
 export function buildProgram(): Command {
   const program = new Command('seqnet')
     .description('Declare recurrent sequence models and compile them to TensorFlow.js')
+    .version(packageVersion(), '-V, --version', 'print the seqnet version')
     .exitOverride()
     .showHelpAfterError('(run `seqnet --help` for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
@@ -24,6 +28,29 @@ export function buildProgram(): Command {
   registerTrainCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
+}
+
+/**
+ * The `version` of seqnet's package.json. This module runs from src/cli (tests) or dist/src/cli (the built
+ * CLI, also inside node_modules), so the file is found by walking up rather than at a fixed depth.
+ */
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = readManifest(join(dir, 'package.json'));
+    if (manifest?.name === 'seqnet' && typeof manifest.version === 'string') return manifest.version;
+    const parent = dirname(dir);
+    if (parent === dir) return 'unknown';
+    dir = parent;
+  }
+}
+
+function readManifest(path: string): { name?: unknown; version?: unknown } | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as { name?: unknown; version?: unknown };
+  } catch {
+    return null;
+  }
 }
 
 /** Runs the CLI with `argv` (without `node` and the script) and returns the process exit code. */
