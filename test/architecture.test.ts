@@ -1,8 +1,9 @@
 /**
  * The data flow runs one way: text → tokens (grammar/) → CST → AST (src/ast) → validated spec (src/validate)
  * → IR (src/ir) → tfjs model (src/compile) | TypeScript (src/codegen), with training (src/train, src/data,
- * src/io, src/backend) and the CLI on top. These tests hold the import graph to that order, and keep
- * `seqnet/runtime` free of the compiler so generated code and browser apps stay small.
+ * src/io, src/backend) and the CLI and the `seqnet/node` entry on top. These tests hold the import graph to that
+ * order, keep `seqnet/runtime` free of the compiler and of Node's modules so generated code and browser apps
+ * stay small and portable, and keep `seqnet/node` (loading trained runs) free of the compiler too.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -26,14 +27,19 @@ function sourceFiles(folder: string): string[] {
 }
 
 const IMPORT = /^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+'([^']+)'/gm;
+/** `import './x.js';`, imported for its side effects (registering layer classes). */
+const SIDE_EFFECT_IMPORT = /^\s*import\s+'([^']+)'/gm;
 
 function importsOf(file: string): ImportEdge[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
-  return [...text.matchAll(IMPORT)].map((match) => {
-    const specifier = match[3];
+  const found = [
+    ...[...text.matchAll(IMPORT)].map((match) => ({ specifier: match[3], typeOnly: match[2] !== undefined })),
+    ...[...text.matchAll(SIDE_EFFECT_IMPORT)].map((match) => ({ specifier: match[1], typeOnly: false })),
+  ];
+  return found.map(({ specifier, typeOnly }) => {
     const local = specifier.startsWith('.');
     const to = local ? relative(ROOT, resolve(ROOT, dirname(file), specifier)).replace(/\.js$/, '.ts') : specifier;
-    return { from: file, to, typeOnly: match[2] !== undefined };
+    return { from: file, to, typeOnly };
   });
 }
 
@@ -47,8 +53,24 @@ const STAGES = [
   ['src/runtime'],
   ['src/compile', 'src/codegen', 'src/explain'],
   ['src/backend', 'src/io', 'src/data', 'src/train'],
-  ['src/cli'],
+  ['src/cli', 'src/node'],
 ];
+
+/** Everything `entry` loads at run time: the files and packages reachable through value imports. */
+function closureOf(entry: string): Set<string> {
+  const reached = new Set<string>([entry]);
+  const pending = [entry];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    for (const edge of edges) {
+      if (edge.from !== file || edge.typeOnly || reached.has(edge.to)) continue;
+      reached.add(edge.to);
+      if (edge.to.endsWith('.ts')) pending.push(edge.to);
+    }
+  }
+  return reached;
+}
+
+const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, string | Record<string, string>> };
 
 function stageOf(path: string): number {
   const index = STAGES.findIndex((folders) => folders.some((folder) => under(folder)(path)));
@@ -90,5 +112,35 @@ describe('architecture', () => {
       .filter((edge) => !owners[edge.to].some((folder) => under(folder)(edge.from)))
       .map((edge) => `${edge.from} imports ${edge.to}`);
     expect(misplaced).toEqual([]);
+  });
+
+  it('sees side-effect imports (seqnet/node registers the layers by importing the runtime)', () => {
+    expect(edges).toContainEqual({ from: 'src/node/load-run.ts', to: 'src/runtime/index.ts', typeOnly: false });
+  });
+
+  it('seqnet/runtime loads without Node: no node: module anywhere in what it imports', () => {
+    const closure = [...closureOf('src/runtime/index.ts')];
+    expect(closure.length).toBeGreaterThan(10);
+    expect(closure.filter((path) => !path.endsWith('.ts') && path !== '@tensorflow/tfjs')).toEqual([]);
+  });
+
+  it('seqnet/node loads trained runs without the compiler (parser, validator, code generator)', () => {
+    const closure = closureOf('src/node/index.ts');
+    expect(closure.has('src/io/file-handler.ts')).toBe(true);
+    expect(closure.has('src/runtime/index.ts')).toBe(true);
+    const compiler = [...closure].filter(
+      (path) => ['chevrotain', 'ajv', 'ts-morph'].includes(path) || ['grammar', 'src/ast', 'src/validate', 'src/compile', 'src/codegen'].some((folder) => under(folder)(path)),
+    );
+    expect(compiler).toEqual([]);
+  });
+
+  it('package.json exports each entry point from the compiled file of its source', () => {
+    const entries = { '.': 'src/index', './runtime': 'src/runtime/index', './node': 'src/node/index' };
+    expect(Object.keys(packageJson.exports).sort()).toEqual([...Object.keys(entries), './package.json'].sort());
+    for (const [entry, source] of Object.entries(entries)) {
+      expect(statSync(join(ROOT, `${source}.ts`)).isFile()).toBe(true);
+      // `default`, not `import`: CommonJS callers then get Node's own ESM message (or require(esm)), not "not exported".
+      expect(packageJson.exports[entry]).toEqual({ types: `./dist/${source}.d.ts`, default: `./dist/${source}.js` });
+    }
   });
 });

@@ -6,6 +6,9 @@
  * is one line and never a stack trace (user-errors.ts decides which errors are the user's); an internal error
  * prints its stack trace and says it is a bug, because that is what to report.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { describeInternalError, ExitCode } from './errors.js';
 import { asUserError } from './user-errors.js';
@@ -17,6 +20,7 @@ import { registerTrainCommands } from './commands/train.js';
 export function buildProgram(): Command {
   const program = new Command('seqnet')
     .description('Declare recurrent sequence models and compile them to TensorFlow.js')
+    .version(packageVersion(), '-V, --version', 'print the seqnet version')
     .exitOverride()
     .configureOutput({
       writeErr: (s) => process.stderr.write(s),
@@ -39,6 +43,29 @@ export function usageErrorLine(message: string): string {
   const lines = message.trim().replace(/^error: /, '').split('\n');
   const suggestion = lines.slice(1).map((line) => line.replace(/^\((.*)\)$/, '$1').replace(/^Did you mean/, 'did you mean'));
   return `seqnet: ${[lines[0], ...suggestion].join('; ')} (see seqnet --help)\n`;
+}
+
+/**
+ * The `version` of seqnet's package.json. This module runs from src/cli (tests) or dist/src/cli (the built
+ * CLI, also inside node_modules), so the file is found by walking up rather than at a fixed depth.
+ */
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = readManifest(join(dir, 'package.json'));
+    if (manifest?.name === 'seqnet' && typeof manifest.version === 'string') return manifest.version;
+    const parent = dirname(dir);
+    if (parent === dir) return 'unknown';
+    dir = parent;
+  }
+}
+
+function readManifest(path: string): { name?: unknown; version?: unknown } | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as { name?: unknown; version?: unknown };
+  } catch {
+    return null;
+  }
 }
 
 /** Runs the CLI with `argv` (without `node` and the script) and returns the process exit code. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 
@@ -80,5 +81,47 @@ describe('seqnet fmt', () => {
 
   it('exits 2 without files (usage error)', async () => {
     expect(await main(['fmt'])).toBe(2);
+  });
+});
+
+/** Makes `process.stdin` read `text` (the command reads it to the end, as from a pipe). */
+function pipeIntoStdin(text: string): void {
+  vi.spyOn(process, 'stdin', 'get').mockReturnValue(Readable.from([Buffer.from(text, 'utf8')]) as typeof process.stdin);
+}
+
+describe('seqnet fmt - (standard input)', () => {
+  it('writes the formatted text to stdout and nothing else', async () => {
+    pipeIntoStdin(MESSY);
+    expect(await main(['fmt', '-'])).toBe(0);
+    expect(stdout).toBe(FORMATTED);
+    expect(stderr).toBe('');
+  });
+
+  it('--check exits 1 and says so when stdin is not formatted, writing no formatted text', async () => {
+    pipeIntoStdin(MESSY);
+    expect(await main(['fmt', '--check', '-'])).toBe(1);
+    expect(stdout).toBe('<stdin> is not formatted\n');
+  });
+
+  it('--check exits 0 silently when stdin is formatted', async () => {
+    pipeIntoStdin(FORMATTED);
+    expect(await main(['fmt', '--check', '-'])).toBe(0);
+    expect(stdout).toBe('');
+  });
+
+  it('reports syntax errors against <stdin>, prints no text and exits 1', async () => {
+    pipeIntoStdin('input {\n  steps 5\n');
+    expect(await main(['fmt', '-'])).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('<stdin>:2:10');
+    expect(stderr).toContain('SN0010');
+  });
+
+  it('refuses - together with file names (usage error, exit 2) and touches no file', async () => {
+    const path = file('a.seqnet', MESSY);
+    pipeIntoStdin(MESSY);
+    expect(await main(['fmt', '-', path])).toBe(2);
+    expect(stderr).toBe("seqnet: '-' (standard input) cannot be combined with file names\n");
+    expect(readFileSync(path, 'utf8')).toBe(MESSY);
   });
 });

@@ -2,7 +2,7 @@
  * `seqnet summary`, `seqnet explain` and `seqnet generate`: the commands that read a spec and show or write
  * what it compiles to.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CodegenError, generateTypeScript } from '../../codegen/index.js';
@@ -10,6 +10,7 @@ import { CompileError } from '../../compile/index.js';
 import { Code } from '../../diagnostics/codes.js';
 import { renderDiagnostics } from '../../diagnostics/render.js';
 import { explainModel, renderSummary, summarizeModel } from '../../explain/index.js';
+import { temporaryPath } from '../../io/index.js';
 import type { ModelIR } from '../../ir/types.js';
 import { loadSpecFile } from '../../validate/index.js';
 import { CliError, ExitCode } from '../errors.js';
@@ -86,44 +87,109 @@ async function readIfExists(file: string): Promise<string | null> {
   }
 }
 
-/** Writes through a temporary file and a rename, so a failed run never leaves a half-written file. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(temporary, text, 'utf8');
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw new CliError(`cannot write ${file}: ${(error as Error).message}`, ExitCode.Usage);
-  }
+/** One spec's generated module, before anything is written. */
+interface Generated {
+  spec: string;
+  target: string;
+  /** The module's text, or null when the spec is invalid (its diagnostics are already printed). */
+  text: string | null;
 }
 
-type Outcome = 'written' | 'unchanged' | 'stale' | 'missing' | 'invalid';
+type Outcome = 'written' | 'unchanged' | 'stale' | 'missing';
 
-async function generateOne(file: string, outDir: string, check: boolean): Promise<[string, Outcome]> {
-  const target = path.join(outDir, generatedName(file));
-  const ir = await loadIr(file);
-  if (ir === null) return [target, 'invalid'];
-  const sourcePath = path.relative(process.cwd(), path.resolve(file)).split(path.sep).join('/');
-  const text = backEnd(file, () => generateTypeScript(ir, { sourcePath }));
-  const existing = await readIfExists(target);
-  if (existing === text) return [target, 'unchanged'];
-  if (check) return [target, existing === null ? 'missing' : 'stale'];
-  await writeAtomically(target, text);
-  return [target, 'written'];
+/**
+ * Two different specs with the same base name (`a/x.seqnet`, `b/x.seqnet`) would write the same module, the
+ * second silently replacing the first; refuse before generating anything. A spec named twice is one spec.
+ */
+function assignTargets(specs: readonly string[], outDir: string): { spec: string; target: string }[] {
+  const byTarget = new Map<string, string>();
+  const assigned: { spec: string; target: string }[] = [];
+  for (const spec of specs) {
+    const target = path.join(outDir, generatedName(spec));
+    const earlier = byTarget.get(target);
+    if (earlier !== undefined && path.resolve(earlier) === path.resolve(spec)) continue;
+    if (earlier !== undefined) throw new CliError(`${earlier} and ${spec} would both generate ${target}; generate them into different --out folders`, ExitCode.Usage);
+    byTarget.set(target, spec);
+    assigned.push({ spec, target });
+  }
+  return assigned;
+}
+
+/** `--out` must be a folder, or a path where one can be made. */
+async function checkOutDir(outDir: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(outDir);
+  } catch {
+    return; // not there yet: created before writing
+  }
+  if (!info.isDirectory()) throw new CliError(`--out ${outDir} is not a folder`, ExitCode.Usage);
+}
+
+async function generateOne(spec: string, target: string): Promise<Generated> {
+  const ir = await loadIr(spec);
+  if (ir === null) return { spec, target, text: null };
+  const sourcePath = path.relative(process.cwd(), path.resolve(spec)).split(path.sep).join('/');
+  return { spec, target, text: backEnd(spec, () => generateTypeScript(ir, { sourcePath })) };
+}
+
+/**
+ * Writes every changed module: all temporary files first, then the renames. A failure while writing (a full
+ * disk, a read-only folder) happens before any rename, so it leaves the folder as it was, not a mix of old
+ * and new modules; each rename is atomic, so no module is ever half-written.
+ */
+async function writeAll(changes: readonly { target: string; text: string }[], outDir: string): Promise<void> {
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (error) {
+    throw new CliError(`cannot create ${outDir}: ${(error as Error).message}`, ExitCode.Usage);
+  }
+  const staged: { temporary: string; target: string }[] = [];
+  try {
+    for (const { target, text } of changes) {
+      const temporary = temporaryPath(target);
+      staged.push({ temporary, target });
+      await writeFile(temporary, text, 'utf8');
+    }
+  } catch (error) {
+    await Promise.all(staged.map(({ temporary }) => rm(temporary, { force: true })));
+    throw new CliError(`cannot write into ${outDir}: ${(error as Error).message}`, ExitCode.Usage);
+  }
+  for (const { temporary, target } of staged) {
+    try {
+      await rename(temporary, target);
+    } catch (error) {
+      await Promise.all(staged.map((entry) => rm(entry.temporary, { force: true })));
+      throw new CliError(`cannot write ${target}: ${(error as Error).message}`, ExitCode.Usage);
+    }
+  }
 }
 
 async function generateAction(files: string[], options: { out: string; check?: boolean }): Promise<void> {
   const specs = files.length > 0 ? files : await defaultSpecFiles();
   const check = options.check === true;
-  if (!check) await mkdir(options.out, { recursive: true });
+  const assigned = assignTargets(specs, options.out);
+  await checkOutDir(options.out);
+  const generated: Generated[] = [];
+  for (const { spec, target } of assigned) generated.push(await generateOne(spec, target));
+  const invalid = generated.filter((entry) => entry.text === null).length;
+  // Nothing is written unless every spec generated: a partial update would mix old and new modules.
+  if (invalid > 0) throw new CliError(`${invalid} spec${invalid === 1 ? ' is' : 's are'} invalid; nothing written`, ExitCode.Invalid);
   const outcomes: [string, Outcome][] = [];
-  for (const spec of specs) outcomes.push(await generateOne(spec, options.out, check));
-  for (const [target, outcome] of outcomes) {
-    if (outcome !== 'unchanged' && outcome !== 'invalid') process.stdout.write(`${outcome}: ${target}\n`);
+  const changes: { target: string; text: string }[] = [];
+  for (const { target, text } of generated as { target: string; text: string }[]) {
+    const existing = await readIfExists(target);
+    if (existing === text) outcomes.push([target, 'unchanged']);
+    else if (check) outcomes.push([target, existing === null ? 'missing' : 'stale']);
+    else {
+      changes.push({ target, text });
+      outcomes.push([target, 'written']);
+    }
   }
-  const invalid = outcomes.filter(([, outcome]) => outcome === 'invalid').length;
-  if (invalid > 0) throw new CliError(`${invalid} spec${invalid === 1 ? ' is' : 's are'} invalid`, ExitCode.Invalid);
+  if (changes.length > 0) await writeAll(changes, options.out);
+  for (const [target, outcome] of outcomes) {
+    if (outcome !== 'unchanged') process.stdout.write(`${outcome}: ${target}\n`);
+  }
   const outOfDate = outcomes.filter(([, outcome]) => outcome === 'stale' || outcome === 'missing').length;
   if (outOfDate > 0) throw new CliError(`${outOfDate} generated file${outOfDate === 1 ? ' is' : 's are'} out of date; run \`seqnet generate\``, ExitCode.Invalid);
 }
