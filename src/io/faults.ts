@@ -57,7 +57,10 @@ export async function faultPoint(point: FaultPoint): Promise<void> {
     process.kill(process.pid, 'SIGKILL');
     await new Promise<never>(() => {});
   }
+  // Signal listeners do not keep Node's event loop alive; the timer does, until the signal has arrived.
+  const keepAlive = setInterval(() => {}, 1000);
   const delivered = new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   process.kill(process.pid, 'SIGINT');
   await delivered;
+  clearInterval(keepAlive);
 }
