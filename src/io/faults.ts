@@ -8,8 +8,8 @@
  *
  * Points (where `faultPoint` is called):
  * - `after-batch`: a batch was trained (src/train/loop.ts);
- * - `checkpoint:after-weights`, `checkpoint:before-rename`, `checkpoint:between-renames`
- *   (src/train/checkpoint.ts): inside a checkpoint write;
+ * - `checkpoint:after-weights`, `checkpoint:before-rename`, `checkpoint:between-renames`,
+ *   `checkpoint:after-swap` (src/train/checkpoint.ts): inside a checkpoint write;
  * - `final-save:after-weights`, `final-save:before-run-json` (src/train/session.ts): inside the final save;
  * - `manifest:before-write` (src/io/manifest.ts): files of a commit written, its manifest not yet.
  */
@@ -19,6 +19,7 @@ export const FAULT_POINTS = [
   'checkpoint:after-weights',
   'checkpoint:before-rename',
   'checkpoint:between-renames',
+  'checkpoint:after-swap',
   'final-save:after-weights',
   'final-save:before-run-json',
   'manifest:before-write',

@@ -38,6 +38,7 @@ export async function saveCheckpoint(runDir: string, model: tf.LayersModel, stat
     if (await exists(target)) await rename(target, previous);
     await faultPoint('checkpoint:between-renames');
     await rename(staging, target);
+    await faultPoint('checkpoint:after-swap');
     await rm(previous, { recursive: true, force: true });
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
@@ -81,6 +82,18 @@ export async function findCheckpoint(runDir: string): Promise<string | null> {
     if (await exists(join(runDir, name))) return join(runDir, name);
   }
   return null;
+}
+
+/**
+ * The latest checkpoint of a run, loaded (null when there is none yet). Once `checkpoint/` itself has
+ * loaded, a `checkpoint.previous` left by a kill just after the swap is of no further use and is removed.
+ */
+export async function loadLatestCheckpoint(runDir: string): Promise<{ dir: string; checkpoint: Checkpoint } | null> {
+  const dir = await findCheckpoint(runDir);
+  if (dir === null) return null;
+  const checkpoint = await loadCheckpoint(dir);
+  if (dir === join(runDir, CHECKPOINT_DIR)) await rm(join(runDir, PREVIOUS_DIR), { recursive: true, force: true });
+  return { dir, checkpoint };
 }
 
 /** Loads a checkpoint after verifying every file against its manifest; anything else is a RunFileError. */

@@ -5,7 +5,7 @@
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ModelIR } from '../ir/types.js';
+import type { DataIR, ModelIR } from '../ir/types.js';
 import type { Preprocessing } from '../data/index.js';
 import { commitFiles, isProcessAlive, readVerifiedJson, RunFileError } from '../io/index.js';
 import { renderHistorySvg } from './plot.js';
@@ -91,6 +91,14 @@ export async function writeRunIr(runDir: string, ir: ModelIR): Promise<void> {
 /** A JSON file of the run, verified against the run's manifest (a `RunFileError` otherwise). */
 export function readRunJson<T>(runDir: string, file: string): Promise<T> {
   return readVerifiedJson<T>(runDir, file);
+}
+
+/** `ir.json`, checked to be a trainable model IR (name, layers, heads, train and data blocks). */
+export async function readRunIr(runDir: string): Promise<ModelIR & { data: DataIR }> {
+  const ir = await readRunJson<ModelIR & { data: DataIR }>(runDir, RUN_FILES.ir);
+  const valid = typeof ir === 'object' && ir !== null && typeof ir.name === 'string' && Array.isArray(ir.layers) && Array.isArray(ir.heads) && typeof ir.train === 'object' && ir.train !== null && typeof ir.data === 'object' && ir.data !== null;
+  if (!valid) throw new RunFileError(join(runDir, RUN_FILES.ir), 'is not the IR of a trainable model (name, layers, heads, train and data)');
+  return ir;
 }
 
 /** `run.json`, checked to be an object with a known status. */

@@ -5,7 +5,7 @@ import type { DataIR, ModelIR } from '../ir/types.js';
 import { compileForTraining } from '../runtime/training/index.js';
 import type { Preprocessing } from '../data/index.js';
 import { fileHandler, MODEL_FILE, removeStaleTemporaries, RunFileError } from '../io/index.js';
-import { isFinished, readRunInfo, readRunJson, RUN_FILES, unfinishedState } from './run-dir.js';
+import { isFinished, readRunInfo, readRunIr, readRunJson, RUN_FILES, unfinishedState } from './run-dir.js';
 import { TrainError } from './session.js';
 
 export interface SavedRun {
@@ -23,7 +23,7 @@ export async function openRun(runDir: string): Promise<SavedRun> {
   // Leftovers of a killed writer (never those of a live one) are of no use to anyone.
   await removeStaleTemporaries(runDir);
   if (!isFinished(info)) throw new TrainError(`${runDir} has no trained model (${MODEL_FILE}): the run ${unfinishedState(runDir, info).description}`);
-  const ir = await readRunJson<ModelIR & { data: DataIR }>(runDir, RUN_FILES.ir);
+  const ir = await readRunIr(runDir);
   const preprocessing = await readRunJson<Preprocessing>(runDir, RUN_FILES.preprocessing);
   let model: tf.LayersModel;
   try {

@@ -10,13 +10,13 @@ import { getRandomState, seedRandom } from '../runtime/random.js';
 import { selectBackend, type BackendName } from '../backend/index.js';
 import { loadData, modelShape, Prng, type PreparedData, type Preprocessing } from '../data/index.js';
 import { faultPoint, fileHandler, readManifest, removeStaleTemporaries, RunFileError, settleManifest } from '../io/index.js';
-import { findCheckpoint, loadCheckpoint, type Checkpoint } from './checkpoint.js';
+import { findCheckpoint, loadLatestCheckpoint, type Checkpoint } from './checkpoint.js';
 import { divergedMessage, totalSkippedUpdates } from './divergence.js';
 import { setMetrics } from './evaluation.js';
 import { runLoop, type LoopOutcome } from './loop.js';
 import { initialMonitor } from './monitor.js';
 import { createReporter, formatMetrics, type Streams } from './progress.js';
-import { createRunDir, isFinished, readRunInfo, readRunJson, RUN_FILES, unfinishedState, writeRunHistory, writeRunInfo, writeRunIr, writeRunStart, type RunInfo } from './run-dir.js';
+import { createRunDir, isFinished, readRunInfo, readRunIr, readRunJson, RUN_FILES, unfinishedState, writeRunHistory, writeRunInfo, writeRunIr, writeRunStart, type RunInfo } from './run-dir.js';
 import type { EpochLog, LoopState, ProgressReporter } from './types.js';
 
 export interface TrainOptions {
@@ -139,13 +139,13 @@ export async function resumeRun(runDir: string, options: Pick<TrainOptions, 'bac
   const streams = options.streams ?? defaultStreams();
   const reporter = createReporter(streams, options.json === true);
   await openForResume(runDir);
-  const ir = await readRunJson<ModelIR & { data: DataIR }>(runDir, RUN_FILES.ir);
+  const ir = await readRunIr(runDir);
   const info = await readRunInfo(runDir);
   const saved = await readRunJson<Preprocessing>(runDir, RUN_FILES.preprocessing);
   const running = unfinishedState(runDir, info);
   if (running.training) throw new TrainError(`${runDir} ${running.description}`);
-  const checkpointDir = await findCheckpoint(runDir);
-  const checkpoint = checkpointDir === null ? null : await loadCheckpoint(checkpointDir);
+  const latest = await loadLatestCheckpoint(runDir);
+  const checkpoint = latest?.checkpoint ?? null;
   const extended = options.epochs !== undefined && options.epochs !== ir.train.epochs;
   if (options.epochs !== undefined && extended) {
     ir.train.epochs = options.epochs;
@@ -160,7 +160,7 @@ export async function resumeRun(runDir: string, options: Pick<TrainOptions, 'bac
   const backend = await selectBackend(options.backend);
   backend.notes.forEach((line) => reporter.note(line));
   const data = await loadData(ir.data, { baseDir: runDir, validationSplit: ir.train.validationSplit, shape: modelShape(ir), saved });
-  const { model, state } = await restoreModel(ir, checkpoint, checkpointDir, options.buildModel ?? defaultBuilder);
+  const { model, state } = await restoreModel(ir, checkpoint, latest?.dir ?? null, options.buildModel ?? defaultBuilder);
   reporter.note(resumeNote(runDir, checkpoint));
   // A later resume must see the new epoch count too.
   if (extended) await writeRunIr(runDir, ir);

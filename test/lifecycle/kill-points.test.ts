@@ -93,6 +93,7 @@ const POINTS: [fault: string, sigintExit: number][] = [
   ['checkpoint:after-weights@1', 130],
   ['checkpoint:before-rename@2', 0],
   ['checkpoint:between-renames@2', 0],
+  ['checkpoint:after-swap@2', 0],
   ['final-save:after-weights', 0],
   ['final-save:before-run-json', 0],
   ['manifest:before-write@6', 0],
