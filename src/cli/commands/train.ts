@@ -2,8 +2,9 @@
  * `seqnet train SPEC` (or `--resume RUN_DIR`), `seqnet evaluate RUN` and `seqnet predict RUN`.
  *
  * Ctrl-C during training finishes the current batch, writes a checkpoint and exits with 130; further
- * Ctrl-Cs are acknowledged and ignored while it saves (src/cli/interrupts.ts). A run that diverges (a non-finite loss, or too many updates in a row skipped for
- * non-finite gradients) exits with 1 after its message says what to change.
+ * Ctrl-Cs are acknowledged and ignored while it saves (src/cli/interrupts.ts). A run that diverges (a
+ * non-finite loss, or too many updates in a row skipped for non-finite gradients) exits with 1 after its
+ * message says what to change.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
