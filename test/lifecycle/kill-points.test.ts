@@ -67,6 +67,9 @@ async function assertBuilt(): Promise<void> {
   }
 }
 
+/** Generous limits: each case starts two or three Node processes, which a busy machine makes slow. */
+const SLOW_MACHINE_TIMEOUT = 240_000;
+
 let root: string;
 let spec: string;
 let reference: Uint8Array;
@@ -79,7 +82,7 @@ beforeAll(async () => {
   const straight = await cli(['train', spec, '--runs-dir', join(root, 'reference'), '--backend', 'cpu']);
   expect(straight.code, straight.err).toBe(0);
   reference = new Uint8Array(await readFile(join(root, 'reference', 'tiny', '1', 'weights.bin')));
-});
+}, SLOW_MACHINE_TIMEOUT);
 
 /**
  * Each point with the exit status of a SIGINT there: 130 while training goes on (a checkpoint is written and
@@ -122,5 +125,5 @@ describe('kill points', () => {
     expect(await readFile(join(runDir, 'manifest.json'), 'utf8')).not.toContain('previous');
     const evaluation = await evaluateRun(runDir, { backend: 'cpu' });
     expect(Number.isFinite(evaluation.metrics.loss)).toBe(true);
-  });
+  }, SLOW_MACHINE_TIMEOUT);
 });
