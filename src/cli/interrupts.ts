@@ -20,7 +20,7 @@ export function handleInterrupts(write: (text: string) => void = (text) => proce
   const controller = new AbortController();
   const onInterrupt = (): void => {
     if (!controller.signal.aborted) {
-      write('\nstopping after this batch, then saving a checkpoint…\n');
+      write('\nstopping after this batch and saving a checkpoint (a save under way is finished first)…\n');
       controller.abort();
       return;
     }

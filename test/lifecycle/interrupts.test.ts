@@ -17,7 +17,7 @@ describe('Ctrl-C handling', () => {
     // Still here (no process.exit), still listening, and every Ctrl-C got an answer.
     expect(process.listenerCount('SIGINT')).toBe(listeners);
     expect(lines).toEqual([
-      'stopping after this batch, then saving a checkpoint…',
+      'stopping after this batch and saving a checkpoint (a save under way is finished first)…',
       'still saving, please wait: quitting now could lose the run (this Ctrl-C is ignored)…',
       'still saving, please wait: quitting now could lose the run (this Ctrl-C is ignored)…',
     ]);
