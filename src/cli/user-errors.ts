@@ -12,7 +12,7 @@ import { Code } from '../diagnostics/codes.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { DataError } from '../data/index.js';
-import { InvalidSpecError, TrainError } from '../train/index.js';
+import { InvalidSpecError, RunFileError, TrainError } from '../train/index.js';
 import { CliError, ExitCode, systemUserError, type ExitCodeValue } from './errors.js';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -22,6 +22,8 @@ const USER_ERRORS: readonly (readonly [ErrorClass, ExitCodeValue])[] = [
   [DataError, ExitCode.Usage],
   [TrainError, ExitCode.Usage],
   [BackendError, ExitCode.Usage],
+  // A run directory's file is missing, damaged or not the run's own.
+  [RunFileError, ExitCode.Usage],
   // The front end accepted the spec but a back end refuses it: the spec must change.
   [CompileError, ExitCode.Invalid],
   [CodegenError, ExitCode.Invalid],

@@ -8,3 +8,4 @@ export { renderHistorySvg } from './plot.js';
 export { createReporter, type Streams } from './progress.js';
 export type { EpochLog, ProgressReporter } from './types.js';
 export { RUN_FILES, type RunInfo } from './run-dir.js';
+export { RunFileError } from '../io/index.js';

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TrainIR } from '../ir/types.js';
 import { getRandomState, setRandomState } from '../runtime/random.js';
 import { Prng, type SampleSet } from '../data/index.js';
+import { faultPoint } from '../io/index.js';
 import { batchesOf, gatherBatch, wholeSet } from './batches.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { MAX_SKIPPED_UPDATES_IN_A_ROW, type Divergence } from './divergence.js';
@@ -104,6 +105,7 @@ async function trainEpoch(input: LoopInput, state: LoopState, shuffler: Prng, be
     state.batch += 1;
     state.randomState = getRandomState();
     reporter.batchEnd(state.batch, state.partial.sums[0] / state.partial.seen, state.partial.skipped);
+    await betweenBatches();
     if (state.skippedInARow >= MAX_SKIPPED_UPDATES_IN_A_ROW) {
       return { status: 'diverged', state, epoch: state.epoch + 1, batch: state.batch, divergence: { cause: 'skipped_updates', inARow: state.skippedInARow } };
     }
@@ -115,6 +117,16 @@ async function trainEpoch(input: LoopInput, state: LoopState, shuffler: Prng, be
   }
   await finishEpoch(model, train, data.validation, state, (performance.now() - started) / 1000);
   return null;
+}
+
+/**
+ * Lets the event loop run between two batches, so that a Ctrl-C (whose handler aborts `signal`) is seen after
+ * the batch in progress rather than at the end of the epoch: `trainOnBatch` computes synchronously and never
+ * yields by itself. `setImmediate` costs microseconds, nothing next to a batch.
+ */
+async function betweenBatches(): Promise<void> {
+  await faultPoint('after-batch');
+  await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 /**

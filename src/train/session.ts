@@ -2,21 +2,21 @@
  * Starting and resuming a training run: backend, data, model, run directory, loop, and the files written
  * when the loop stops, whatever the reason.
  */
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { DataIR, ModelIR, TrainIR } from '../ir/types.js';
 import { compileModel } from '../compile/index.js';
 import { getRandomState, seedRandom } from '../runtime/random.js';
 import { selectBackend, type BackendName } from '../backend/index.js';
 import { loadData, modelShape, Prng, type PreparedData, type Preprocessing } from '../data/index.js';
-import { fileHandler, writeJsonAtomic } from '../io/index.js';
-import { findCheckpoint, loadCheckpoint } from './checkpoint.js';
+import { faultPoint, fileHandler, readManifest, removeStaleTemporaries, RunFileError, settleManifest } from '../io/index.js';
+import { findCheckpoint, loadLatestCheckpoint, type Checkpoint } from './checkpoint.js';
 import { divergedMessage, totalSkippedUpdates } from './divergence.js';
 import { setMetrics } from './evaluation.js';
 import { runLoop, type LoopOutcome } from './loop.js';
 import { initialMonitor } from './monitor.js';
 import { createReporter, formatMetrics, type Streams } from './progress.js';
-import { createRunDir, readRunJson, RUN_FILES, writeRunHistory, writeRunInfo, writeRunStart, type RunInfo } from './run-dir.js';
+import { createRunDir, isFinished, readRunInfo, readRunIr, readRunJson, RUN_FILES, unfinishedState, writeRunHistory, writeRunInfo, writeRunIr, writeRunStart, type RunInfo } from './run-dir.js';
 import type { EpochLog, LoopState, ProgressReporter } from './types.js';
 
 export interface TrainOptions {
@@ -103,6 +103,7 @@ export async function trainIr(ir: ModelIR, spec: { source: string; path: string 
     bestEpoch: null,
     test: null,
     skippedUpdates: 0,
+    pid: process.pid,
   };
   await writeRunStart(runDir, { source: spec.source, specCopy, ir: resolved, preprocessing: data.preprocessing, info });
   reporter.note(`run directory: ${runDir}`);
@@ -129,40 +130,93 @@ function initialState(train: TrainIR): LoopState {
   };
 }
 
-/** Continues the run in `runDir` from its last checkpoint; `epochs` may raise the epoch count. */
+/**
+ * Continues the run in `runDir` from its last checkpoint; `epochs` may raise the epoch count. A run killed
+ * before its first checkpoint starts over from its first batch (same seed, same numbers), and one whose
+ * training ended but whose final files were not all written gets them written.
+ */
 export async function resumeRun(runDir: string, options: Pick<TrainOptions, 'backend' | 'epochs' | 'json' | 'streams' | 'signal' | 'buildModel'> = {}): Promise<TrainResult> {
   const streams = options.streams ?? defaultStreams();
   const reporter = createReporter(streams, options.json === true);
-  const checkpointDir = await findCheckpoint(runDir);
-  if (checkpointDir === null) throw new TrainError(`${runDir} has no checkpoint to resume from (a run writes one at the end of every epoch)`);
-  const ir = await readRunJson<ModelIR & { data: DataIR }>(runDir, RUN_FILES.ir);
-  const info = await readRunJson<RunInfo>(runDir, RUN_FILES.run);
+  await openForResume(runDir);
+  const ir = await readRunIr(runDir);
+  const info = await readRunInfo(runDir);
   const saved = await readRunJson<Preprocessing>(runDir, RUN_FILES.preprocessing);
-  const checkpoint = await loadCheckpoint(checkpointDir);
-  const state = checkpoint.state;
+  const running = unfinishedState(runDir, info);
+  if (running.training) throw new TrainError(`${runDir} ${running.description}`);
+  const latest = await loadLatestCheckpoint(runDir);
+  const checkpoint = latest?.checkpoint ?? null;
   const extended = options.epochs !== undefined && options.epochs !== ir.train.epochs;
   if (options.epochs !== undefined && extended) {
     ir.train.epochs = options.epochs;
-    if (state.stopped === 'completed' && state.epoch < options.epochs) state.stopped = 'running';
+    if (checkpoint?.state.stopped === 'completed' && checkpoint.state.epoch < options.epochs) checkpoint.state.stopped = 'running';
   }
-  if (state.stopped !== 'running') {
-    tf.dispose([...checkpoint.weights, ...checkpoint.optimizer.map((entry) => entry.tensor), ...(checkpoint.best ?? [])]);
-    const further = state.stopped === 'completed' ? '; pass --epochs N (more than that) to train further' : '';
-    throw new TrainError(`${runDir} already finished (${state.stopped.replace('_', ' ')} after ${state.epoch} epochs)${further}`);
+  if (checkpoint !== null && checkpoint.state.stopped !== 'running' && isFinished(info)) {
+    disposeCheckpoint(checkpoint);
+    const { stopped, epoch } = checkpoint.state;
+    const further = stopped === 'completed' ? '; pass --epochs N (more than that) to train further' : '';
+    throw new TrainError(`${runDir} already finished (${stopped.replace('_', ' ')} after ${epoch} epochs)${further}`);
   }
   const backend = await selectBackend(options.backend);
   backend.notes.forEach((line) => reporter.note(line));
   const data = await loadData(ir.data, { baseDir: runDir, validationSplit: ir.train.validationSplit, shape: modelShape(ir), saved });
-  reporter.note(`resuming ${runDir} at epoch ${state.epoch + 1}${state.batch > 0 ? `, batch ${state.batch + 1}` : ''}`);
-  const model = (options.buildModel ?? defaultBuilder)(ir, ir.train.seed);
-  model.setWeights(checkpoint.weights);
-  await (model.optimizer as tf.Optimizer).setWeights(checkpoint.optimizer);
-  tf.dispose(checkpoint.weights);
+  const { model, state } = await restoreModel(ir, checkpoint, latest?.dir ?? null, options.buildModel ?? defaultBuilder);
+  reporter.note(resumeNote(runDir, checkpoint));
   // A later resume must see the new epoch count too.
-  if (extended) await writeJsonAtomic(join(runDir, RUN_FILES.ir), ir);
+  if (extended) await writeRunIr(runDir, ir);
   await writeRunInfo(runDir, { ...info, backend: backend.name, status: 'running' });
-  const outcome = await runLoop({ model, train: ir.train, data, state, best: checkpoint.best, runDir, reporter, signal: options.signal });
+  const outcome = await runLoop({ model, train: ir.train, data, state, best: checkpoint?.best ?? null, runDir, reporter, signal: options.signal });
   return finish({ model, ir, data, runDir, info, outcome, reporter });
+}
+
+/**
+ * Makes a run directory writable again after a kill: refuses a folder that is not a run directory (no
+ * manifest), removes the temporary files and staging folders of dead processes, and settles a commit the
+ * kill interrupted.
+ */
+async function openForResume(runDir: string): Promise<void> {
+  try {
+    await readManifest(runDir);
+  } catch (error) {
+    if (error instanceof RunFileError && (await findCheckpoint(runDir)) === null) throw new TrainError(`${runDir} is not a run directory (no ${RUN_FILES.manifest}), so there is nothing to resume`);
+    throw error;
+  }
+  await removeStaleTemporaries(runDir);
+  await settleManifest(runDir);
+}
+
+function resumeNote(runDir: string, checkpoint: Checkpoint | null): string {
+  if (checkpoint === null) return `resuming ${runDir} from its start (it was stopped before its first checkpoint)`;
+  const { state } = checkpoint;
+  if (state.stopped !== 'running') return `resuming ${runDir}: training had finished; writing the final files`;
+  return `resuming ${runDir} at epoch ${state.epoch + 1}${state.batch > 0 ? `, batch ${state.batch + 1}` : ''}`;
+}
+
+function disposeCheckpoint(checkpoint: Checkpoint): void {
+  tf.dispose([...checkpoint.weights, ...checkpoint.optimizer.map((entry) => entry.tensor), ...(checkpoint.best ?? [])]);
+}
+
+/**
+ * The model with the checkpoint's weights and exact optimizer state, or, without a checkpoint, built from
+ * the seed exactly as `trainIr` built it.
+ */
+async function restoreModel(ir: ModelIR & { data: DataIR }, checkpoint: Checkpoint | null, dir: string | null, build: ModelBuilder): Promise<{ model: tf.LayersModel; state: LoopState }> {
+  if (checkpoint === null) {
+    seedRandom(ir.train.seed);
+    const model = build(ir, ir.train.seed);
+    return { model, state: initialState(ir.train) };
+  }
+  const model = build(ir, ir.train.seed);
+  try {
+    model.setWeights(checkpoint.weights);
+    await (model.optimizer as tf.Optimizer).setWeights(checkpoint.optimizer);
+  } catch (error) {
+    model.dispose();
+    disposeCheckpoint(checkpoint);
+    throw new RunFileError(dir ?? '', `does not fit the model in ir.json (${(error as Error).message}); the checkpoint cannot be used`);
+  }
+  tf.dispose([...checkpoint.weights, ...checkpoint.optimizer.map((entry) => entry.tensor)]);
+  return { model, state: checkpoint.state };
 }
 
 interface Finish {
@@ -175,12 +229,15 @@ interface Finish {
   reporter: ProgressReporter;
 }
 
-/** Writes history, curves, the final model and run.json, and says what happened. */
+/**
+ * Writes the final files and says what happened. A finished run's files go in this order: the model, then
+ * history and curves, then `run.json` with the final status, which marks the run finished: a kill before it
+ * leaves a run that `--resume` finishes from its last checkpoint.
+ */
 async function finish({ model, ir, data, runDir, info, outcome, reporter }: Finish): Promise<TrainResult> {
   const { state } = outcome;
   const bestEpoch = state.monitor.bestEpoch > 0 ? state.monitor.bestEpoch : null;
   const skippedUpdates = totalSkippedUpdates(state);
-  await writeRunHistory(runDir, state.history, `${ir.name}: training curves`, bestEpoch);
   let test: Record<string, number> | null = null;
   let message: string;
   if (outcome.status === 'interrupted') {
@@ -189,6 +246,7 @@ async function finish({ model, ir, data, runDir, info, outcome, reporter }: Fini
     message = divergedMessage(outcome.divergence, outcome, state, runDir);
   } else {
     await model.save(fileHandler(runDir));
+    await faultPoint('final-save:after-weights');
     if (data.test.count > 0) test = await setMetrics(model, data.test, ir.train.batchSize);
     const restored = ir.train.earlyStopping?.restoreBest === true && bestEpoch !== null ? ` (weights of the best epoch, ${bestEpoch})` : '';
     const how = outcome.status === 'early_stopping' ? `stopped early after epoch ${state.epoch}` : `trained ${state.epoch} epochs`;
@@ -196,6 +254,8 @@ async function finish({ model, ir, data, runDir, info, outcome, reporter }: Fini
     if (test !== null) message += `\ntest: ${formatMetrics(test)}`;
     if (skippedUpdates > 0) message += `\n${skippedUpdates} update${skippedUpdates === 1 ? ' was' : 's were'} skipped for non-finite gradients (see docs/training.md)`;
   }
+  await writeRunHistory(runDir, state.history, `${ir.name}: training curves`, bestEpoch);
+  await faultPoint('final-save:before-run-json');
   await writeRunInfo(runDir, { ...info, status: outcome.status, bestEpoch, test, skippedUpdates });
   reporter.note(message);
   reporter.outcome({ status: outcome.status, runDir, epochs: state.epoch, bestEpoch, test, skippedUpdates });

@@ -12,7 +12,7 @@ describe('fileHandler', () => {
     const dir = await mkdtemp(join(tmpdir(), 'seqnet-io-'));
     const model = standInModel(sineIr(), 5);
     await model.save(fileHandler(dir));
-    expect((await readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']);
+    expect((await readdir(dir)).sort()).toEqual(['manifest.json', 'model.json', 'weights.bin']);
     const modelJson = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
     expect(modelJson.weightsManifest).toEqual([{ paths: ['./weights.bin'], weights: expect.any(Array) }]);
     const bytes = modelJson.weightsManifest[0].weights.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * 4, 0);
@@ -24,7 +24,7 @@ describe('fileHandler', () => {
     expect((loaded.predict(x) as tf.Tensor).arraySync()).toEqual(expected);
   });
 
-  it('reports a missing folder when loading', async () => {
-    await expect(tf.loadLayersModel(fileHandler('/nonexistent/seqnet'))).rejects.toThrow(/ENOENT/);
+  it('refuses to load from a folder without a manifest', async () => {
+    await expect(tf.loadLayersModel(fileHandler('/nonexistent/seqnet'))).rejects.toThrow(/^\/nonexistent\/seqnet\/manifest\.json: missing; this is not a seqnet run directory/);
   });
 });

@@ -1,4 +1,4 @@
-import { access, readdir, writeFile } from 'node:fs/promises';
+import { access, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -97,5 +97,22 @@ describe('seqnet train', () => {
     expect(lines[lines.length - 2]).toMatchObject({ type: 'epoch', epoch: 3 });
     expect(lines[lines.length - 1]).toMatchObject({ type: 'result', status: 'completed', epochs: 3 });
     expect(resumed.err).toMatch(/resuming .* at epoch \d/);
+  });
+
+  it('refuses a damaged run file in evaluate and --resume with one line and exit code 2', async () => {
+    const dir = await tempDir();
+    const spec = await writeSpec(dir, 1);
+    expect((await run(['train', spec, '--runs-dir', join(dir, 'runs'), '--backend', 'cpu'])).code).toBe(0);
+    const runDir = join(dir, 'runs', 'tiny', '1');
+    const weights = await readFile(join(runDir, 'weights.bin'));
+    weights[0] ^= 1;
+    await writeFile(join(runDir, 'weights.bin'), weights);
+    const evaluated = await run(['evaluate', runDir, '--backend', 'cpu']);
+    expect(evaluated.code).toBe(2);
+    expect(evaluated.err.trim().split('\n')).toEqual([expect.stringContaining(`${join(runDir, 'weights.bin')}: does not match manifest.json`)]);
+    await writeFile(join(runDir, 'checkpoint', 'state.json'), '{}');
+    const resumed = await run(['train', '--resume', runDir, '--epochs', '2', '--backend', 'cpu']);
+    expect(resumed.code).toBe(2);
+    expect(resumed.err.trim().split('\n')).toEqual([expect.stringContaining(`${join(runDir, 'checkpoint', 'state.json')}: does not match manifest.json`)]);
   });
 });

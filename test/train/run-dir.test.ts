@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -13,17 +14,23 @@ describe('run directory', () => {
     const { result, out } = await train(sineIr({ train: { epochs: 2 } }), root);
     expect(result.runDir).toBe(join(root, 'runs', 'tiny_sine', '1'));
     expect((await readdir(result.runDir)).sort()).toEqual(
-      ['checkpoint', 'curves.svg', 'history.json', 'ir.json', 'model.json', 'preprocessing.json', 'run.json', 'spec.seqnet', 'weights.bin'],
+      ['checkpoint', 'curves.svg', 'history.json', 'ir.json', 'manifest.json', 'model.json', 'preprocessing.json', 'run.json', 'spec.seqnet', 'weights.bin'],
     );
     expect((await readdir(join(result.runDir, 'checkpoint'))).sort()).toEqual(
-      ['model.json', 'optimizer.bin', 'optimizer.json', 'state.json', 'weights.bin'],
+      ['manifest.json', 'model.json', 'optimizer.bin', 'optimizer.json', 'state.json', 'weights.bin'],
     );
+    // The manifest lists every other file with its size and SHA-256, and nothing else.
+    const manifest = await readJson<{ files: Record<string, { size: number; sha256: string }> }>(join(result.runDir, 'manifest.json'));
+    expect(Object.keys(manifest.files).sort()).toEqual(['curves.svg', 'history.json', 'ir.json', 'model.json', 'preprocessing.json', 'run.json', 'spec.seqnet', 'weights.bin']);
+    const weights = await readFile(join(result.runDir, 'weights.bin'));
+    expect(manifest.files['weights.bin']).toEqual({ size: weights.byteLength, sha256: createHash('sha256').update(weights).digest('hex') });
     expect(await readFile(join(result.runDir, 'spec.seqnet'), 'utf8')).toBe('# spec text\n');
     const history = await readJson<EpochLog[]>(join(result.runDir, 'history.json'));
     expect(history.map((log) => log.epoch)).toEqual([1, 2]);
     expect(Object.keys(history[0].metrics)).toEqual(['loss', 'mae', 'val_loss', 'val_mae']);
     const info = await readJson<RunInfo>(join(result.runDir, 'run.json'));
     expect(info.status).toBe('completed');
+    expect(info.pid).toBeUndefined();
     expect(Object.keys(info.test ?? {})).toEqual(['loss', 'mae']);
     expect(out).toMatch(/^backend: /m);
     expect(out).toMatch(/^epoch 2\/2 · loss [\d.]+ · mae [\d.]+ · val_loss [\d.]+ · val_mae [\d.]+ · lr 0\.0100 · [\d.]+ s$/m);

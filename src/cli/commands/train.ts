@@ -1,9 +1,10 @@
 /**
  * `seqnet train SPEC` (or `--resume RUN_DIR`), `seqnet evaluate RUN` and `seqnet predict RUN`.
  *
- * Ctrl-C during training finishes the current batch, writes a checkpoint and exits with 130; a second
- * Ctrl-C exits at once. A run that diverges (a non-finite loss, or too many updates in a row skipped for
- * non-finite gradients) exits with 1 after its message says what to change.
+ * Ctrl-C during training finishes the current batch, writes a checkpoint and exits with 130; further
+ * Ctrl-Cs are acknowledged and ignored while it saves (src/cli/interrupts.ts). A run that diverges (a
+ * non-finite loss, or too many updates in a row skipped for non-finite gradients) exits with 1 after its
+ * message says what to change.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -13,9 +14,7 @@ import { writeFileAtomic } from '../../io/index.js';
 import { evaluateRun, generateText, predictRun, resumeRun, trainSpec, type TrainResult } from '../../train/index.js';
 import { formatMetrics } from '../../train/progress.js';
 import { CliError, ExitCode } from '../errors.js';
-
-/** Exit status after Ctrl-C (128 + SIGINT), as shells report it. */
-const INTERRUPTED_EXIT = 130;
+import { handleInterrupts, INTERRUPTED_EXIT } from '../interrupts.js';
 
 interface TrainFlags {
   backend?: string;
@@ -101,17 +100,9 @@ function parseCount(flag: string, value: string | undefined, allowZero = false):
 
 async function trainCommand(spec: string | undefined, flags: TrainFlags): Promise<void> {
   if ((spec === undefined) === (flags.resume === undefined)) throw new CliError('give a spec file to train, or --resume RUN_DIR (not both)', ExitCode.Usage);
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onInterrupt = (): void => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(INTERRUPTED_EXIT);
-    process.stderr.write('\nstopping after this batch (Ctrl-C again to quit at once)…\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onInterrupt);
+  const interrupts = handleInterrupts();
   try {
-    const common = { backend: parseBackend(flags.backend), epochs: parseCount('--epochs', flags.epochs), json: flags.json === true, signal: controller.signal };
+    const common = { backend: parseBackend(flags.backend), epochs: parseCount('--epochs', flags.epochs), json: flags.json === true, signal: interrupts.signal };
     let result: TrainResult;
     if (flags.resume !== undefined) {
       if (flags.data !== undefined || flags.seed !== undefined || flags.batchSize !== undefined) {
@@ -131,7 +122,7 @@ async function trainCommand(spec: string | undefined, flags: TrainFlags): Promis
     if (result.status === 'interrupted') process.exitCode = INTERRUPTED_EXIT;
     else if (result.status === 'diverged') process.exitCode = ExitCode.Invalid;
   } finally {
-    process.off('SIGINT', onInterrupt);
+    interrupts.dispose();
   }
 }
 

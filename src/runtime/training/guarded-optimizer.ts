@@ -73,12 +73,26 @@ export class GuardedOptimizer extends tf.Optimizer {
     return this.inner.iterations;
   }
 
-  override getWeights(): Promise<NamedGradient[]> {
-    return this.inner.getWeights();
+  /**
+   * The inner optimizer's slots (iteration count, Adam's moments, momentum and RMSprop accumulators) and,
+   * for Adam, its running products β₁ᵗ and β₂ᵗ, so that `setWeights` restores the exact state.
+   */
+  override async getWeights(): Promise<NamedGradient[]> {
+    return [...(await this.inner.getWeights()), ...adamProducts(this.inner)];
   }
 
-  override setWeights(weightValues: NamedGradient[]): Promise<void> {
-    return this.inner.setWeights(weightValues);
+  /**
+   * Restores what `getWeights` returned. tfjs's Adam `setWeights` recomputes β₁ᵗ and β₂ᵗ as `pow(β, t + 1)`,
+   * while its updates keep a float32 running product (`accBeta1 · β₁` per step), which differs in the last
+   * bits; the saved products are assigned back instead, so that a resumed run updates its weights with the
+   * very same numbers. (Lists saved without them, by older checkpoints, keep tfjs's recomputation.)
+   */
+  override async setWeights(weightValues: NamedGradient[]): Promise<void> {
+    const products = weightValues.filter((entry) => ADAM_PRODUCT_NAMES.includes(entry.name));
+    await this.inner.setWeights(weightValues.filter((entry) => !ADAM_PRODUCT_NAMES.includes(entry.name)));
+    const variables = adamProductVariables(this.inner);
+    if (variables === null) return;
+    for (const { name, tensor } of products) variables[name === ADAM_PRODUCT_NAMES[0] ? 0 : 1].assign(tensor);
   }
 
   override dispose(): void {
@@ -88,6 +102,21 @@ export class GuardedOptimizer extends tf.Optimizer {
   override getConfig(): tf.serialization.ConfigDict {
     return { inner: this.inner.getClassName(), clipNorm: this.clipping.norm, clipValue: this.clipping.value };
   }
+}
+
+/** Names under which Adam's β products are stored with the optimizer's weights. */
+const ADAM_PRODUCT_NAMES: readonly string[] = ['seqnet/adam/accBeta1', 'seqnet/adam/accBeta2'];
+
+/** tfjs's Adam keeps β₁ᵗ and β₂ᵗ in the private variables `accBeta1` and `accBeta2`; null for another optimizer. */
+function adamProductVariables(optimizer: tf.Optimizer): [tf.Variable, tf.Variable] | null {
+  if (optimizer.getClassName() !== 'Adam') return null;
+  const { accBeta1, accBeta2 } = optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+  return accBeta1 instanceof tf.Variable && accBeta2 instanceof tf.Variable ? [accBeta1, accBeta2] : null;
+}
+
+function adamProducts(optimizer: tf.Optimizer): NamedGradient[] {
+  const variables = adamProductVariables(optimizer);
+  return variables === null ? [] : variables.map((variable, index) => ({ name: ADAM_PRODUCT_NAMES[index], tensor: variable }));
 }
 
 function namedGradients(gradients: Gradients): NamedGradient[] {

@@ -1,0 +1,28 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { handleInterrupts, type InterruptHandling } from '../../src/cli/interrupts.js';
+
+describe('Ctrl-C handling', () => {
+  let handling: InterruptHandling | null = null;
+  afterEach(() => handling?.dispose());
+
+  it('aborts at the first Ctrl-C and only acknowledges the ones after it', () => {
+    const lines: string[] = [];
+    handling = handleInterrupts((text) => lines.push(text.trim()));
+    const listeners = process.listenerCount('SIGINT');
+    expect(handling.signal.aborted).toBe(false);
+    process.emit('SIGINT', 'SIGINT');
+    expect(handling.signal.aborted).toBe(true);
+    process.emit('SIGINT', 'SIGINT');
+    process.emit('SIGINT', 'SIGINT');
+    // Still here (no process.exit), still listening, and every Ctrl-C got an answer.
+    expect(process.listenerCount('SIGINT')).toBe(listeners);
+    expect(lines).toEqual([
+      'stopping after this batch and saving a checkpoint (a save under way is finished first)…',
+      'still saving, please wait: quitting now could lose the run (this Ctrl-C is ignored)…',
+      'still saving, please wait: quitting now could lose the run (this Ctrl-C is ignored)…',
+    ]);
+    handling.dispose();
+    expect(process.listenerCount('SIGINT')).toBe(listeners - 1);
+    handling = null;
+  });
+});
