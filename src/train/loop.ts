@@ -14,6 +14,7 @@ import { Prng, type SampleSet } from '../data/index.js';
 import { batchesOf, gatherBatch, wholeSet } from './batches.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { MAX_SKIPPED_UPDATES_IN_A_ROW, type Divergence } from './divergence.js';
+import { specMetricNames } from './metric-names.js';
 import { afterEpoch } from './monitor.js';
 import { guardedOptimizer, setLearningRate } from './optimizer.js';
 import type { EpochLog, LoopState, ProgressReporter } from './types.js';
@@ -141,7 +142,7 @@ async function trainBatch(model: tf.LayersModel, set: SampleSet, indices: number
 
 /** Averages the epoch's batch values, evaluates the validation split and resets the epoch accumulators. */
 async function finishEpoch(model: tf.LayersModel, train: TrainIR, validation: SampleSet, state: LoopState, seconds: number): Promise<EpochLog> {
-  const names = model.metricsNames;
+  const names = specMetricNames(model);
   const metrics: Record<string, number> = {};
   names.forEach((name, k) => (metrics[name] = state.partial.sums[k] / state.partial.seen));
   if (validation.count > 0) {

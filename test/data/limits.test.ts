@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DataError, loadData, type DataIR, type DataLimits, type PreparedData } from '../../src/data/index.js';
+import { DataError, loadData, type DataLimits, type PreparedData } from '../../src/data/index.js';
+import type { DataIR } from '../../src/ir/types.js';
 import { shape, tempFile } from './helpers.js';
 
 const TRAIN_ONLY = { train: 1, validation: 0, test: 0 };
