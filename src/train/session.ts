@@ -15,7 +15,7 @@ import { divergedMessage, totalSkippedUpdates } from './divergence.js';
 import { setMetrics } from './evaluation.js';
 import { runLoop, type LoopOutcome } from './loop.js';
 import { initialMonitor } from './monitor.js';
-import { createReporter, formatMetrics, type Streams } from './progress.js';
+import { createReporter, formatEvaluation, type Streams } from './progress.js';
 import { createRunDir, readRunJson, RUN_FILES, writeRunHistory, writeRunInfo, writeRunStart, type RunInfo } from './run-dir.js';
 import type { EpochLog, LoopState, ProgressReporter } from './types.js';
 
@@ -189,11 +189,11 @@ async function finish({ model, ir, data, runDir, info, outcome, reporter }: Fini
     message = divergedMessage(outcome.divergence, outcome, state, runDir);
   } else {
     await model.save(fileHandler(runDir));
-    if (data.test.count > 0) test = await setMetrics(model, data.test, ir.train.batchSize);
+    if (data.test.count > 0) test = await setMetrics(model, data.test, ir.train.batchSize, data.preprocessing);
     const restored = ir.train.earlyStopping?.restoreBest === true && bestEpoch !== null ? ` (weights of the best epoch, ${bestEpoch})` : '';
     const how = outcome.status === 'early_stopping' ? `stopped early after epoch ${state.epoch}` : `trained ${state.epoch} epochs`;
     message = `${how}; model saved in ${runDir}${restored}`;
-    if (test !== null) message += `\ntest: ${formatMetrics(test)}`;
+    if (test !== null) message += `\n${formatEvaluation(test, 'test: ')}`;
     if (skippedUpdates > 0) message += `\n${skippedUpdates} update${skippedUpdates === 1 ? ' was' : 's were'} skipped for non-finite gradients (see docs/training.md)`;
   }
   await writeRunInfo(runDir, { ...info, status: outcome.status, bestEpoch, test, skippedUpdates });

@@ -12,7 +12,7 @@ import { DataError } from '../../data/index.js';
 import { renderDiagnostics } from '../../diagnostics/render.js';
 import { writeFileAtomic } from '../../io/index.js';
 import { evaluateRun, generateText, InvalidSpecError, predictRun, resumeRun, TrainError, trainSpec, type TrainResult } from '../../train/index.js';
-import { formatMetrics } from '../../train/progress.js';
+import { formatEvaluation } from '../../train/progress.js';
 import { CliError, ExitCode } from '../errors.js';
 
 /** Exit status after Ctrl-C (128 + SIGINT), as shells report it. */
@@ -159,7 +159,7 @@ async function evaluateCommand(run: string, flags: EvaluateFlags): Promise<void>
     return;
   }
   evaluation.backendNotes.forEach((line) => process.stdout.write(`${line}\n`));
-  process.stdout.write(`${evaluation.samples} samples of ${evaluation.on}\n${formatMetrics(evaluation.metrics)}\n`);
+  process.stdout.write(`${evaluation.samples} samples of ${evaluation.on}\n${formatEvaluation(evaluation.metrics)}\n`);
 }
 
 async function predictCommand(run: string, flags: PredictFlags): Promise<void> {
