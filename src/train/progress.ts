@@ -34,6 +34,8 @@ export function formatEvaluation(metrics: Record<string, number>, prefix = ''): 
 
 function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
+  // A diverging run's 1.6e+29 would otherwise print all 30 digits.
+  if (Math.abs(value) >= 1e6) return value.toExponential(2);
   return Math.abs(value) >= 0.001 || value === 0 ? value.toFixed(4) : value.toExponential(2);
 }
 
