@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { Prng } from '../../src/data/index.js';
 import type { DataIR } from '../../src/ir/types.js';
 import { argmaxIndex, sampleIndex } from '../../src/train/generate.js';
@@ -79,5 +80,26 @@ describe('generateText at extreme temperatures', () => {
     }
     const greedy = await generateText(result.runDir, { length: 25, prime: 'the ', temperature: 0, seed: 1 });
     expect(await generateText(result.runDir, { length: 25, prime: 'the ', temperature: 0, seed: 2 })).toBe(greedy);
+
+    // The CLI takes 0 (greedy) and refuses a negative temperature as a usage error.
+    const cli = async (temperature: string): Promise<{ code: number; out: string; err: string }> => {
+      let out = '';
+      let err = '';
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+      vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
+      try {
+        const code = await main(['predict', result.runDir, '--generate', '25', '--prime', 'the ', '--temperature', temperature]);
+        return { code, out, err };
+      } finally {
+        vi.restoreAllMocks();
+        process.exitCode = undefined;
+      }
+    };
+    const zero = await cli('0');
+    expect(zero.code).toBe(0);
+    expect(zero.out).toBe(`${greedy}\n`);
+    const negative = await cli('-1');
+    expect(negative.code).toBe(2);
+    expect(negative.err).toContain("--temperature must be a number, 0 (greedy) or more (got '-1')");
   });
 });
