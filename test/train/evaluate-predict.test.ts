@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { DataIR } from '../../src/ir/types.js';
 import { fileHandler } from '../../src/io/index.js';
+import { originalUnitMetrics } from '../../src/train/evaluation.js';
 import { evaluateRun, generateText, predictRun } from '../../src/train/index.js';
 import { headIr, sineIr } from './fixtures.js';
 import { tempDir, train } from './helpers.js';
@@ -126,5 +127,21 @@ describe('predict on JSON Lines for a model trained on standardized CSV', () => 
     const fromJsonl = (await predictRun(runDir, { input })).text.trim().split('\n').map((line) => (JSON.parse(line) as { y: number[] }).y[0]);
     expect(fromJsonl[0]).toBeCloseTo(fromCsv[0], 3);
     expect(fromJsonl[1]).toBeCloseTo(fromCsv[5], 3);
+  });
+});
+
+describe('originalUnitMetrics', () => {
+  it('undoes each target column’s scale on prediction and target (the mean cancels)', () => {
+    // Two target columns (std 2 and 10), two samples: errors in standardized units 0.5, −1, 0, 0.1.
+    const targets = Float32Array.from([0, 0, 1, 1]);
+    const predictions = Float32Array.from([0.5, -1, 1, 1.1]);
+    const naive = Float32Array.from([1, 0, 1, 0]);
+    const stats = [{ column: 'a', mean: 100, std: 2 }, { column: 'b', mean: -5, std: 10 }];
+    const metrics = originalUnitMetrics(targets, predictions, naive, stats);
+    // Errors in original units: 1, −10, 0, 1; naive errors: 2, 0, 0, −10.
+    expect(metrics.mse_original_units).toBeCloseTo((1 + 100 + 0 + 1) / 4, 4);
+    expect(metrics.mae_original_units).toBeCloseTo((1 + 10 + 0 + 1) / 4, 4);
+    expect(metrics.naive_mse_original_units).toBeCloseTo((4 + 0 + 0 + 100) / 4, 4);
+    expect(Object.keys(originalUnitMetrics(targets, predictions, null, stats))).toEqual(['mse_original_units', 'mae_original_units']);
   });
 });
