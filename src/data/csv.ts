@@ -5,6 +5,7 @@
  */
 import type { DataIR } from '../ir/types.js';
 import { readNumericCsv } from './csv-table.js';
+import { checkSampleBytes, type DataLimits } from './limits.js';
 import { splitCounts } from './split.js';
 import { columnStatistics, standardizeColumn } from './standardize.js';
 import { DataError, type ColumnStatistics, type ModelShape, type PreparedData, type Preprocessing, type SampleSet } from './types.js';
@@ -28,11 +29,13 @@ export async function loadCsv(
   validationSplit: number,
   shape: ModelShape,
   saved: Preprocessing | null,
+  limits: DataLimits,
 ): Promise<PreparedData> {
   checkCsvShape(source, shape);
   const names = [...new Set([...source.features, ...source.targets])];
   const table = await readNumericCsv(path, source.path, names, source.delimiter);
   const counts = splitCounts(table.rows, split, validationSplit);
+  checkCsvSampleBytes(source, shape.perStep, [counts.train, counts.validation, counts.test], limits.sampleBytes);
   const preprocessing = saved ?? fitStandardization(source, table.columns, counts.train);
   const column = (name: string, stats: ColumnStatistics[]): Float64Array => {
     const values = table.columns.get(name) as Float64Array;
@@ -70,6 +73,24 @@ function checkCsvShape(source: CsvSource, shape: ModelShape): void {
   if (shape.steps !== null && shape.steps !== source.window) {
     throw new DataError(`${source.path}: window ${source.window}, but the model's input has ${shape.steps} steps`);
   }
+}
+
+/** Windows a part of `rows` rows gives (0 when it is shorter than one window plus the horizon). */
+export function windowCount(rows: number, window: number, horizon: number, stride: number): number {
+  return rows >= window + horizon ? Math.floor((rows - window - horizon) / stride) + 1 : 0;
+}
+
+/** Refuses, before any window is allocated, data whose windows would not fit in `limit` bytes. */
+function checkCsvSampleBytes(source: CsvSource, perStep: boolean, partRows: number[], limit: number): void {
+  const windows = partRows.reduce((sum, rows) => sum + windowCount(rows, source.window, source.horizon, source.stride), 0);
+  const targets = (perStep ? source.window : 1) * source.targets.length;
+  const naiveCopies = targetPositions(source) === null ? 1 : 2;
+  checkSampleBytes(
+    source.path,
+    { windows, steps: source.window, features: source.features.length, targetValues: targets * naiveCopies },
+    limit,
+    `use a shorter window, a larger stride (\`stride N\` in the source block, now ${source.stride}), fewer feature columns, or a smaller file`,
+  );
 }
 
 function fitStandardization(source: CsvSource, columns: Map<string, Float64Array>, trainRows: number): Preprocessing {
@@ -112,7 +133,7 @@ export function makeWindows(range: WindowRange, options: WindowOptions): SampleS
   const featureCount = range.features.length;
   const units = range.targets.length;
   const length = range.end - range.start;
-  const count = length >= window + horizon ? Math.floor((length - window - horizon) / stride) + 1 : 0;
+  const count = windowCount(length, window, horizon, stride);
   const stepsWithTargets = perStep ? window : 1;
   const x = new Float32Array(count * window * featureCount);
   const y = new Float32Array(count * stepsWithTargets * units);

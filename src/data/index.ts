@@ -3,6 +3,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { DataIR, ModelIR } from '../ir/types.js';
 import { loadCsv } from './csv.js';
 import { loadJsonl } from './jsonl.js';
+import { DEFAULT_LIMITS, type DataLimits } from './limits.js';
 import { loadSynthetic } from './synthetic.js';
 import { loadText } from './text.js';
 import { DataError, type ModelShape, type PreparedData, type Preprocessing } from './types.js';
@@ -15,6 +16,7 @@ export { parseJsonl, padSamples } from './jsonl.js';
 export { encodeText } from './text.js';
 export { unstandardize } from './standardize.js';
 export { COPY_BLANK, COPY_DELIMITER } from './synthetic.js';
+export { checkFileBytes, checkSampleBytes, DEFAULT_LIMITS, type DataLimits } from './limits.js';
 
 type SourceType = DataIR['source']['type'];
 
@@ -25,10 +27,14 @@ export interface LoadContext {
   shape: ModelShape;
   /** Preprocessing saved with a trained model, applied instead of fitting new statistics. */
   saved: Preprocessing | null;
+  /** Memory limits (internal: tests lower them instead of writing huge files); default `DEFAULT_LIMITS`. */
+  limits?: Partial<DataLimits>;
 }
 
 type SourceOf<K extends SourceType> = Extract<DataIR['source'], { type: K }>;
 type Loader<K extends SourceType> = (source: SourceOf<K>, split: DataIR['split'], context: LoadContext) => Promise<PreparedData>;
+
+const limitsOf = (context: LoadContext): DataLimits => ({ ...DEFAULT_LIMITS, ...context.limits });
 
 const resolvePath = (path: string, context: LoadContext): string => (isAbsolute(path) ? path : resolve(context.baseDir, path));
 
@@ -41,12 +47,13 @@ function forMessages<S extends { path: string }>(source: S, context: LoadContext
 
 /** The registry: one loader per source type. */
 const LOADERS: { [K in SourceType]: Loader<K> } = {
-  synthetic: async (source, split, context) => loadSynthetic(source, split, context.validationSplit, context.shape),
+  synthetic: async (source, split, context) => loadSynthetic(source, split, context.validationSplit, context.shape, limitsOf(context).sampleBytes),
   csv: (source, split, context) =>
-    loadCsv(forMessages(source, context), resolvePath(source.path, context), split, context.validationSplit, context.shape, context.saved),
-  jsonl: (source, split, context) => loadJsonl(forMessages(source, context), resolvePath(source.path, context), split, context.validationSplit, context.shape),
+    loadCsv(forMessages(source, context), resolvePath(source.path, context), split, context.validationSplit, context.shape, context.saved, limitsOf(context)),
+  jsonl: (source, split, context) =>
+    loadJsonl(forMessages(source, context), resolvePath(source.path, context), split, context.validationSplit, context.shape, limitsOf(context)),
   text: (source, split, context) =>
-    loadText(forMessages(source, context), resolvePath(source.path, context), split, context.validationSplit, context.shape, context.saved),
+    loadText(forMessages(source, context), resolvePath(source.path, context), split, context.validationSplit, context.shape, context.saved, limitsOf(context)),
 };
 
 /** The model's input and (single) head, as the data sources need them. */

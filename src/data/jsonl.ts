@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { DataIR } from '../ir/types.js';
+import { checkFileBytes, checkSampleBytes, DEFAULT_LIMITS, type DataLimits } from './limits.js';
 import { splitCounts, splitSamples } from './split.js';
 import { DataError, type ModelShape, type PreparedData, type SampleSet } from './types.js';
 
@@ -90,9 +91,13 @@ function checkTarget(y: unknown, steps: number, shape: ModelShape, at: string): 
   return flat;
 }
 
-/** Pads every sequence to one length with the padding value (targets of padded steps are 0). */
-export function padSamples(samples: RawSample[], shape: ModelShape, displayPath: string): SampleSet {
-  const longest = Math.max(...samples.map((sample) => sample.x.length));
+/**
+ * Pads every sequence to one length with the padding value (targets of padded steps are 0); refuses, before
+ * allocating, samples that would take more than `sampleBytesLimit` bytes once padded.
+ */
+export function padSamples(samples: RawSample[], shape: ModelShape, displayPath: string, sampleBytesLimit = DEFAULT_LIMITS.sampleBytes): SampleSet {
+  // A loop, not Math.max(...lengths): spreading hundreds of thousands of arguments overflows the stack.
+  const longest = samples.reduce((most, sample) => Math.max(most, sample.x.length), 0);
   const steps = shape.steps ?? longest;
   const ragged = samples.find((sample) => sample.x.length !== steps);
   if (ragged !== undefined && shape.padding === null) {
@@ -100,6 +105,12 @@ export function padSamples(samples: RawSample[], shape: ModelShape, displayPath:
   }
   const units = shape.targetUnits;
   const ySize = shape.perStep ? steps * units : units;
+  checkSampleBytes(
+    displayPath,
+    { windows: samples.length, steps, features: shape.features, targetValues: ySize },
+    sampleBytesLimit,
+    'use fewer or shorter sequences (every sequence is padded to the longest), or a smaller file',
+  );
   const x = new Float32Array(samples.length * steps * shape.features).fill(shape.padding ?? 0);
   const y = new Float32Array(samples.length * ySize);
   samples.forEach((sample, i) => {
@@ -117,14 +128,17 @@ export async function loadJsonl(
   split: DataIR['split'],
   validationSplit: number,
   shape: ModelShape,
+  limits: DataLimits,
 ): Promise<PreparedData> {
+  // Read whole: refuse a file too large for that before reading any of it.
+  await checkFileBytes(path, source.path, limits.jsonlFileBytes, 'JSON Lines');
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     throw new DataError(`cannot read ${source.path}: ${(error as Error).message}`);
   }
-  const all = padSamples(parseJsonl(text, source.path, shape, true), shape, source.path);
+  const all = padSamples(parseJsonl(text, source.path, shape, true), shape, source.path, limits.sampleBytes);
   const counts = splitCounts(all.count, split, validationSplit);
   return {
     ...splitSamples(all, counts),

@@ -3,6 +3,7 @@
  */
 import type { DataIR, SyntheticTask } from '../ir/types.js';
 import { SYNTHETIC_SHAPES } from '../validate/checks/data.js';
+import { checkSampleBytes } from './limits.js';
 import { Prng } from './prng.js';
 import { splitCounts, splitSamples } from './split.js';
 import { DataError, type ModelShape, type PreparedData, type SampleSet } from './types.js';
@@ -73,12 +74,13 @@ function fillCopy(random: Prng, steps: number, x: Float32Array, y: Float32Array)
 }
 
 /** Generates the task's samples and splits them in generation order. */
-export function loadSynthetic(source: SyntheticSource, split: DataIR['split'], validationSplit: number, shape: ModelShape): PreparedData {
+export function loadSynthetic(source: SyntheticSource, split: DataIR['split'], validationSplit: number, shape: ModelShape, sampleBytesLimit: number): PreparedData {
   const task = TASKS[source.task];
   const steps = source.steps;
   checkShape(source, task, shape);
   if (source.task === 'copy' && steps < 3) throw new DataError(`synthetic copy: steps must be at least 3 (got ${steps})`);
   const ySize = task.perStep ? steps * task.targetUnits : task.targetUnits;
+  checkSampleBytes(`synthetic ${source.task}`, { windows: source.samples, steps, features: task.features, targetValues: ySize }, sampleBytesLimit, 'use fewer samples or steps');
   const all: SampleSet = {
     count: source.samples,
     steps,

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { DataIR } from '../ir/types.js';
+import { checkFileBytes, checkSampleBytes, type DataLimits } from './limits.js';
 import { splitCounts } from './split.js';
 import { DataError, type ModelShape, type PreparedData, type Preprocessing, type SampleSet } from './types.js';
 
@@ -30,7 +31,7 @@ export function encodeText(chars: string[], vocabulary: Vocabulary): Int32Array 
 
 /** Windows of `window` characters every `stride`; targets are the following character at each step. */
 export function textWindows(codes: Int32Array, window: number, stride: number, features: number): SampleSet {
-  const count = codes.length > window ? Math.floor((codes.length - window - 1) / stride) + 1 : 0;
+  const count = textWindowCount(codes.length, window, stride);
   const x = new Float32Array(count * window * features);
   const y = new Float32Array(count * window * features);
   for (let i = 0; i < count; i++) {
@@ -43,6 +44,11 @@ export function textWindows(codes: Int32Array, window: number, stride: number, f
   return { count, steps: window, features, targetShape: [window, features], x, y, naive: null };
 }
 
+/** Windows a part of `chars` characters gives: each needs `window` characters and the one after them. */
+export function textWindowCount(chars: number, window: number, stride: number): number {
+  return chars > window ? Math.floor((chars - window - 1) / stride) + 1 : 0;
+}
+
 export async function loadText(
   source: TextSource,
   path: string,
@@ -50,6 +56,7 @@ export async function loadText(
   validationSplit: number,
   shape: ModelShape,
   saved: Preprocessing | null,
+  limits: DataLimits,
 ): Promise<PreparedData> {
   if (!shape.perStep || shape.targetUnits !== shape.features) {
     throw new DataError(`${source.path}: a text model needs an each_step head with as many units as input features (${shape.features})`);
@@ -57,6 +64,8 @@ export async function loadText(
   if (shape.steps !== null && shape.steps !== source.window) {
     throw new DataError(`${source.path}: window ${source.window}, but the model's input has ${shape.steps} steps`);
   }
+  // Read whole (one string per character): refuse a file too large for that before reading any of it.
+  await checkFileBytes(path, source.path, limits.textFileBytes, 'text');
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -67,6 +76,9 @@ export async function loadText(
   if (chars.length === 0) throw new DataError(`${source.path}:1:1: the file is empty`);
   const counts = splitCounts(chars.length, split, validationSplit);
   const vocabulary = saved?.kind === 'vocabulary' ? saved : buildVocabulary(chars.slice(0, counts.train), shape.features, source.path);
+  const windows = [counts.train, counts.validation, counts.test].reduce((sum, count) => sum + textWindowCount(count, source.window, source.stride), 0);
+  // Inputs and targets are both one-hot over the input's features.
+  checkSampleBytes(source.path, { windows, steps: source.window, features: shape.features, targetValues: source.window * shape.features }, limits.sampleBytes, `use a larger stride (\`stride N\` in the source block, now ${source.stride}), a shorter window, or a smaller file`);
   const codes = encodeText(chars, vocabulary);
   const part = (start: number, count: number, name: string): SampleSet => {
     if (count > 0 && count <= source.window) {

@@ -13,10 +13,13 @@ export interface EvaluateOptions {
 }
 
 export interface Evaluation {
-  /** `loss`, the heads' metrics, and `naive_mse` (last-value forecast) for forecasting data. */
+  /**
+   * `loss`, the heads' metrics, and `naive_mse` (last-value forecast) for forecasting data, under the spec's
+   * names; for standardized data also `mse_original_units`, `mae_original_units` (and `naive_mse_original_units`).
+   */
   metrics: Record<string, number>;
   samples: number;
-  /** What was evaluated ("test split of …" or the file). */
+  /** What was evaluated: "the test split (…)" with the data summary `train` prints, or the file. */
   on: string;
   backendNotes: string[];
 }
@@ -31,10 +34,12 @@ export async function evaluateRun(runDir: string, options: EvaluateOptions = {})
       data.source.path = resolve(options.data);
       data.split = { train: 0, validation: 0, test: 1 };
     }
-    const prepared = await loadData(data, { baseDir: runDir, validationSplit: 0, shape: modelShape(ir), saved: preprocessing });
+    // The train block's validation_split as in training, so the data summary reads as `train` printed it.
+    const validationSplit = options.data === undefined ? ir.train.validationSplit : 0;
+    const prepared = await loadData(data, { baseDir: runDir, validationSplit, shape: modelShape(ir), saved: preprocessing });
     if (prepared.test.count === 0) throw new TrainError(options.data === undefined ? `${runDir}: the spec's data has no test split` : `${options.data}: no samples`);
     return {
-      metrics: await setMetrics(model, prepared.test, ir.train.batchSize),
+      metrics: await setMetrics(model, prepared.test, ir.train.batchSize, preprocessing),
       samples: prepared.test.count,
       on: options.data ?? `the test split (${prepared.summary})`,
       backendNotes: backend.notes,

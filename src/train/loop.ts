@@ -14,7 +14,8 @@ import { Prng, type SampleSet } from '../data/index.js';
 import { faultPoint } from '../io/index.js';
 import { batchesOf, gatherBatch, wholeSet } from './batches.js';
 import { saveCheckpoint } from './checkpoint.js';
-import { MAX_SKIPPED_UPDATES_IN_A_ROW, type Divergence } from './divergence.js';
+import { lossGrowth, MAX_SKIPPED_UPDATES_IN_A_ROW, type Divergence } from './divergence.js';
+import { specMetricNames } from './metric-names.js';
 import { afterEpoch } from './monitor.js';
 import { guardedOptimizer, setLearningRate } from './optimizer.js';
 import type { EpochLog, LoopState, ProgressReporter } from './types.js';
@@ -52,6 +53,13 @@ export async function runLoop(input: LoopInput): Promise<LoopOutcome> {
       return stopped;
     }
     const log = state.history[state.history.length - 1];
+    const growth = lossGrowth(state.initialLoss, state.history);
+    if (growth !== null) {
+      reporter.epochEnd(log, train.epochs);
+      reporter.close();
+      if (best !== null) tf.dispose(best);
+      return { status: 'diverged', state, epoch: state.epoch, batch: state.batch, divergence: growth };
+    }
     const monitored = data.validation.count > 0 ? log.metrics.val_loss : log.metrics.loss;
     const decision = afterEpoch(train, state.monitor, state.epoch, monitored);
     state.monitor = decision.state;
@@ -96,6 +104,7 @@ async function trainEpoch(input: LoopInput, state: LoopState, shuffler: Prng, be
     if (!values.every(Number.isFinite)) {
       return { status: 'diverged', state, epoch: state.epoch + 1, batch: state.batch + 1, divergence: { cause: 'loss', loss: values[0] } };
     }
+    state.initialLoss ??= values[0];
     // The batch's loss is finite, so it counts towards the epoch's mean even when its update was skipped.
     const skipped = optimizer.skippedUpdates > skippedBefore;
     state.partial.skipped += skipped ? 1 : 0;
@@ -153,7 +162,7 @@ async function trainBatch(model: tf.LayersModel, set: SampleSet, indices: number
 
 /** Averages the epoch's batch values, evaluates the validation split and resets the epoch accumulators. */
 async function finishEpoch(model: tf.LayersModel, train: TrainIR, validation: SampleSet, state: LoopState, seconds: number): Promise<EpochLog> {
-  const names = model.metricsNames;
+  const names = specMetricNames(model);
   const metrics: Record<string, number> = {};
   names.forEach((name, k) => (metrics[name] = state.partial.sums[k] / state.partial.seen));
   if (validation.count > 0) {

@@ -2,6 +2,7 @@
  * A self-contained SVG of the training curves: one panel per quantity (loss, then each metric), training in
  * blue and validation in orange, epochs on x. Losses spanning more than a factor 20 use a log scale.
  */
+import { withSpecMetricNames } from './metric-names.js';
 import type { EpochLog } from './types.js';
 
 const WIDTH = 720;
@@ -112,7 +113,8 @@ function renderPanel(panel: Panel, top: number, epochs: number, bestEpoch: numbe
 
 /** The whole figure as an SVG document; the x axis spans the recorded epochs, `bestEpoch` gets a dashed marker. */
 export function renderHistorySvg(history: EpochLog[], title: string, bestEpoch: number | null = null): string {
-  const list = panels(history);
+  // Histories of runs from before the names were mapped hold tfjs's names; the panels show the spec's.
+  const list = panels(history.map((log) => ({ ...log, metrics: withSpecMetricNames(log.metrics) })));
   const epochs = history.length === 0 ? 1 : history[history.length - 1].epoch;
   const height = 40 + Math.max(list.length, 1) * PANEL_HEIGHT;
   const body = list.length === 0 ? '<text x="20" y="80">no epochs recorded</text>' : list.map((panel, i) => renderPanel(panel, 40 + i * PANEL_HEIGHT, epochs, bestEpoch)).join('\n');

@@ -5,7 +5,18 @@
 import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendName } from '../backend/index.js';
-import { DataError, modelShape, padSamples, parseJsonl, readNumericCsv, unstandardize, type Preprocessing } from '../data/index.js';
+import {
+  checkFileBytes,
+  checkSampleBytes,
+  DataError,
+  DEFAULT_LIMITS,
+  modelShape,
+  padSamples,
+  parseJsonl,
+  readNumericCsv,
+  unstandardize,
+  type Preprocessing,
+} from '../data/index.js';
 import type { ModelIR } from '../ir/types.js';
 import { openRun } from './saved-run.js';
 import { TrainError } from './session.js';
@@ -53,6 +64,8 @@ async function predictCsv(model: tf.LayersModel, ir: ModelIR, preprocessing: Pre
     return stats === null ? values : values.map((value) => (value - stats.features[f].mean) / stats.features[f].std);
   });
   const count = table.rows - source.window + 1;
+  const targets = (ir.heads[0].at === 'each_step' ? source.window : 1) * source.targets.length;
+  checkSampleBytes(path, { windows: count, steps: source.window, features: columns.length, targetValues: targets }, DEFAULT_LIMITS.sampleBytes, 'predict from fewer rows (the last ones you need)');
   const x = new Float32Array(count * source.window * columns.length);
   for (let i = 0; i < count; i++) {
     for (let s = 0; s < source.window; s++) columns.forEach((column, f) => (x[(i * source.window + s) * columns.length + f] = column[i + s]));
@@ -73,6 +86,7 @@ async function predictCsv(model: tf.LayersModel, ir: ModelIR, preprocessing: Pre
 }
 
 async function predictJsonl(model: tf.LayersModel, ir: ModelIR, preprocessing: Preprocessing, path: string): Promise<Prediction> {
+  await checkFileBytes(path, path, DEFAULT_LIMITS.jsonlFileBytes, 'JSON Lines');
   let text: string;
   try {
     text = await readFile(path, 'utf8');

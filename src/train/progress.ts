@@ -3,6 +3,7 @@
  * epoch for machines (`--json`, where notes go to stderr so stdout stays pure JSON Lines).
  */
 import cliProgress from 'cli-progress';
+import { ORIGINAL_UNITS_SUFFIX, specMetricName, withSpecMetricNames } from './metric-names.js';
 import type { EpochLog, ProgressReporter } from './types.js';
 
 export interface Streams {
@@ -10,15 +11,31 @@ export interface Streams {
   err: NodeJS.WritableStream;
 }
 
-/** "loss 0.0123 · mae 0.0811 · val_loss 0.0130 …": compact, in the model's metric order. */
+/** "loss 0.0123 · mae 0.0811 · val_loss 0.0130 …": compact, in the model's metric order, under the spec's names. */
 export function formatMetrics(metrics: Record<string, number>): string {
   return Object.entries(metrics)
-    .map(([name, value]) => `${name} ${formatNumber(value)}`)
+    .map(([name, value]) => `${specMetricName(name)} ${formatNumber(value)}`)
     .join(' · ');
+}
+
+/**
+ * Evaluation metrics on one line, and those in the targets' original units (`…_original_units`, for
+ * standardized data) on a second line, "in original units: mse … · mae …"; `prefix` starts both lines.
+ */
+export function formatEvaluation(metrics: Record<string, number>, prefix = ''): string {
+  const entries = Object.entries(metrics);
+  const original = entries.filter(([name]) => name.endsWith(ORIGINAL_UNITS_SUFFIX));
+  const lines = [`${prefix}${formatMetrics(Object.fromEntries(entries.filter(([name]) => !name.endsWith(ORIGINAL_UNITS_SUFFIX))))}`];
+  if (original.length > 0) {
+    lines.push(`${prefix}in original units: ${formatMetrics(Object.fromEntries(original.map(([name, value]) => [name.slice(0, -ORIGINAL_UNITS_SUFFIX.length), value])))}`);
+  }
+  return lines.join('\n');
 }
 
 function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
+  // A diverging run's 1.6e+29 would otherwise print all 30 digits.
+  if (Math.abs(value) >= 1e6) return value.toExponential(2);
   return Math.abs(value) >= 0.001 || value === 0 ? value.toFixed(4) : value.toExponential(2);
 }
 
@@ -55,7 +72,7 @@ export class JsonReporter implements ProgressReporter {
   batchEnd(): void {}
   epochEnd(log: EpochLog): void {
     const { metrics, ...rest } = log;
-    this.streams.out.write(`${JSON.stringify({ type: 'epoch', ...rest, ...metrics })}\n`);
+    this.streams.out.write(`${JSON.stringify({ type: 'epoch', ...rest, ...withSpecMetricNames(metrics) })}\n`);
   }
   note(line: string): void {
     this.streams.err.write(`${line}\n`);

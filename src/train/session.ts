@@ -15,7 +15,7 @@ import { divergedMessage, totalSkippedUpdates } from './divergence.js';
 import { setMetrics } from './evaluation.js';
 import { runLoop, type LoopOutcome } from './loop.js';
 import { initialMonitor } from './monitor.js';
-import { createReporter, formatMetrics, type Streams } from './progress.js';
+import { createReporter, formatEvaluation, type Streams } from './progress.js';
 import { createRunDir, isFinished, readRunInfo, readRunIr, readRunJson, RUN_FILES, unfinishedState, writeRunHistory, writeRunInfo, writeRunIr, writeRunStart, type RunInfo } from './run-dir.js';
 import type { EpochLog, LoopState, ProgressReporter } from './types.js';
 
@@ -247,11 +247,11 @@ async function finish({ model, ir, data, runDir, info, outcome, reporter }: Fini
   } else {
     await model.save(fileHandler(runDir));
     await faultPoint('final-save:after-weights');
-    if (data.test.count > 0) test = await setMetrics(model, data.test, ir.train.batchSize);
+    if (data.test.count > 0) test = await setMetrics(model, data.test, ir.train.batchSize, data.preprocessing);
     const restored = ir.train.earlyStopping?.restoreBest === true && bestEpoch !== null ? ` (weights of the best epoch, ${bestEpoch})` : '';
     const how = outcome.status === 'early_stopping' ? `stopped early after epoch ${state.epoch}` : `trained ${state.epoch} epochs`;
     message = `${how}; model saved in ${runDir}${restored}`;
-    if (test !== null) message += `\ntest: ${formatMetrics(test)}`;
+    if (test !== null) message += `\n${formatEvaluation(test, 'test: ')}`;
     if (skippedUpdates > 0) message += `\n${skippedUpdates} update${skippedUpdates === 1 ? ' was' : 's were'} skipped for non-finite gradients (see docs/training.md)`;
   }
   await writeRunHistory(runDir, state.history, `${ir.name}: training curves`, bestEpoch);

@@ -46,6 +46,11 @@ export interface LoopState {
   partial: { seen: number; sums: number[]; seconds: number; skipped: number };
   /** Updates skipped one after another up to now (across epoch boundaries); 0 after an applied update. */
   skippedInARow: number;
+  /**
+   * The loss of the run's first batch, before any update: the reference of the finite-divergence rule
+   * (`lossGrowth` in divergence.ts). Absent before the first batch and in checkpoints of older versions.
+   */
+  initialLoss?: number;
   monitor: MonitorState;
   history: EpochLog[];
   stopped: 'running' | 'early_stopping' | 'completed';

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { DataIR } from '../../src/ir/types.js';
 import { fileHandler } from '../../src/io/index.js';
+import { originalUnitMetrics } from '../../src/train/evaluation.js';
 import { evaluateRun, generateText, predictRun } from '../../src/train/index.js';
 import { headIr, sineIr } from './fixtures.js';
 import { tempDir, train } from './helpers.js';
@@ -43,6 +44,41 @@ describe('evaluate and predict', () => {
     // The naive forecast repeats the last input value.
     const naive = VALUES.slice(12).map((value, i) => ((value - VALUES[i + 11]) / std) ** 2);
     expect(evaluation.metrics.naive_mse).toBeCloseTo(naive.reduce((a, b) => a + b, 0) / naive.length, 5);
+  });
+
+  it('evaluate also reports mse, mae and naive_mse in the targets’ original units', async () => {
+    const { runDir, csv } = await csvRun();
+    const forecasts = (await predictRun(runDir, { input: csv })).text.trim().split('\n').slice(1, 69).map((row) => row.split(',').map(Number));
+    const errors = forecasts.map(([, targetRow, value]) => value - VALUES[targetRow - 1]);
+    const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+    const { metrics } = await evaluateRun(runDir, { data: csv });
+    // predict prints 7 significant digits of values near 300, so the sums agree to about 1e-4 ppm.
+    expect(metrics.mse_original_units).toBeCloseTo(mean(errors.map((e) => e * e)), 2);
+    expect(metrics.mae_original_units).toBeCloseTo(mean(errors.map(Math.abs)), 3);
+    expect(metrics.naive_mse_original_units).toBeCloseTo(mean(VALUES.slice(12).map((value, i) => (value - VALUES[i + 11]) ** 2)), 4);
+    // The standardized loss is the same MSE divided by the target's variance.
+    const { std } = (JSON.parse(await readFile(join(runDir, 'preprocessing.json'), 'utf8')) as { targets: { std: number }[] }).targets[0];
+    expect(metrics.loss * std ** 2).toBeCloseTo(metrics.mse_original_units, 2);
+  });
+
+  it('evaluate describes the test split with the same data summary train printed, and shows original units on their own line', async () => {
+    const root = await tempDir();
+    const csv = join(root, 'series.csv');
+    await writeFile(csv, `month,level\n${VALUES.map((v, i) => `${i},${v}`).join('\n')}\n`);
+    // No validation part in the split: the train block's validation_split makes one, in train and evaluate alike.
+    const data: DataIR = {
+      source: { type: 'csv', path: csv, features: ['level'], targets: ['level'], window: 12, horizon: 1, stride: 1, standardize: true, delimiter: ',' },
+      split: { train: 0.8, validation: 0, test: 0.2 },
+    };
+    const ir = { ...sineIr({ data, train: { epochs: 1, validationSplit: 0.25 } }), heads: [headIr(1, 12, { at: 'last_step' })] };
+    const { result, out } = await train(ir, root);
+    const summary = /^csv .*$/m.exec(out)?.[0] as string;
+    expect(summary).toMatch(/→ \d+ train \/ [1-9]\d* validation \/ [1-9]\d* test windows/);
+    const evaluation = await evaluateRun(result.runDir);
+    expect(evaluation.on).toBe(`the test split (${summary})`);
+    expect(result.message).toMatch(/\ntest: loss [\d.e-]+ · mae [\d.e-]+ · naive_mse [\d.e-]+\ntest: in original units: mse [\d.e-]+ · mae [\d.e-]+ · naive_mse [\d.e-]+$/);
+    const info = JSON.parse(await readFile(join(result.runDir, 'run.json'), 'utf8')) as { test: Record<string, number> };
+    expect(Object.keys(info.test)).toEqual(['loss', 'mae', 'naive_mse', 'mse_original_units', 'mae_original_units', 'naive_mse_original_units']);
   });
 
   it('evaluate without --data uses the test split', async () => {
@@ -91,5 +127,21 @@ describe('predict on JSON Lines for a model trained on standardized CSV', () => 
     const fromJsonl = (await predictRun(runDir, { input })).text.trim().split('\n').map((line) => (JSON.parse(line) as { y: number[] }).y[0]);
     expect(fromJsonl[0]).toBeCloseTo(fromCsv[0], 3);
     expect(fromJsonl[1]).toBeCloseTo(fromCsv[5], 3);
+  });
+});
+
+describe('originalUnitMetrics', () => {
+  it('undoes each target column’s scale on prediction and target (the mean cancels)', () => {
+    // Two target columns (std 2 and 10), two samples: errors in standardized units 0.5, −1, 0, 0.1.
+    const targets = Float32Array.from([0, 0, 1, 1]);
+    const predictions = Float32Array.from([0.5, -1, 1, 1.1]);
+    const naive = Float32Array.from([1, 0, 1, 0]);
+    const stats = [{ column: 'a', mean: 100, std: 2 }, { column: 'b', mean: -5, std: 10 }];
+    const metrics = originalUnitMetrics(targets, predictions, naive, stats);
+    // Errors in original units: 1, −10, 0, 1; naive errors: 2, 0, 0, −10.
+    expect(metrics.mse_original_units).toBeCloseTo((1 + 100 + 0 + 1) / 4, 4);
+    expect(metrics.mae_original_units).toBeCloseTo((1 + 10 + 0 + 1) / 4, 4);
+    expect(metrics.naive_mse_original_units).toBeCloseTo((4 + 0 + 0 + 100) / 4, 4);
+    expect(Object.keys(originalUnitMetrics(targets, predictions, null, stats))).toEqual(['mse_original_units', 'mae_original_units']);
   });
 });

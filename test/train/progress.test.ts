@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BarReporter, createReporter, JsonReporter, LineReporter } from '../../src/train/progress.js';
+import { BarReporter, createReporter, formatEvaluation, formatMetrics, JsonReporter, LineReporter } from '../../src/train/progress.js';
 import type { EpochLog } from '../../src/train/index.js';
 
 function stream(isTTY: boolean): { stream: NodeJS.WritableStream & { isTTY: boolean }; text: () => string } {
@@ -34,5 +34,23 @@ describe('progress reporters', () => {
     const json = stream(false);
     new JsonReporter({ out: json.stream, err: stream(false).stream }).epochEnd(LOG);
     expect(JSON.parse(json.text())).toEqual({ type: 'epoch', epoch: 2, learningRate: 0.005, seconds: 1.25, loss: 0.0123, val_loss: 0.00004 });
+  });
+});
+
+describe('metric formatting', () => {
+  it('prints values of a million or more in exponent form', () => {
+    expect(formatMetrics({ loss: 1.607591478390349e29, mae: 999999 })).toBe('loss 1.61e+29 · mae 999999.0000');
+  });
+
+  it('puts the metrics in original units on their own line, without the suffix', () => {
+    const metrics = { loss: 0.0025, mae: 0.0389, naive_mse: 0.0049, mse_original_units: 1.0181, mae_original_units: 0.7932, naive_mse_original_units: 2.0322 };
+    expect(formatEvaluation(metrics, 'test: ')).toBe('test: loss 0.0025 · mae 0.0389 · naive_mse 0.0049\ntest: in original units: mse 1.0181 · mae 0.7932 · naive_mse 2.0322');
+    expect(formatEvaluation({ loss: 0.5 })).toBe('loss 0.5000');
+  });
+
+  it('JSON epoch lines use the spec’s metric names', () => {
+    const json = stream(false);
+    new JsonReporter({ out: json.stream, err: stream(false).stream }).epochEnd({ ...LOG, metrics: { loss: 1, categoricalAccuracy: 0.5 } });
+    expect(Object.keys(JSON.parse(json.text()) as object)).toContain('categorical_accuracy');
   });
 });

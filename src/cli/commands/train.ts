@@ -12,7 +12,7 @@ import { BACKEND_NAMES, type BackendName } from '../../backend/index.js';
 import { renderDiagnostics } from '../../diagnostics/render.js';
 import { writeFileAtomic } from '../../io/index.js';
 import { evaluateRun, generateText, predictRun, resumeRun, trainSpec, type TrainResult } from '../../train/index.js';
-import { formatMetrics } from '../../train/progress.js';
+import { formatEvaluation } from '../../train/progress.js';
 import { CliError, ExitCode } from '../errors.js';
 import { handleInterrupts, INTERRUPTED_EXIT } from '../interrupts.js';
 
@@ -77,7 +77,7 @@ export function registerTrainCommands(program: Command): void {
     .option('--output <file>', 'write predictions here instead of stdout')
     .option('--generate <n>', 'text models: sample N characters')
     .option('--prime <text>', 'text models: start from this text', '')
-    .option('--temperature <t>', 'text models: sampling temperature', '1')
+    .option('--temperature <t>', 'text models: sampling temperature (below 1 sharper, above 1 more random, 0 greedy: always the most likely character)', '1')
     .option('--seed <n>', 'text models: sampling seed')
     .option('--backend <name>', 'tfjs backend')
     .action(async (run: string, flags: PredictFlags) => {
@@ -133,15 +133,15 @@ async function evaluateCommand(run: string, flags: EvaluateFlags): Promise<void>
     return;
   }
   evaluation.backendNotes.forEach((line) => process.stdout.write(`${line}\n`));
-  process.stdout.write(`${evaluation.samples} samples of ${evaluation.on}\n${formatMetrics(evaluation.metrics)}\n`);
+  process.stdout.write(`${evaluation.samples} samples of ${evaluation.on}\n${formatEvaluation(evaluation.metrics)}\n`);
 }
 
 async function predictCommand(run: string, flags: PredictFlags): Promise<void> {
   const backend = parseBackend(flags.backend);
   let text: string;
   if (flags.generate !== undefined) {
-    const temperature = Number(flags.temperature);
-    if (!(temperature > 0)) throw new CliError(`--temperature must be a number above 0 (got '${flags.temperature}')`, ExitCode.Usage);
+    const temperature = flags.temperature?.trim() === '' ? Number.NaN : Number(flags.temperature);
+    if (!(temperature >= 0) || !Number.isFinite(temperature)) throw new CliError(`--temperature must be a number, 0 (greedy) or more (got '${flags.temperature}')`, ExitCode.Usage);
     const length = parseCount('--generate', flags.generate) as number;
     text = `${await generateText(run, { length, prime: flags.prime ?? '', temperature, seed: parseCount('--seed', flags.seed, true), backend })}\n`;
   } else if (flags.input !== undefined) {
