@@ -18,6 +18,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
+    // The user knows the file by its name, not by the temporary one (a write error may carry no path at all).
+    if (error instanceof Error) (error as NodeJS.ErrnoException).path = path;
     throw error;
   }
 }

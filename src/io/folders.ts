@@ -1,6 +1,6 @@
 /** Creating a folder and its missing parents, with the real reason when that fails. */
 import { mkdir, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 
 /**
  * `mkdir -p`, one level at a time. Node's `mkdir(path, { recursive: true })` reports some failures as ENOENT
@@ -9,7 +9,8 @@ import { dirname, resolve } from 'node:path';
  */
 export async function makeFolders(path: string): Promise<void> {
   const missing: string[] = [];
-  for (let folder = resolve(path); !(await isFolder(folder)) && dirname(folder) !== folder; folder = dirname(folder)) missing.push(folder);
+  // The path as given (relative stays relative), so that a message names the folder the way the user did.
+  for (let folder = path; !(await isFolder(folder)) && dirname(folder) !== folder; folder = dirname(folder)) missing.push(folder);
   for (const folder of missing.reverse()) {
     try {
       await mkdir(folder);

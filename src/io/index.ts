@@ -5,3 +5,4 @@ export { commitFiles, isPlainFileName, MANIFEST_FILE, readManifest, readVerified
 export { checkWeightData } from './weight-data.js';
 export { RunFileError } from './errors.js';
 export { faultPoint, FAULT_POINTS, type FaultPoint } from './faults.js';
+export { makeFolders } from './folders.js';

@@ -7,7 +7,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataIR, ModelIR } from '../ir/types.js';
 import type { Preprocessing } from '../data/index.js';
-import { commitFiles, isProcessAlive, readVerifiedJson, RunFileError } from '../io/index.js';
+import { commitFiles, isProcessAlive, makeFolders, readVerifiedJson, RunFileError } from '../io/index.js';
 import { renderHistorySvg } from './plot.js';
 import type { EpochLog } from './types.js';
 
@@ -48,7 +48,7 @@ export function isFinished(info: RunInfo): boolean {
 /** Creates `runsDir/name/N` with the smallest free N greater than every existing one. */
 export async function createRunDir(runsDir: string, name: string): Promise<string> {
   const parent = join(runsDir, name);
-  await mkdir(parent, { recursive: true });
+  await makeFolders(parent);
   const taken = (await readdir(parent)).filter((entry) => /^\d+$/.test(entry)).map(Number);
   for (let n = Math.max(0, ...taken) + 1; ; n++) {
     try {

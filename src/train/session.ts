@@ -2,6 +2,7 @@
  * Starting and resuming a training run: backend, data, model, run directory, loop, and the files written
  * when the loop stops, whatever the reason.
  */
+import { rm } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { DataIR, ModelIR, TrainIR } from '../ir/types.js';
@@ -90,7 +91,9 @@ export async function trainIr(ir: ModelIR, spec: { source: string; path: string 
   const data = await loadData(resolved.data, { baseDir: dirname(resolve(spec.path)), validationSplit: resolved.train.validationSplit, shape: modelShape(resolved), saved: null });
   reporter.note(data.summary);
   if (data.train.count === 0) throw new TrainError('the training split has no samples; use more data or a larger train fraction');
-  const runDir = await createRunDir(options.runsDir ?? 'runs', resolved.name);
+  // The model is built before the run directory exists, so a model that cannot be built leaves nothing behind.
+  seedRandom(resolved.train.seed);
+  const model = (options.buildModel ?? defaultBuilder)(resolved, resolved.train.seed);
   const specCopy = `spec${spec.path.endsWith('.json') ? '.json' : '.seqnet'}`;
   const info: RunInfo = {
     model: resolved.name,
@@ -105,13 +108,28 @@ export async function trainIr(ir: ModelIR, spec: { source: string; path: string 
     skippedUpdates: 0,
     pid: process.pid,
   };
-  await writeRunStart(runDir, { source: spec.source, specCopy, ir: resolved, preprocessing: data.preprocessing, info });
+  const runDir = await startRun(options.runsDir ?? 'runs', { source: spec.source, specCopy, ir: resolved, preprocessing: data.preprocessing, info }, model);
   reporter.note(`run directory: ${runDir}`);
-  seedRandom(resolved.train.seed);
-  const model = (options.buildModel ?? defaultBuilder)(resolved, resolved.train.seed);
   const state = initialState(resolved.train);
   const outcome = await runLoop({ model, train: resolved.train, data, state, best: null, runDir, reporter, signal: options.signal });
   return finish({ model, ir: resolved, data, runDir, info, outcome, reporter });
+}
+
+/**
+ * Claims a new run directory and writes the run's first files. When that fails (a full disk, a file system
+ * that refuses), the directory is removed again: a run that never started leaves no half-written folder.
+ */
+async function startRun(runsDir: string, files: Parameters<typeof writeRunStart>[1], model: tf.LayersModel): Promise<string> {
+  let runDir: string | null = null;
+  try {
+    runDir = await createRunDir(runsDir, files.info.model);
+    await writeRunStart(runDir, files);
+    return runDir;
+  } catch (error) {
+    model.dispose();
+    if (runDir !== null) await rm(runDir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** The loop state before the first batch; the dropout stream must already be seeded. */
@@ -144,6 +162,8 @@ export async function resumeRun(runDir: string, options: Pick<TrainOptions, 'bac
   const saved = await readRunJson<Preprocessing>(runDir, RUN_FILES.preprocessing);
   const running = unfinishedState(runDir, info);
   if (running.training) throw new TrainError(`${runDir} ${running.description}`);
+  // The backend first: tensors made before it is chosen would live on tfjs's default one.
+  const backend = await selectBackend(options.backend);
   const latest = await loadLatestCheckpoint(runDir);
   const checkpoint = latest?.checkpoint ?? null;
   const extended = options.epochs !== undefined && options.epochs !== ir.train.epochs;
@@ -157,7 +177,6 @@ export async function resumeRun(runDir: string, options: Pick<TrainOptions, 'bac
     const further = stopped === 'completed' ? '; pass --epochs N (more than that) to train further' : '';
     throw new TrainError(`${runDir} already finished (${stopped.replace('_', ' ')} after ${epoch} epochs)${further}`);
   }
-  const backend = await selectBackend(options.backend);
   backend.notes.forEach((line) => reporter.note(line));
   const data = await loadData(ir.data, { baseDir: runDir, validationSplit: ir.train.validationSplit, shape: modelShape(ir), saved });
   const { model, state } = await restoreModel(ir, checkpoint, latest?.dir ?? null, options.buildModel ?? defaultBuilder);
