@@ -21,8 +21,22 @@ describe('Ctrl-C handling', () => {
       'still saving, please wait: quitting now could lose the run (this Ctrl-C is ignored)…',
       'still saving, please wait: quitting now could lose the run (this Ctrl-C is ignored)…',
     ]);
+    expect(handling.exitCode()).toBe(130);
     handling.dispose();
     expect(process.listenerCount('SIGINT')).toBe(listeners - 1);
+    handling = null;
+  });
+
+  it('treats SIGTERM as a stop request too, and exits with 143 after it', () => {
+    const lines: string[] = [];
+    handling = handleInterrupts((text) => lines.push(text.trim()));
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(handling.signal.aborted).toBe(true);
+    process.emit('SIGINT', 'SIGINT');
+    expect(handling.exitCode()).toBe(143);
+    expect(lines[1]).toBe('still saving, please wait: quitting now could lose the run (this Ctrl-C is ignored)…');
+    handling.dispose();
+    expect(process.listenerCount('SIGTERM')).toBe(0);
     handling = null;
   });
 });

@@ -102,10 +102,14 @@ const POINTS: [fault: string, sigintExit: number][] = [
   ['manifest:before-write@6', 0],
 ];
 
-const CASES = POINTS.flatMap(([fault, sigintExit]) => [
-  { fault: `${fault}:SIGINT`, first: { code: sigintExit, signal: null } },
-  { fault: `${fault}:SIGKILL`, first: { code: null, signal: 'SIGKILL' } },
-]);
+const CASES = [
+  ...POINTS.flatMap(([fault, sigintExit]) => [
+    { fault: `${fault}:SIGINT`, first: { code: sigintExit, signal: null } },
+    { fault: `${fault}:SIGKILL`, first: { code: null, signal: 'SIGKILL' } },
+  ]),
+  // A polite kill (a container stopping) is handled as Ctrl-C is, with its own exit status (128 + 15).
+  { fault: 'after-batch@3:SIGTERM', first: { code: 143, signal: null } },
+];
 
 describe('kill points', () => {
   it.concurrent.each(CASES)('$fault: the run finishes with the uninterrupted run’s weights', async ({ fault, first }) => {
@@ -113,7 +117,7 @@ describe('kill points', () => {
     const runDir = join(runsDir, 'tiny', '1');
     const stopped = await cli(['train', spec, '--runs-dir', runsDir, '--backend', 'cpu'], fault);
     expect({ code: stopped.code, signal: stopped.signal }, stopped.err).toEqual(first);
-    if (first.code === 130) expect(stopped.out).toContain(`Resume with: seqnet train --resume ${runDir}`);
+    if (first.code === 130 || first.code === 143) expect(stopped.out).toContain(`Resume with: seqnet train --resume ${runDir}`);
     if (first.code !== 0) {
       const resumed = await cli(['train', '--resume', runDir, '--backend', 'cpu']);
       expect(resumed.code, resumed.err).toBe(0);

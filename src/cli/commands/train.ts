@@ -1,10 +1,10 @@
 /**
  * `seqnet train SPEC` (or `--resume RUN_DIR`), `seqnet evaluate RUN` and `seqnet predict RUN`.
  *
- * Ctrl-C during training finishes the current batch, writes a checkpoint and exits with 130; further
- * Ctrl-Cs are acknowledged and ignored while it saves (src/cli/interrupts.ts). A run that diverges (a
- * non-finite loss, or too many updates in a row skipped for non-finite gradients) exits with 1 after its
- * message says what to change.
+ * Ctrl-C (or SIGTERM) during training finishes the current batch, writes a checkpoint and exits with 130
+ * (143); further ones are acknowledged and ignored while it saves (src/cli/interrupts.ts). A run that
+ * diverges (a non-finite loss, too many updates in a row skipped for non-finite gradients, or a finite loss
+ * that grew far past the untrained model's) exits with 1 after its message says what to change.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -14,7 +14,7 @@ import { writeFileAtomic } from '../../io/index.js';
 import { evaluateRun, generateText, predictRun, resumeRun, trainSpec, type TrainResult } from '../../train/index.js';
 import { formatEvaluation } from '../../train/progress.js';
 import { CliError, ExitCode } from '../errors.js';
-import { handleInterrupts, INTERRUPTED_EXIT } from '../interrupts.js';
+import { handleInterrupts } from '../interrupts.js';
 
 interface TrainFlags {
   backend?: string;
@@ -119,7 +119,7 @@ async function trainCommand(spec: string | undefined, flags: TrainFlags): Promis
         onWarnings: (diagnostics, source) => process.stderr.write(renderDiagnostics(diagnostics, new Map([[spec as string, source]]), { format: 'text', color: false })),
       });
     }
-    if (result.status === 'interrupted') process.exitCode = INTERRUPTED_EXIT;
+    if (result.status === 'interrupted') process.exitCode = interrupts.exitCode();
     else if (result.status === 'diverged') process.exitCode = ExitCode.Invalid;
   } finally {
     interrupts.dispose();
