@@ -23,6 +23,7 @@ export {
   generateText,
   InvalidSpecError,
   TrainError,
+  RunFileError,
   type TrainSpecOptions,
   type TrainOptions,
   type TrainResult,
@@ -33,4 +34,4 @@ export {
   type GenerateOptions as GenerateTextOptions,
   type EpochLog,
 } from './train/index.js';
-export { selectBackend, BACKEND_NAMES, type BackendName, type SelectedBackend } from './backend/select.js';
+export { selectBackend, BACKEND_NAMES, BackendError, type BackendName, type SelectedBackend } from './backend/index.js';

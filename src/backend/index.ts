@@ -1,2 +1,3 @@
 /** tfjs backend selection. */
-export { BACKEND_NAMES, BackendError, selectBackend, type BackendName, type SelectedBackend } from './select.js';
+export { BACKEND_NAMES, BackendError, type BackendName } from './names.js';
+export { selectBackend, type SelectedBackend } from './select.js';

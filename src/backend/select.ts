@@ -8,8 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
+import { BackendError, type BackendName } from './names.js';
 
 interface Candidate {
   name: BackendName;
@@ -103,11 +102,4 @@ export async function selectBackend(requested?: BackendName): Promise<SelectedBa
     }
   }
   throw new BackendError('no tfjs backend could be initialized');
-}
-
-export class BackendError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BackendError';
-  }
 }

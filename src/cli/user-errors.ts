@@ -3,16 +3,18 @@
  * without a stack trace, exit 1 for an invalid spec and 2 for everything else — or seqnet's own (a bug).
  *
  * Each stage throws its own error class for problems the user must fix (a data file, a backend, a run file…);
- * they are listed here instead of being caught one by one in every command.
+ * they are listed here instead of being caught one by one in every command. They are imported from modules
+ * that load nothing heavy (no tfjs, no TypeScript compiler), so that deciding costs nothing.
  */
-import { BackendError } from '../backend/index.js';
-import { CodegenError } from '../codegen/index.js';
-import { CompileError, SpecError } from '../compile/index.js';
+import { BackendError } from '../backend/names.js';
+import { CodegenError } from '../codegen/errors.js';
+import { CompileError } from '../compile/errors.js';
 import { Code } from '../diagnostics/codes.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { DataError } from '../data/index.js';
-import { InvalidSpecError, RunFileError, TrainError } from '../train/index.js';
+import { DataError } from '../data/types.js';
+import { RunFileError } from '../io/errors.js';
+import { InvalidSpecError, TrainError } from '../train/errors.js';
 import { CliError, ExitCode, systemUserError, type ExitCodeValue } from './errors.js';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -33,7 +35,6 @@ const USER_ERRORS: readonly (readonly [ErrorClass, ExitCodeValue])[] = [
 export function asUserError(error: unknown): CliError | null {
   if (error instanceof CliError) return error;
   if (error instanceof InvalidSpecError) return invalidSpec(error.path, error.source, error.diagnostics, 'not trained (the spec has errors)');
-  if (error instanceof SpecError) return invalidSpec(error.fileName, error.source, error.diagnostics, 'the spec has errors');
   const known = USER_ERRORS.find(([type]) => error instanceof type);
   if (known !== undefined) return new CliError((error as Error).message, known[1]);
   return systemUserError(error);

@@ -4,7 +4,7 @@ import { selectBackend, type BackendName } from '../backend/index.js';
 import { loadData, modelShape } from '../data/index.js';
 import { setMetrics } from './evaluation.js';
 import { openRun } from './saved-run.js';
-import { TrainError } from './session.js';
+import { TrainError } from './errors.js';
 
 export interface EvaluateOptions {
   /** A data file in the spec's source format; evaluated whole (no split), with the run's saved preprocessing. */

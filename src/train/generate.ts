@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendName } from '../backend/index.js';
 import { encodeText, Prng } from '../data/index.js';
 import { openRun } from './saved-run.js';
-import { TrainError } from './session.js';
+import { TrainError } from './errors.js';
 
 export interface GenerateOptions {
   length: number;

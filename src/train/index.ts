@@ -1,6 +1,7 @@
 /** `seqnet train`, `evaluate` and `predict` as functions: the public training API. */
-export { trainSpec, InvalidSpecError, type TrainSpecOptions } from './train-spec.js';
-export { trainIr, resumeRun, TrainError, type ModelBuilder, type TrainOptions, type TrainResult } from './session.js';
+export { InvalidSpecError, TrainError } from './errors.js';
+export { trainSpec, type TrainSpecOptions } from './train-spec.js';
+export { trainIr, resumeRun, type ModelBuilder, type TrainOptions, type TrainResult } from './session.js';
 export { evaluateRun, type EvaluateOptions, type Evaluation } from './evaluate.js';
 export { predictRun, type PredictOptions, type Prediction } from './predict.js';
 export { generateText, type GenerateOptions } from './generate.js';

@@ -19,7 +19,7 @@ import {
 } from '../data/index.js';
 import type { ModelIR } from '../ir/types.js';
 import { openRun } from './saved-run.js';
-import { TrainError } from './session.js';
+import { TrainError } from './errors.js';
 
 export interface PredictOptions {
   input: string;

@@ -6,7 +6,7 @@ import { compileForTraining } from '../runtime/training/index.js';
 import type { Preprocessing } from '../data/index.js';
 import { fileHandler, MODEL_FILE, removeStaleTemporaries, RunFileError } from '../io/index.js';
 import { isFinished, readRunInfo, readRunIr, readRunJson, RUN_FILES, unfinishedState } from './run-dir.js';
-import { TrainError } from './session.js';
+import { TrainError } from './errors.js';
 
 export interface SavedRun {
   ir: ModelIR & { data: DataIR };

@@ -19,6 +19,7 @@ import { initialMonitor } from './monitor.js';
 import { createReporter, formatEvaluation, type Streams } from './progress.js';
 import { createRunDir, isFinished, readRunInfo, readRunIr, readRunJson, RUN_FILES, unfinishedState, writeRunHistory, writeRunInfo, writeRunIr, writeRunStart, type RunInfo } from './run-dir.js';
 import type { EpochLog, LoopState, ProgressReporter } from './types.js';
+import { TrainError } from './errors.js';
 
 export interface TrainOptions {
   backend?: BackendName;
@@ -54,13 +55,6 @@ export interface TrainResult {
   message: string;
 }
 
-/** A problem with the request (no data block, no checkpoint); shown to the user without a stack trace. */
-export class TrainError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TrainError';
-  }
-}
 
 const defaultStreams = (): Streams => ({ out: process.stdout, err: process.stderr });
 

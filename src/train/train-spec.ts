@@ -1,19 +1,8 @@
 /** `trainSpec`: a spec file checked, compiled and trained in one call. */
 import type { Diagnostic } from '../diagnostics/types.js';
+import { InvalidSpecError } from './errors.js';
 import { loadSpecFile } from '../validate/index.js';
 import { trainIr, type TrainOptions, type TrainResult } from './session.js';
-
-/** The spec has errors; `diagnostics` (with `source`) are what to show. */
-export class InvalidSpecError extends Error {
-  constructor(
-    readonly path: string,
-    readonly source: string,
-    readonly diagnostics: Diagnostic[],
-  ) {
-    super(`${path}: the spec has errors`);
-    this.name = 'InvalidSpecError';
-  }
-}
 
 export interface TrainSpecOptions extends TrainOptions {
   /** Called with the spec's warnings (if any) before training starts. */

@@ -5,12 +5,12 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { CodegenError, generateTypeScript } from '../../codegen/index.js';
-import { CompileError } from '../../compile/index.js';
+import { CodegenError } from '../../codegen/errors.js';
+import { CompileError } from '../../compile/errors.js';
 import { Code } from '../../diagnostics/codes.js';
 import { renderDiagnostics } from '../../diagnostics/render.js';
 import { explainModel, renderSummary, summarizeModel } from '../../explain/index.js';
-import { temporaryPath } from '../../io/index.js';
+import { temporaryPath } from '../../io/atomic.js';
 import type { ModelIR } from '../../ir/types.js';
 import { loadSpecFile } from '../../validate/index.js';
 import { CliError, ExitCode } from '../errors.js';
@@ -130,6 +130,8 @@ async function generateOne(spec: string, target: string): Promise<Generated> {
   const ir = await loadIr(spec);
   if (ir === null) return { spec, target, text: null };
   const sourcePath = path.relative(process.cwd(), path.resolve(spec)).split(path.sep).join('/');
+  // The generator brings in the TypeScript compiler (ts-morph); only this command pays for loading it.
+  const { generateTypeScript } = await import('../../codegen/generate.js');
   return { spec, target, text: backEnd(spec, () => generateTypeScript(ir, { sourcePath })) };
 }
 

@@ -8,10 +8,10 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { BACKEND_NAMES, type BackendName } from '../../backend/index.js';
+import { BACKEND_NAMES, type BackendName } from '../../backend/names.js';
 import { renderDiagnostics } from '../../diagnostics/render.js';
-import { writeFileAtomic } from '../../io/index.js';
-import { evaluateRun, generateText, predictRun, resumeRun, trainSpec, type TrainResult } from '../../train/index.js';
+import { writeFileAtomic } from '../../io/atomic.js';
+import type { TrainResult } from '../../train/index.js';
 import { formatEvaluation } from '../../train/progress.js';
 import { CliError, ExitCode } from '../errors.js';
 import { handleInterrupts } from '../interrupts.js';
@@ -85,6 +85,14 @@ export function registerTrainCommands(program: Command): void {
     });
 }
 
+/**
+ * The training API, loaded when a command runs rather than when the CLI starts: it brings tfjs and its
+ * backends, which `--help`, a bad flag or another command need not wait for.
+ */
+function training(): Promise<typeof import('../../train/index.js')> {
+  return import('../../train/index.js');
+}
+
 function parseBackend(name: string | undefined): BackendName | undefined {
   if (name === undefined) return undefined;
   if ((BACKEND_NAMES as readonly string[]).includes(name)) return name as BackendName;
@@ -108,9 +116,9 @@ async function trainCommand(spec: string | undefined, flags: TrainFlags): Promis
       if (flags.data !== undefined || flags.seed !== undefined || flags.batchSize !== undefined) {
         throw new CliError('--resume continues with the run’s own data, seed and batch size; only --epochs and --backend apply', ExitCode.Usage);
       }
-      result = await resumeRun(flags.resume, common);
+      result = await (await training()).resumeRun(flags.resume, common);
     } else {
-      result = await trainSpec(spec as string, {
+      result = await (await training()).trainSpec(spec as string, {
         ...common,
         batchSize: parseCount('--batch-size', flags.batchSize),
         seed: parseCount('--seed', flags.seed, true),
@@ -127,7 +135,7 @@ async function trainCommand(spec: string | undefined, flags: TrainFlags): Promis
 }
 
 async function evaluateCommand(run: string, flags: EvaluateFlags): Promise<void> {
-  const evaluation = await evaluateRun(run, { data: flags.data, backend: parseBackend(flags.backend) });
+  const evaluation = await (await training()).evaluateRun(run, { data: flags.data, backend: parseBackend(flags.backend) });
   if (flags.json === true) {
     process.stdout.write(`${JSON.stringify({ run, on: evaluation.on, samples: evaluation.samples, ...evaluation.metrics })}\n`);
     return;
@@ -143,9 +151,9 @@ async function predictCommand(run: string, flags: PredictFlags): Promise<void> {
     const temperature = flags.temperature?.trim() === '' ? Number.NaN : Number(flags.temperature);
     if (!(temperature >= 0) || !Number.isFinite(temperature)) throw new CliError(`--temperature must be a number, 0 (greedy) or more (got '${flags.temperature}')`, ExitCode.Usage);
     const length = parseCount('--generate', flags.generate) as number;
-    text = `${await generateText(run, { length, prime: flags.prime ?? '', temperature, seed: parseCount('--seed', flags.seed, true), backend })}\n`;
+    text = `${await (await training()).generateText(run, { length, prime: flags.prime ?? '', temperature, seed: parseCount('--seed', flags.seed, true), backend })}\n`;
   } else if (flags.input !== undefined) {
-    text = (await predictRun(run, { input: flags.input, backend })).text;
+    text = (await (await training()).predictRun(run, { input: flags.input, backend })).text;
   } else {
     throw new CliError('predict needs --input FILE (or --generate N for a text model)', ExitCode.Usage);
   }
