@@ -42,6 +42,8 @@ export const Code = {
   NoRecurrentLayer: 'SN2011',
   IncompleteNorm: 'SN2012',
   DataStepsRequired: 'SN2013',
+  InvalidName: 'SN2014',
+  ModelTooLarge: 'SN2015',
   NoEffect: 'SN3001',
   LossActivation: 'SN3002',
 } as const;
@@ -231,6 +233,25 @@ const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
     title: 'data window length required',
     explanation: 'With `steps variable` the data source must say how long its sequences are (`steps` for synthetic data, `window` for CSV and text).',
     example: 'input { steps variable; features 1 }\ndata { source synthetic sine_cosine }',
+  },
+  {
+    code: Code.InvalidName,
+    severity: 'error',
+    title: 'name not usable by tfjs',
+    explanation:
+      'Layer and head names become tfjs layer and weight names, which must start with a letter or a digit (`_x` cannot name a layer). ' +
+      'A head also may not be called `hasOwnProperty`, which tfjs looks up on its per-output tables. Names seqnet generates itself ' +
+      '(`input`, `y_mean`, `lstm_1_residual`, …) are free to use: the generated layer takes another name.',
+    example: 'lstm 8 { name _encoder }',
+  },
+  {
+    code: Code.ModelTooLarge,
+    severity: 'error',
+    title: 'model too large',
+    explanation:
+      'Each size is bounded (units, features, steps, … see the limits in docs/language.md), and so is the whole model: at most ' +
+      '50 million parameters. The error points at the layer or head where the running total crosses the limit.',
+    example: 'lstm 20000 x 10',
   },
   {
     code: Code.NoEffect,

@@ -1,0 +1,64 @@
+/**
+ * Names the user chooses meet names tfjs and seqnet use: the generated ones (input, masking, residuals, head
+ * readers) move aside, and the ones tfjs cannot take are reported by `check` at the name.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { compileModel } from '../../src/compile/index.js';
+import { checkSpec } from '../../src/validate/index.js';
+
+/** A model whose generated layers are all present: masking, a residual addition and a `mean` reader. */
+function spec(layerName: string, headName = 'y'): string {
+  return [
+    'seqnet 1',
+    'model m',
+    'input { steps 3; features 4; padding 0 }',
+    `lstm 4 { name ${layerName}; residual }`,
+    `head ${headName} { units 2; at mean }`,
+    '',
+  ].join('\n');
+}
+
+async function trainOneStep(source: string): Promise<number> {
+  const { diagnostics, ir } = checkSpec(source, 'names.seqnet');
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const model = compileModel(ir!);
+  const loss = await model.trainOnBatch(tf.ones([2, 3, 4]), tf.zeros([2, 2]));
+  model.dispose();
+  return Array.isArray(loss) ? loss[0] : loss;
+}
+
+describe('user names that seqnet also generates', () => {
+  for (const [layer, head] of [
+    ['input', 'y'],
+    ['input_masking', 'y'],
+    ['y_mean', 'y'],
+    ['enc', 'enc_residual'],
+    ['x_residual', 'x'],
+  ]) {
+    it(`a layer '${layer}' and a head '${head}' compile and train`, async () => {
+      expect(Number.isFinite(await trainOneStep(spec(layer, head)))).toBe(true);
+    });
+  }
+});
+
+describe('names tfjs cannot take', () => {
+  it.each([
+    ['_x', 'y', 4, 'layer'],
+    ['__proto__', 'y', 4, 'layer'],
+    ['enc', '_', 5, 'head'],
+    ['enc', 'hasOwnProperty', 5, 'head'],
+  ])('layer %s / head %s is a located SN2014', (layer, head, line, what) => {
+    const { diagnostics, ir } = checkSpec(spec(layer, head), 'names.seqnet');
+    expect(ir).toBeNull();
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.code, d.span?.startLine])).toEqual([['SN2014', line]]);
+    expect(errors[0].message).toContain(`cannot name a ${what}`);
+    expect(errors[0].hint).toMatch(/^rename it, e\.g\. '[A-Za-z]/);
+  });
+
+  it('a stack named _x is reported once', () => {
+    const { diagnostics } = checkSpec(spec('_x').replace('lstm 4 {', 'lstm 4 x 3 {'), 'names.seqnet');
+    expect(diagnostics.filter((d) => d.code === 'SN2014')).toHaveLength(1);
+  });
+});
