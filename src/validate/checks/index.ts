@@ -11,6 +11,7 @@ import { checkUniqueNames } from './names.js';
 import { checkNoEffect } from './no-effect.js';
 import { checkResidualWidths } from './residual.js';
 import { checkSequences } from './sequences.js';
+import { checkModelSize } from './size.js';
 import { checkVersion } from './version.js';
 
 export { createContext, type Check, type CheckContext } from './context.js';
@@ -22,6 +23,7 @@ export const SEMANTIC_CHECKS: readonly { name: string; check: Check }[] = [
   { name: 'batch statistics', check: checkBatchStatistics },
   { name: 'sequences', check: checkSequences },
   { name: 'residual widths', check: checkResidualWidths },
+  { name: 'model size', check: checkModelSize },
   { name: 'data', check: checkData },
   { name: 'loss and activation', check: checkLossActivation },
   { name: 'options without effect', check: checkNoEffect },

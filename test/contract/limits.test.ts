@@ -1,0 +1,108 @@
+/** Every size has an upper bound that `check` reports at the value, and the whole model has a parameter budget. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkSpec } from '../../src/validate/index.js';
+import { LIMITS } from '../../src/validate/limits.js';
+
+const spec = (parts: { input?: string; body?: string; head?: string; train?: string; data?: string }): string =>
+  [
+    'seqnet 1',
+    'model m',
+    `input { ${parts.input ?? 'steps 10; features 1'} }`,
+    parts.body ?? 'lstm 4',
+    `head y { ${parts.head ?? 'units 1'} }`,
+    `train { ${parts.train ?? 'epochs 1'} }`,
+    parts.data ?? '',
+    '',
+  ].join('\n');
+
+/** A spec with one size set to `value`, and the text of that value (where the error must point). */
+const FIELDS: Record<string, (value: number) => string> = {
+  'lstm units': (value) => spec({ body: `lstm ${value}` }),
+  'dense units': (value) => spec({ body: `lstm 1\ndense ${value}` }),
+  'head units': (value) => spec({ body: 'lstm 1', head: `units ${value}` }),
+  features: (value) => spec({ input: `steps 1; features ${value}`, body: 'lstm 1' }),
+  steps: (value) => spec({ input: `steps ${value}; features 1`, body: 'lstm 1' }),
+  max_steps: (value) => spec({ input: 'steps variable; features 1', body: `lstm 1 { norm batch at input { max_steps ${value} } }` }),
+  repeat: (value) => spec({ body: `lstm 1 x ${value}` }),
+  batch_size: (value) => spec({ train: `batch_size ${value}` }),
+  epochs: (value) => spec({ train: `epochs ${value}` }),
+  patience: (value) => spec({ train: `early_stopping ${value}` }),
+  seed: (value) => spec({ train: `seed ${value}` }),
+  samples: (value) => spec({ data: `data { source synthetic sine_cosine { samples ${value} } }`, head: 'units 1; at each_step' }),
+  window: (value) => spec({ data: `data { source text "t.txt" { window ${value} } }` }),
+};
+
+const LIMIT_OF: Record<string, number> = {
+  'lstm units': LIMITS.units,
+  'dense units': LIMITS.units,
+  'head units': LIMITS.units,
+  features: LIMITS.features,
+  steps: LIMITS.steps,
+  max_steps: LIMITS.steps,
+  repeat: LIMITS.repeat,
+  batch_size: LIMITS.batchSize,
+  epochs: LIMITS.epochs,
+  patience: LIMITS.epochs,
+  seed: LIMITS.seed,
+  samples: LIMITS.samples,
+  window: LIMITS.steps,
+};
+
+describe('per-field bounds', () => {
+  for (const [field, make] of Object.entries(FIELDS)) {
+    it(`${field}: the limit passes the schema, one more is SN1005 at the value with the limit in the hint`, () => {
+      const limit = LIMIT_OF[field];
+      expect(checkSpec(make(limit), 'l.seqnet').diagnostics.filter((d) => d.code === 'SN1005')).toEqual([]);
+      const source = make(limit + 1);
+      const errors = checkSpec(source, 'l.seqnet').diagnostics.filter((d) => d.code === 'SN1005');
+      expect(errors).toHaveLength(1);
+      expect(source.slice(errors[0].span!.startOffset, errors[0].span!.endOffset)).toBe(String(limit + 1));
+      expect(errors[0].hint).toContain(`≤ ${limit}`);
+    });
+  }
+
+  it('lstm 1e12 is an error at the number', () => {
+    const source = spec({ body: 'lstm 1e12' });
+    const [error] = checkSpec(source, 'l.seqnet').diagnostics;
+    expect([error.code, error.span?.startLine, error.span?.startColumn]).toEqual(['SN1005', 4, 6]);
+  });
+});
+
+describe('whole-model bounds (SN2015)', () => {
+  it('ten layers of 60 000 units: reported at the first layer that crosses the parameter budget', () => {
+    const source = spec({ body: 'lstm 8\nlstm 60000 x 10' });
+    const errors = checkSpec(source, 'l.seqnet').diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.code, d.span?.startLine])).toEqual([['SN2015', 5]]);
+    expect(errors[0].message).toContain("'lstm_2' brings the model to");
+  });
+
+  it('dense layers that each fit but not together: reported at the one that crosses the budget', () => {
+    const source = spec({ body: 'lstm 8\ndense 5000\ndense 5000\ndense 5000' });
+    const errors = checkSpec(source, 'l.seqnet').diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.code, d.span?.startLine])).toEqual([['SN2015', 7]]);
+  });
+
+  it('a model just under the budget passes', () => {
+    const source = spec({ body: 'lstm 8\ndense 5000\ndense 5000' });
+    expect(checkSpec(source, 'l.seqnet').ir).not.toBeNull();
+  });
+
+  it('more than 1000 layers after expansion: reported at the stack that crosses the count', () => {
+    const source = spec({ body: 'lstm 2 x 100\n'.repeat(11) });
+    const errors = checkSpec(source, 'l.seqnet').diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.code, d.span?.startLine])).toEqual([['SN2015', 14]]);
+  });
+});
+
+describe('docs/language.md', () => {
+  it('lists every limit', () => {
+    const docs = readFileSync(join(import.meta.dirname, '../../docs/language.md'), 'utf8');
+    const section = docs.slice(docs.indexOf('## Limits'), docs.indexOf('## Names'));
+    for (const [name, limit] of Object.entries(LIMITS)) {
+      const written = String(limit).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+      expect(section, name).toMatch(new RegExp(`\\| ${written} \\|`));
+    }
+  });
+});
