@@ -29,6 +29,7 @@ export const Code = {
   VersionNotFirst: 'SN1010',
   UnsupportedVersion: 'SN1011',
   BlockMismatch: 'SN1012',
+  MoreErrors: 'SN1013',
   DuplicateName: 'SN2001',
   SiteNotInCell: 'SN2002',
   GruGatesGroupedAll: 'SN2003',
@@ -46,6 +47,7 @@ export const Code = {
   ModelTooLarge: 'SN2015',
   NoEffect: 'SN3001',
   LossActivation: 'SN3002',
+  MoreWarnings: 'SN3003',
 } as const;
 
 export type CodeValue = (typeof Code)[keyof typeof Code];
@@ -135,6 +137,13 @@ const FRONT_END_CODES: readonly DiagnosticCodeInfo[] = [
     title: 'block not allowed or missing',
     explanation: 'Some statements take a `{ … }` block (`input`, `head`, `train`, `data`), others take arguments only.',
     example: 'steps 10 { }',
+  },
+  {
+    code: Code.MoreErrors,
+    severity: 'error',
+    title: 'more errors not shown',
+    explanation:
+      'A file yields at most 100 diagnostics, the first in source order; this last one counts the rest. Fix the ones shown and check again.',
   },
 ];
 
@@ -267,6 +276,12 @@ const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
     explanation:
       'Cross-entropy losses expect probabilities: `categorical_crossentropy` after `softmax`, `binary_crossentropy` after `sigmoid`.',
     example: 'head y { units 10; loss categorical_crossentropy }',
+  },
+  {
+    code: Code.MoreWarnings,
+    severity: 'warning',
+    title: 'more warnings not shown',
+    explanation: 'A file yields at most 100 diagnostics, the first in source order; this last one counts the warnings left out.',
   },
 ];
 

@@ -93,8 +93,16 @@ function renderOne(diagnostic: Diagnostic, index: LineIndex | null, color: boole
 
 /** "2 errors, 1 warning". */
 export function countLine(diagnostics: readonly Diagnostic[]): string {
-  const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
-  const warnings = diagnostics.length - errors;
+  let errors = 0;
+  let warnings = 0;
+  for (const diagnostic of diagnostics) {
+    // A capped list's last entry stands for the diagnostics it counts, not for one more.
+    if (diagnostic.omitted !== undefined) {
+      errors += diagnostic.omitted.errors;
+      warnings += diagnostic.omitted.warnings;
+    } else if (diagnostic.severity === 'error') errors++;
+    else warnings++;
+  }
   return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
 }
 

@@ -1,5 +1,5 @@
 /** The compiled schema validator (compiled once per process) and the entry point that maps its errors. */
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { SPEC_SCHEMA } from './schema.js';
 import { schemaDiagnostics, type ErrorContext } from './schema-errors.js';
@@ -14,6 +14,12 @@ function validator(): ValidateFunction {
     compiled = ajv.compile(SPEC_SCHEMA);
   }
   return compiled;
+}
+
+/** The schema's errors for a JSON-form document; empty when it is valid. */
+export function schemaErrors(document: JsonValue): ErrorObject[] {
+  const validate = validator();
+  return validate(document) ? [] : [...(validate.errors ?? [])];
 }
 
 /** Schema diagnostics for a JSON-form document; empty when it is valid. */
