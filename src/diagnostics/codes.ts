@@ -249,7 +249,8 @@ const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
     title: 'name not usable by tfjs',
     explanation:
       'Layer and head names become tfjs layer and weight names, which must start with a letter or a digit (`_x` cannot name a layer). ' +
-      'A head also may not be called `hasOwnProperty`, which tfjs looks up on its per-output tables. Names seqnet generates itself ' +
+      'Nor may a layer or head be called `constructor`, `toString`, `valueOf`, `hasOwnProperty`, `isPrototypeOf`, `propertyIsEnumerable` ' +
+      'or `toLocaleString`: tfjs looks layer names up in plain objects and could not load the saved model. Names seqnet generates itself ' +
       '(`input`, `y_mean`, `lstm_1_residual`, …) are free to use: the generated layer takes another name.',
     example: 'lstm 8 { name _encoder }',
   },

@@ -48,8 +48,8 @@ interface Window {
 
 /** The part of a line of `length` characters that is shown, chosen so that the span's start is in view. */
 function lineWindow(length: number, start: number): Window {
-  if (length <= MAX_LINE_WIDTH) return { from: 0, to: length };
-  const from = Math.max(0, Math.min(start - LEAD, length - MAX_LINE_WIDTH));
+  // The same window applies to the context line above, which may be longer than this one.
+  const from = length <= MAX_LINE_WIDTH ? 0 : Math.max(0, Math.min(start - LEAD, length - MAX_LINE_WIDTH));
   return { from, to: from + MAX_LINE_WIDTH };
 }
 

@@ -55,6 +55,12 @@ describe('explain', () => {
 });
 
 describe('code frames of long lines', () => {
+  it('keep a context line that is longer than the line of the span', () => {
+    const source = `${base}head z { units 1; at each_step; activation linear; loss mse; metrics mae }\ntrain { epochs -1 }\n`;
+    const lines = render(source, 'm.seqnet', 'text').split('\n');
+    expect(lines[1]).toBe('6 | head z { units 1; at each_step; activation linear; loss mse; metrics mae }');
+  });
+
   it('show a window around the span, with the underline in place', () => {
     const padding = ' '.repeat(5000);
     const source = `{"seqnet": 1, "model": "m",${padding}"input": {"steps": 1, "features": 1}, "heads": [{"name": "y", "units": 1}], "bogus": 1}`;

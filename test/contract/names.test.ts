@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { compileModel } from '../../src/compile/index.js';
+import '../../src/runtime/index.js';
 import { checkSpec } from '../../src/validate/index.js';
 
 /** A model whose generated layers are all present: masking, a residual addition and a `mean` reader. */
@@ -48,6 +49,9 @@ describe('names tfjs cannot take', () => {
     ['__proto__', 'y', 4, 'layer'],
     ['enc', '_', 5, 'head'],
     ['enc', 'hasOwnProperty', 5, 'head'],
+    ['constructor', 'y', 4, 'layer'],
+    ['enc', 'toString', 5, 'head'],
+    ['valueOf', 'y', 4, 'layer'],
   ])('layer %s / head %s is a located SN2014', (layer, head, line, what) => {
     const { diagnostics, ir } = checkSpec(spec(layer, head), 'names.seqnet');
     expect(ir).toBeNull();
@@ -55,6 +59,18 @@ describe('names tfjs cannot take', () => {
     expect(errors.map((d) => [d.code, d.span?.startLine])).toEqual([['SN2014', line]]);
     expect(errors[0].message).toContain(`cannot name a ${what}`);
     expect(errors[0].hint).toMatch(/^rename it, e\.g\. '[A-Za-z]/);
+  });
+
+  it('a model with a layer or head named after an Object.prototype member could not be loaded back (why SN2014)', async () => {
+    // The planner is given an IR that check would reject, to show what the check prevents.
+    const { ir } = checkSpec(spec('enc', 'y'), 'names.seqnet');
+    const model = compileModel({ ...ir!, heads: ir!.heads.map((head) => ({ ...head, name: 'toString' })) });
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    await expect(tf.loadLayersModel(tf.io.fromMemory(saved!))).rejects.toThrow();
   });
 
   it('a stack named _x is reported once', () => {

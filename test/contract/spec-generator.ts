@@ -27,13 +27,14 @@ export interface GeneratedSpec {
 
 /**
  * Identifiers that are keywords, values and builtins, or that seqnet's own generated names use. None ends in
- * `_<digits>` (stack members and default names do) and none starts with `_` (tfjs cannot take those: SN2014).
+ * `_<digits>` (stack members and default names do); none starts with `_` or is an Object.prototype member such as
+ * `constructor` (tfjs cannot take those: SN2014).
  */
 const TRICKY_NAMES = [
   'input', 'input_masking', 'output', 'model', 'seqnet', 'head', 'lstm', 'gru', 'rnn', 'norm', 'dense', 'dropout',
   'x', 'at', 'each_step', 'last_step', 'mean', 'max', 'variable', 'none', 'per_step', 'tanh', 'relu', 'sigmoid',
   'layer', 'batch', 'rms', 'cell', 'hidden', 'gates', 'sequences', 'residual', 'bias', 'kernel', 'loss', 'val_loss',
-  'metrics', 'accuracy', 'mse', 'constructor', 'prototype', 'toString', 'valueOf', 'NaN', 'Infinity', 'undefined',
+  'metrics', 'accuracy', 'mse', 'prototype', 'hasOwn', 'NaN', 'Infinity', 'undefined',
   'null', 'then', 'length', 'A', 'Z9', 'a__b', 'enc', 'enc_residual', 'out', 'out_mean', 'out_max', 'out_last_step',
   'y', 'y_mean', 'ba2016', 'tfa', 'concat',
 ];

@@ -1,6 +1,7 @@
 /**
  * Layer and head names become tfjs layer names: they must be unique across the whole model, and usable by tfjs
- * (its weight names match `^[A-Za-z0-9][-A-Za-z0-9._/]*$`, so an identifier may not start with `_`). Names that
+ * (its weight names match `^[A-Za-z0-9][-A-Za-z0-9._/]*$`, so an identifier may not start with `_`, and it looks
+ * names up in plain objects). Names that
  * seqnet generates for its own layers (input, masking, residuals, head readers) are moved aside by the planner
  * (src/compile/plan.ts), so they need no check here.
  */
@@ -8,8 +9,12 @@ import { Code } from '../../diagnostics/codes.js';
 import type { SpecJson } from '../spec-json.js';
 import type { Check, CheckContext } from './context.js';
 
-/** tfjs keeps per-output losses and metrics in plain objects and calls this method on them. */
-const RESERVED_HEAD_NAMES: ReadonlySet<string> = new Set(['hasOwnProperty']);
+/**
+ * Members of every JavaScript object. tfjs looks layer names up in plain objects when it loads a saved model
+ * (`unprocessedNodes[layer.name].push`), so a layer or head with one of these names trains and saves but can
+ * never be loaded again; names starting with `_` (`__proto__`, …) are already excluded above.
+ */
+const OBJECT_MEMBERS: ReadonlySet<string> = new Set(['constructor', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'toString', 'valueOf']);
 
 export const checkUniqueNames: Check = (context) => {
   const seen = new Map<string, string>();
@@ -41,8 +46,9 @@ function usable(name: string, isHead: boolean, pointer: string, context: CheckCo
     context.report(Code.InvalidName, `'${name}' cannot name a ${what}: tfjs names must start with a letter or a digit`, pointer, 'value', `rename it, e.g. '${suggestion}'`);
     return false;
   }
-  if (isHead && RESERVED_HEAD_NAMES.has(name)) {
-    context.report(Code.InvalidName, `'${name}' cannot name a head: tfjs uses it internally for every output`, pointer, 'value', `rename it, e.g. '${name}_head'`);
+  if (OBJECT_MEMBERS.has(name)) {
+    const message = `'${name}' cannot name a ${what}: tfjs could not load the saved model (every JavaScript object has a '${name}')`;
+    context.report(Code.InvalidName, message, pointer, 'value', `rename it, e.g. '${name}_${what}'`);
     return false;
   }
   return true;
