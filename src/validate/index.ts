@@ -13,7 +13,7 @@ import { lowerSpec } from '../ir/lower.js';
 import type { ModelIR } from '../ir/types.js';
 import { createContext, SEMANTIC_CHECKS } from './checks/index.js';
 import { parseJsonSource } from './json-source.js';
-import { repairDocument, taintFromConversion } from './repair.js';
+import { repairDocument, sectionsOf, taintFromConversion, type Section } from './repair.js';
 import { schemaDiagnostics } from './schema-errors.js';
 import { schemaErrors } from './schema-validate.js';
 import type { SpecForm } from './schema-errors.js';
@@ -41,6 +41,8 @@ export interface JsonForm {
   incomplete: Set<string>;
   /** `.seqnet` only: the keywords each block allows, for suggestions. */
   keywords: Map<string, readonly string[]>;
+  /** `.seqnet` only: where each top-level statement is, to tell which part a syntax error is in. */
+  sections: Section[];
 }
 
 export function isJsonFile(fileName: string): boolean {
@@ -51,11 +53,19 @@ export function isJsonFile(fileName: string): boolean {
 export function toJsonForm(source: string, fileName = '<input>'): JsonForm {
   if (isJsonFile(fileName)) {
     const parsed = parseJsonSource(source, fileName);
-    return { document: parsed.value, spans: parsed.spans, diagnostics: parsed.diagnostics, form: 'json', incomplete: new Set(), keywords: new Map() };
+    return { document: parsed.value, spans: parsed.spans, diagnostics: parsed.diagnostics, form: 'json', incomplete: new Set(), keywords: new Map(), sections: [] };
   }
   const parsed = parseSpec(source, fileName);
   const converted = astToJson(parsed.ast);
-  return { document: converted.document, spans: converted.spans, diagnostics: [...parsed.diagnostics, ...converted.diagnostics], form: 'seqnet', incomplete: converted.incomplete, keywords: converted.keywords };
+  return {
+    document: converted.document,
+    spans: converted.spans,
+    diagnostics: [...parsed.diagnostics, ...converted.diagnostics],
+    form: 'seqnet',
+    incomplete: converted.incomplete,
+    keywords: converted.keywords,
+    sections: sectionsOf(parsed.ast.statements),
+  };
 }
 
 export function checkSpec(source: string, fileName = '<input>'): CheckResult {
@@ -78,7 +88,7 @@ export function checkSpec(source: string, fileName = '<input>'): CheckResult {
  * so errors of both kinds come out of one run. Returns the IR (meaningful only when nothing was reported).
  */
 function runSemanticChecks(jsonForm: JsonForm, errors: readonly ErrorObject[], diagnostics: DiagnosticList): ModelIR | null {
-  const unsure = taintFromConversion(jsonForm.diagnostics, jsonForm.incomplete, jsonForm.spans);
+  const unsure = taintFromConversion(jsonForm.diagnostics, jsonForm.incomplete, jsonForm.sections);
   if (unsure === null || jsonForm.document === undefined) return null;
   const repaired = repairDocument(jsonForm.document, schemaErrors, errors);
   if (repaired === null) return null;

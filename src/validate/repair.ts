@@ -6,11 +6,14 @@
  * (a deleted `bidirectional` changes a width, a deleted layer shifts the default names).
  */
 import type { ErrorObject } from 'ajv';
+import { SyntaxCode } from '../ast/syntax-codes.js';
+import type { StatementNode } from '../ast/types.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { suggest } from './did-you-mean.js';
 import { getOwn } from './own.js';
-import { childPointer, type SpanMap } from './source-map.js';
+import { childPointer } from './source-map.js';
 import type { JsonValue } from './to-json.js';
+import { VOCABULARY } from './vocabulary.js';
 
 export type Part = 'seqnet' | 'model' | 'input' | 'body' | 'heads' | 'train' | 'data';
 
@@ -134,37 +137,50 @@ function compactArrays(document: JsonValue): void {
   }
 }
 
+/** A top-level statement of a `.seqnet` file (recovered ones included) and the part it belongs to. */
+export interface Section {
+  part: Part | null;
+  start: number;
+  end: number;
+  /** The parser recovered inside it, and conversion left it out. */
+  recovered: boolean;
+}
+
+/** The sections of a parsed `.seqnet` file; a statement with an unknown keyword belongs to no part. */
+export function sectionsOf(statements: readonly StatementNode[]): Section[] {
+  return statements.map((statement) => {
+    const rule = getOwn(VOCABULARY.top, statement.keyword);
+    const part = rule === undefined ? null : partOf(childPointer('', rule.property ?? statement.keyword));
+    return { part, start: statement.span.startOffset, end: statement.span.endOffset, recovered: statement.recovered };
+  });
+}
+
 /**
- * Parts that syntax errors and unusable statements leave uncertain. A syntax error inside a part taints that
- * part; one outside every part may have swallowed a whole statement, so it taints everything (null).
+ * Parts that syntax errors and unusable statements leave uncertain. A syntax error inside a statement taints
+ * that statement's part, and so does a statement the parser recovered in (conversion leaves it out); a parse
+ * error outside every statement may have swallowed one, so it taints everything (null). A stray character
+ * outside every statement is dropped by the lexer; a statement it broke is a recovered one.
  */
-export function taintFromConversion(diagnostics: readonly Diagnostic[], incomplete: ReadonlySet<string>, spans: SpanMap): Set<Part> | null {
+export function taintFromConversion(diagnostics: readonly Diagnostic[], incomplete: ReadonlySet<string>, sections: readonly Section[]): Set<Part> | null {
   const tainted = new Set<Part>();
   for (const pointer of incomplete) {
     const part = partOf(pointer);
     if (part !== null) tainted.add(part);
   }
+  for (const section of sections) {
+    if (!section.recovered) continue;
+    if (section.part === null) return null;
+    tainted.add(section.part);
+  }
   const syntax = diagnostics.filter((diagnostic) => diagnostic.code.startsWith('SN0'));
   // Past a handful of syntax errors the file is not a spec with a typo in it; nothing semantic is worth saying.
   if (syntax.length > MAX_LOCATED_SYNTAX_ERRORS) return null;
-  const ranges = partRanges(spans);
   for (const diagnostic of syntax) {
     const offset = diagnostic.span?.startOffset ?? -1;
-    const range = ranges.find((candidate) => candidate.start <= offset && offset < candidate.end);
-    if (range === undefined) return null;
-    tainted.add(range.part);
+    const section = sections.find((candidate) => candidate.start <= offset && offset < candidate.end);
+    if (section === undefined && diagnostic.code === SyntaxCode.UnexpectedCharacter) continue;
+    if (section === undefined || section.part === null) return null;
+    tainted.add(section.part);
   }
   return tainted;
-}
-
-function partRanges(spans: SpanMap): { part: Part; start: number; end: number }[] {
-  const ranges: { part: Part; start: number; end: number }[] = [];
-  for (const [pointer, entry] of spans) {
-    const depth = pointer.split('/').length - 1;
-    const part = partOf(pointer);
-    const isItem = part === 'body' || part === 'heads';
-    if (part === null || depth !== (isItem ? 2 : 1)) continue;
-    ranges.push({ part, start: entry.value.startOffset, end: entry.value.endOffset });
-  }
-  return ranges;
 }

@@ -49,6 +49,15 @@ describe('schema errors and semantic errors in one run', () => {
     expect(located('seqnet 2\nmodel m\ninput { steps 10; features 0 }\nlstm 8\nhead y { units 1 }\n')).toEqual(['1:8 SN1011', '3:28 SN1005']);
   });
 
+  it('a syntax error in train and a semantic error in the body', () => {
+    const source = 'seqnet 1\nmodel m\ninput { steps 10; features 1 }\ngru 8 { norm layer at cell }\nhead y { units 1 }\ntrain { epochs 3 @ }\n';
+    expect(located(source)).toEqual(['4:23 SN2002', '6:18 SN0001']);
+  });
+
+  it('a layer the parser recovered in is not reported missing as well', () => {
+    expect(located('seqnet 1\nmodel m\ninput { steps 10; features 1 }\nlstm 8 @\nhead y { units 1 }\n')).toEqual(['4:8 SN0001']);
+  });
+
   it('checks that read a part with a schema error do not run (their findings could be consequences)', () => {
     // `bidirectional sideways` is rejected; without it the widths would differ, so no residual error is claimed.
     const source = 'seqnet 1\nmodel m\ninput { steps 10; features 8 }\nlstm 4 { bidirectional sideways; residual }\nhead y { units 1 }\n';
