@@ -43,6 +43,42 @@ describe('user names that seqnet also generates', () => {
   }
 });
 
+/** Identifiers that are keywords, values, builtins or names that tfjs and seqnet use for their own things. */
+const TRICKY = ['input', 'input_masking', 'y_mean', 'y_last_step', 'prototype', 'then', 'length', 'name', 'NaN', 'Infinity', 'undefined', 'null', 'loss', 'val_loss', 'kernel', 'bias', 'model', 'seqnet', 'x', 'at', 'lstm', 'head', 'variable', 'true_', 'A', 'Z9'];
+
+describe('a model named throughout with tricky identifiers', () => {
+  it('checks, trains one step, saves and loads back with the same weights', async () => {
+    const [first, ...rest] = TRICKY;
+    const source = [
+      'seqnet 1',
+      `model ${first}`,
+      'input { steps 3; features 4; padding 0 }',
+      `lstm 4 { name ${first}; residual }`,
+      ...rest.map((name) => `dense 4 { name ${name} }`),
+      'head y { units 2; at mean }',
+      'head y_2 { units 1; at last_step }',
+      '',
+    ].join('\n');
+    const { diagnostics, ir } = checkSpec(source, 'tricky.seqnet');
+    expect(diagnostics).toEqual([]);
+    const model = compileModel(ir!);
+    const loss = await model.trainOnBatch(tf.ones([2, 3, 4]), [tf.zeros([2, 2]), tf.zeros([2, 1])]);
+    expect(Number.isFinite(Array.isArray(loss) ? loss[0] : loss)).toBe(true);
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+    expect(loaded.layers.map((layer) => layer.name)).toEqual(model.layers.map((layer) => layer.name));
+    expect(loaded.layers.map((layer) => layer.name)).toEqual(expect.arrayContaining(TRICKY));
+    const [expected, actual] = [model, loaded].map((each) => (each.predict(tf.ones([1, 3, 4])) as tf.Tensor[])[0].arraySync());
+    expect(actual).toEqual(expected);
+    model.dispose();
+    loaded.dispose();
+  });
+});
+
 describe('names tfjs cannot take', () => {
   it.each([
     ['_x', 'y', 4, 'layer'],
