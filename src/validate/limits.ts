@@ -24,4 +24,8 @@ export const LIMITS = {
   layers: 1_000,
   /** Parameters (trainable and not) of the whole model. */
   parameters: 50_000_000,
+  /** Numbers in one batch of a layer's output (batch size × steps × width), the memory one step of training needs per layer. */
+  batchValues: 200_000_000,
+  /** Numbers in a synthetic data set (samples × steps × features), all generated in memory. */
+  dataValues: 200_000_000,
 } as const;

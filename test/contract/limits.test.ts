@@ -96,6 +96,22 @@ describe('whole-model bounds (SN2015)', () => {
   });
 });
 
+describe('batch and data bounds (SN2015)', () => {
+  it('a batch too large for the widest layer is reported at batch_size', () => {
+    const source = spec({ input: 'steps 10000; features 1', body: 'lstm 1024', train: 'batch_size 8192' });
+    const errors = checkSpec(source, 'l.seqnet').diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.code, source.slice(d.span!.startOffset, d.span!.endOffset)])).toEqual([['SN2015', '8192']]);
+    expect(errors[0].span?.startLine).toBe(6);
+  });
+
+  it('a synthetic data set too large to generate is reported at its source', () => {
+    const source = spec({ input: 'steps 1000; features 1', head: 'units 1; at each_step', data: 'data { source synthetic sine_cosine { samples 1000000 } }' });
+    const errors = checkSpec(source, 'l.seqnet').diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.code, d.span?.startLine])).toEqual([['SN2015', 7]]);
+    expect(errors[0].message).toContain('over the limit of 200 000 000');
+  });
+});
+
 describe('docs/language.md', () => {
   it('lists every limit', () => {
     const docs = readFileSync(join(import.meta.dirname, '../../docs/language.md'), 'utf8');

@@ -12,7 +12,7 @@ import { checkUniqueNames } from './names.js';
 import { checkNoEffect } from './no-effect.js';
 import { checkResidualWidths } from './residual.js';
 import { checkSequences } from './sequences.js';
-import { checkModelSize } from './size.js';
+import { checkBatchSize, checkDataSize, checkModelSize } from './size.js';
 import { checkVersion } from './version.js';
 
 export { createContext, type Check, type CheckContext } from './context.js';
@@ -29,6 +29,8 @@ export const SEMANTIC_CHECKS: readonly { name: string; check: Check; reads: read
   { name: 'sequences', check: checkSequences, reads: ['body', 'heads'] },
   { name: 'residual widths', check: checkResidualWidths, reads: ['body', 'input'] },
   { name: 'model size', check: checkModelSize, reads: ['body', 'heads', 'input'] },
+  { name: 'batch size', check: checkBatchSize, reads: ['body', 'heads', 'input', 'train'] },
+  { name: 'data size', check: checkDataSize, reads: ['data', 'input'] },
   { name: 'data', check: checkData, reads: ['data', 'input', 'heads'] },
   { name: 'loss and activation', check: checkLossActivation, reads: ['heads', 'train'] },
   { name: 'options without effect', check: checkNoEffect, reads: ['body', 'heads', 'train', 'data'] },
