@@ -1,9 +1,12 @@
 /** Every size has an upper bound that `check` reports at the value, and the whole model has a parameter budget. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkSpec } from '../../src/validate/index.js';
+import { summarizeModel } from '../../src/explain/index.js';
+import { parameterCounts } from '../../src/validate/checks/size.js';
 import { LIMITS } from '../../src/validate/limits.js';
+import { generateSpec } from './spec-generator.js';
 
 const spec = (parts: { input?: string; body?: string; head?: string; train?: string; data?: string }): string =>
   [
@@ -93,6 +96,20 @@ describe('whole-model bounds (SN2015)', () => {
     const source = spec({ body: 'lstm 2 x 100\n'.repeat(11) });
     const errors = checkSpec(source, 'l.seqnet').diagnostics.filter((d) => d.severity === 'error');
     expect(errors.map((d) => [d.code, d.span?.startLine])).toEqual([['SN2015', 14]]);
+  });
+});
+
+describe('the parameter count of the size check', () => {
+  it('equals seqnet summary\'s for the example specs and 40 generated ones', () => {
+    const folder = join(import.meta.dirname, '../../specs');
+    const examples = readdirSync(folder).filter((name) => name.endsWith('.seqnet')).map((name) => readFileSync(join(folder, name), 'utf8'));
+    const generated = Array.from({ length: 40 }, (_, index) => generateSpec(index + 1).text);
+    for (const source of [...examples, ...generated]) {
+      const { ir } = checkSpec(source, 'count.seqnet');
+      const summary = summarizeModel(ir!);
+      const counted = parameterCounts(ir!).reduce((sum, count) => sum + count, 0);
+      expect(counted, source).toBe(summary.trainable + summary.nonTrainable);
+    }
   });
 });
 

@@ -2,34 +2,67 @@
  * The whole model's size: every field has its own bound (limits.ts), but ten layers of 60 000 units pass those
  * and still cannot be allocated. The error points at the layer or head where the running total crosses a limit.
  */
-import { CompileError } from '../../compile/errors.js';
 import { Code } from '../../diagnostics/codes.js';
-import { summarizeModel } from '../../explain/summary.js';
 import { LIMITS } from '../limits.js';
-import type { LayerIR } from '../../ir/types.js';
+import type { CellKind, LayerIR, ModelIR, RecurrentLayerIR } from '../../ir/types.js';
 import type { Check, CheckContext } from './context.js';
 
 export const checkModelSize: Check = (context) => {
   if (!checkLayerCount(context)) return;
-  let rows;
-  try {
-    rows = summarizeModel(context.ir).rows;
-  } catch (error) {
-    // A model that cannot be planned has already been reported by the shape checks.
-    if (error instanceof CompileError) return;
-    throw error;
-  }
-  const pointers = namePointers(context);
+  const counts = parameterCounts(context.ir);
+  const named = [...context.ir.layers, ...context.ir.heads];
+  const pointers = [...context.origins.layers, ...context.origins.heads];
   let total = 0;
-  for (const row of rows) {
-    total += row.trainable + row.nonTrainable;
+  for (const [index, parameters] of counts.entries()) {
+    const { name } = named[index];
+    const pointer = pointers[index];
+    total += parameters;
     if (total <= LIMITS.parameters) continue;
-    const pointer = pointers.get(row.name) ?? '';
-    const message = `'${row.name}' brings the model to ${words(total)} parameters, over the limit of ${words(LIMITS.parameters)}`;
+    const message = `'${name}' brings the model to ${words(total)} parameters, over the limit of ${words(LIMITS.parameters)}`;
     context.report(Code.ModelTooLarge, message, pointer, 'header', 'use fewer units or layers');
     return;
   }
 };
+
+const GATES: Record<CellKind, number> = { lstm: 4, gru: 3, rnn: 1 };
+
+/**
+ * Parameters (trainable and not) of each body layer, then of each head, counted from the IR as `seqnet summary`
+ * counts them from the build plan (test/contract/limits.test.ts holds the two equal): the validator runs
+ * before, and may not import, the compiler.
+ */
+export function parameterCounts(ir: ModelIR): number[] {
+  let width = ir.input.features;
+  const layers = ir.layers.map((layer) => {
+    const parameters = layer.type === 'recurrent' ? recurrentParameters(layer, width) : betweenParameters(layer, width);
+    width = layer.outputSize;
+    return parameters;
+  });
+  // Each head is a dense layer on the body's output (its reader, if any, keeps the width).
+  return [...layers, ...ir.heads.map((head) => (width + 1) * head.units)];
+}
+
+function recurrentParameters(layer: RecurrentLayerIR, inputWidth: number): number {
+  const gateUnits = GATES[layer.cell] * layer.units;
+  let perDirection = (inputWidth + layer.units) * gateUnits + (layer.useBias ? gateUnits : 0);
+  for (const norm of layer.norms) {
+    const width = norm.site === 'cell' || norm.site === 'hidden' ? layer.units : gateUnits;
+    perDirection += norm.center ? 2 * width : width;
+    if (norm.batch !== null) perDirection += 2 * (norm.batch.statistics === 'per_step' ? (norm.batch.maxSteps ?? 1) : 1) * width;
+  }
+  return (layer.bidirectional === null ? 1 : 2) * perDirection;
+}
+
+function betweenParameters(layer: Exclude<LayerIR, RecurrentLayerIR>, inputWidth: number): number {
+  switch (layer.type) {
+    case 'dense':
+      return (inputWidth + 1) * layer.units;
+    case 'normalization':
+      return (layer.center ? 2 : 1) * layer.outputSize + (layer.kind === 'batch' ? 2 * layer.outputSize : 0);
+    case 'dropout':
+      return 0;
+  }
+}
 
 /**
  * One batch of one layer's output must fit as well: batch size × steps × the widest output (a recurrent layer's
@@ -59,8 +92,7 @@ export const checkDataSize: Check = (context) => {
 
 function layerWidth(layer: LayerIR): number {
   if (layer.type !== 'recurrent') return layer.outputSize;
-  const gates = { lstm: 4, gru: 3, rnn: 1 }[layer.cell];
-  return Math.max(layer.outputSize, gates * layer.units);
+  return Math.max(layer.outputSize, GATES[layer.cell] * layer.units);
 }
 
 /** Reports the item where the expanded layer count crosses the limit; returns whether the count is within it. */
@@ -71,13 +103,6 @@ function checkLayerCount(context: CheckContext): boolean {
   const message = `the model has ${count} layers and heads (with \`x N\` stacks expanded), over the limit of ${LIMITS.layers}`;
   context.report(Code.ModelTooLarge, message, pointer, 'header', 'use fewer layers or shorter stacks');
   return false;
-}
-
-function namePointers(context: CheckContext): Map<string, string> {
-  const pointers = new Map<string, string>();
-  context.ir.layers.forEach((layer, index) => pointers.set(layer.name, context.origins.layers[index]));
-  context.ir.heads.forEach((head, index) => pointers.set(head.name, context.origins.heads[index]));
-  return pointers;
 }
 
 /** 50000000 → "50 000 000": readable, and the same in every locale. */
