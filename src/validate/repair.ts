@@ -56,12 +56,14 @@ export function repairDocument(document: JsonValue, errorsOf: (document: JsonVal
   for (let round = 0; round < MAX_ROUNDS; round++) {
     if (errors.length === 0) return { document: copy, tainted };
     const targets = new Set<string>();
-    for (const error of errors) if (!WRAPPERS.has(error.keyword)) targets.add(removalPointer(error));
-    for (const pointer of targets) {
+    for (const error of errors) {
+      if (WRAPPERS.has(error.keyword)) continue;
+      const pointer = removalPointer(error);
       if (pointer === '') return null;
-      for (const part of partsAffectedBy(pointer)) tainted.add(part);
-      takeOut(copy, pointer);
+      for (const part of partsAffectedBy(pointer, error.keyword === 'additionalProperties')) tainted.add(part);
+      targets.add(pointer);
     }
+    for (const pointer of targets) takeOut(copy, pointer);
     compactArrays(copy);
     errors = errorsOf(copy);
   }
@@ -72,10 +74,10 @@ export function repairDocument(document: JsonValue, errorsOf: (document: JsonVal
  * The parts that taking out `pointer` leaves uncertain. An unknown top-level statement may have been meant as a
  * layer or a head (`lsm 8`, `haed y { … }`), so it taints the body and the heads, and the part it resembles.
  */
-function partsAffectedBy(pointer: string): Part[] {
+function partsAffectedBy(pointer: string, unknownKey: boolean): Part[] {
   const part = partOf(pointer);
   if (part !== null) return [part];
-  if (pointer.split('/').length !== 2) return [];
+  if (!unknownKey || pointer.split('/').length !== 2) return [];
   const resembled = suggest(decode(pointer.slice(1)), [...PARTS, 'head']);
   const parts: Part[] = ['body', 'heads'];
   if (resembled !== null && resembled !== 'head') parts.push(resembled as Part);

@@ -49,6 +49,11 @@ describe('schema errors and semantic errors in one run', () => {
     expect(located('seqnet 2\nmodel m\ninput { steps 10; features 0 }\nlstm 8\nhead y { units 1 }\n')).toEqual(['1:8 SN1011', '3:28 SN1005']);
   });
 
+  it('a wrong description does not stop the checks of the body', () => {
+    const source = 'seqnet 1\nmodel m\ndescription 5\ninput { steps 10; features 3 }\nlstm 8 { residual }\nhead y { units 1 }\n';
+    expect(located(source)).toEqual(['3:13 SN1004', '5:10 SN2008']);
+  });
+
   it('a syntax error in train and a semantic error in the body', () => {
     const source = 'seqnet 1\nmodel m\ninput { steps 10; features 1 }\ngru 8 { norm layer at cell }\nhead y { units 1 }\ntrain { epochs 3 @ }\n';
     expect(located(source)).toEqual(['4:23 SN2002', '6:18 SN0001']);
