@@ -30,6 +30,7 @@ const PLACEHOLDERS: { readonly [part: string]: JsonValue } = {
 /** Each round takes out what the schema rejects; what that leaves incomplete goes in the next. Specs are shallow. */
 const MAX_ROUNDS = 12;
 
+/** Past this many syntax errors no semantic check runs (see taintFromConversion). */
 const MAX_LOCATED_SYNTAX_ERRORS = 20;
 
 const WRAPPERS = new Set(['oneOf', 'anyOf', 'if', 'then', 'else', 'allOf']);
