@@ -28,4 +28,10 @@ export const LIMITS = {
   batchValues: 200_000_000,
   /** Numbers in a synthetic data set (samples × steps × features), all generated in memory. */
   dataValues: 200_000_000,
+  /** Magnitude of initial values (γ, β, forget-gate bias) and of a head's loss weight: beyond it the first loss overflows. */
+  magnitude: 1_000_000,
+  /** Normalization and optimizer ε. */
+  epsilon: 1,
+  /** Learning rates. */
+  learningRate: 10,
 } as const;

@@ -8,7 +8,6 @@ import {
   number,
   object,
   oneOfWords,
-  positive,
   rate,
   tagged,
   type Schema,
@@ -20,13 +19,15 @@ const activation = (description: string): Schema => oneOfWords(ACTIVATIONS, desc
 
 const beta: Schema = {
   type: ['number', 'string'],
+  minimum: -LIMITS.magnitude,
+  maximum: LIMITS.magnitude,
   pattern: '^none$',
   description: 'Initial shift β, or `none` for no β at all.',
 };
 
 const normParameters: Record<string, Schema> = {
-  epsilon: positive('Added to the variance (the mean square for rms) before the square root.'),
-  gamma: number('Initial gain γ.'),
+  epsilon: number('Added to the variance (the mean square for rms) before the square root.', { exclusiveMin: 0, max: LIMITS.epsilon }),
+  gamma: number('Initial gain γ.', { min: -LIMITS.magnitude, max: LIMITS.magnitude }),
   beta,
   groups: oneOfWords(NORM_GROUPS, 'Statistics over all gates together, each gate separately, or the gates apart from the candidate (input, recurrent, gates sites).'),
   carry: boolean('cell site only: carry the normalized c to the next step (true) or use it only for the output (false).'),
@@ -66,7 +67,7 @@ const recurrentLayer = object(
     bias: boolean('Whether the cell has a bias.'),
     forget_bias: object(
       {
-        value: number('LSTM forget-gate bias.'),
+        value: number('LSTM forget-gate bias.', { min: -LIMITS.magnitude, max: LIMITS.magnitude }),
         mode: oneOfWords(['init', 'constant'], '`init`: initial value of the bias slice; `constant`: added to the forget pre-activation every step (TF1).'),
       },
       'LSTM forget-gate bias.',

@@ -28,7 +28,7 @@ const head = object(
     activation: oneOfWords(ACTIVATIONS, 'Output activation (default linear).'),
     at: oneOfWords(HEAD_POSITIONS, 'Which steps the head reads: every step, the last step, or the mean / max over steps.'),
     loss,
-    weight: number('Loss weight.', { min: 0 }),
+    weight: number('Loss weight.', { min: 0, max: LIMITS.magnitude }),
     metrics,
   },
   'An output head.',
@@ -40,10 +40,10 @@ const optimizer = tagged(
     object(
       {
         type: oneOfWords(['adam'], 'Adam.'),
-        learning_rate: positive('Learning rate.'),
+        learning_rate: number('Learning rate.', { exclusiveMin: 0, max: LIMITS.learningRate }),
         beta1: rate('First-moment decay.'),
         beta2: rate('Second-moment decay.'),
-        epsilon: positive('Numerical stabilizer.'),
+        epsilon: number('Numerical stabilizer.', { exclusiveMin: 0, max: LIMITS.epsilon }),
       },
       'Adam optimizer.',
       ['type'],
@@ -51,7 +51,7 @@ const optimizer = tagged(
     object(
       {
         type: oneOfWords(['sgd'], 'Stochastic gradient descent.'),
-        learning_rate: positive('Learning rate.'),
+        learning_rate: number('Learning rate.', { exclusiveMin: 0, max: LIMITS.learningRate }),
         momentum: rate('Momentum.'),
         nesterov: boolean('Nesterov momentum.'),
       },
@@ -61,10 +61,10 @@ const optimizer = tagged(
     object(
       {
         type: oneOfWords(['rmsprop'], 'RMSProp.'),
-        learning_rate: positive('Learning rate.'),
+        learning_rate: number('Learning rate.', { exclusiveMin: 0, max: LIMITS.learningRate }),
         decay: rate('Decay of the mean square.'),
         momentum: rate('Momentum.'),
-        epsilon: positive('Numerical stabilizer.'),
+        epsilon: number('Numerical stabilizer.', { exclusiveMin: 0, max: LIMITS.epsilon }),
       },
       'RMSProp optimizer.',
       ['type'],

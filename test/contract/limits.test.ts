@@ -35,6 +35,11 @@ const FIELDS: Record<string, (value: number) => string> = {
   seed: (value) => spec({ train: `seed ${value}` }),
   samples: (value) => spec({ data: `data { source synthetic sine_cosine { samples ${value} } }`, head: 'units 1; at each_step' }),
   window: (value) => spec({ data: `data { source text "t.txt" { window ${value} } }` }),
+  gamma: (value) => spec({ body: `lstm 4 { norm layer at hidden { gamma ${value} } }` }),
+  forget_bias: (value) => spec({ body: `lstm 4 { forget_bias ${value} }` }),
+  weight: (value) => spec({ head: `units 1; weight ${value}` }),
+  epsilon: (value) => spec({ body: `lstm 4 { norm rms at input { epsilon ${value} } }` }),
+  learning_rate: (value) => spec({ train: `optimizer sgd { learning_rate ${value} }` }),
 };
 
 const LIMIT_OF: Record<string, number> = {
@@ -51,6 +56,11 @@ const LIMIT_OF: Record<string, number> = {
   seed: LIMITS.seed,
   samples: LIMITS.samples,
   window: LIMITS.steps,
+  gamma: LIMITS.magnitude,
+  forget_bias: LIMITS.magnitude,
+  weight: LIMITS.magnitude,
+  epsilon: LIMITS.epsilon,
+  learning_rate: LIMITS.learningRate,
 };
 
 describe('per-field bounds', () => {
