@@ -105,12 +105,12 @@ describe('diagnostics are capped per file', () => {
     expect(text.length).toBeLessThan(100_000);
   });
 
-  it('a one-line JSON file with 120 000 bad values renders a bounded output', () => {
-    const body = Array.from({ length: 120_000 }, () => ({ type: 'dense', units: -1 }));
+  it('a one-line JSON file with 5 000 bad values renders a bounded output (not 5 000 copies of the line)', () => {
+    const body = Array.from({ length: 5_000 }, () => ({ type: 'dense', units: -1 }));
     const source = JSON.stringify({ seqnet: 1, model: 'm', input: { steps: 1, features: 1 }, body, heads: [{ name: 'y', units: 1 }] });
     const { diagnostics } = checkSpec(source, 'many.seqnet.json');
     expect(diagnostics).toHaveLength(101);
-    expect(diagnostics[100].message).toBe('… and 119900 more errors');
+    expect(diagnostics[100].message).toBe('… and 4900 more errors');
     const text = renderDiagnostics(diagnostics, new Map([['many.seqnet.json', source]]), { format: 'text', color: false });
     expect(text.length).toBeLessThan(100_000);
     expect(renderDiagnostics(diagnostics, new Map(), { format: 'json', color: false }).length).toBeLessThan(100_000);
