@@ -3,6 +3,7 @@ import type { DenseLayerIR, DropoutLayerIR, LayerIR, NormalizationLayerIR, Recur
 import { CompileError } from './errors.js';
 import type { PlanNode, RecurrentConfig, TfjsActivation } from './plan-types.js';
 import type { Activation } from '../ir/types.js';
+import type { GeneratedNames } from './plan.js';
 
 /** Where the plan stands after each layer: the node to read, its width, and whether it still has a time axis. */
 export interface Cursor {
@@ -29,10 +30,10 @@ export function tfjsActivation(activation: Activation): TfjsActivation {
   return activation === 'hard_sigmoid' ? 'hardSigmoid' : activation;
 }
 
-export function planLayer(layer: LayerIR, index: number, cursor: Cursor): { nodes: PlanNode[]; cursor: Cursor } {
+export function planLayer(layer: LayerIR, index: number, cursor: Cursor, names: GeneratedNames): { nodes: PlanNode[]; cursor: Cursor } {
   switch (layer.type) {
     case 'recurrent':
-      return planRecurrent(layer, index, cursor);
+      return planRecurrent(layer, index, cursor, names);
     case 'normalization':
       return single(planNormalization(layer, cursor), cursor, layer.outputSize);
     case 'dropout':
@@ -62,7 +63,7 @@ function recurrentConfig(layer: RecurrentLayerIR): RecurrentConfig {
   return { name, cell, units, activation, recurrentActivation, returnSequences, bidirectional, useBias, forgetBias, resetAfter, norms, dropout, initializers };
 }
 
-function planRecurrent(layer: RecurrentLayerIR, index: number, cursor: Cursor): { nodes: PlanNode[]; cursor: Cursor } {
+function planRecurrent(layer: RecurrentLayerIR, index: number, cursor: Cursor, names: GeneratedNames): { nodes: PlanNode[]; cursor: Cursor } {
   const recurrent: PlanNode = {
     factory: 'recurrent',
     name: layer.name,
@@ -74,18 +75,17 @@ function planRecurrent(layer: RecurrentLayerIR, index: number, cursor: Cursor): 
   };
   const after: Cursor = { ...cursor, node: layer.name, width: layer.outputSize, sequence: layer.returnSequences };
   if (!layer.residual) return { nodes: [recurrent], cursor: after };
-  const add = residualNode(layer, cursor, recurrent.outputShape);
+  const add = residualNode(layer, names.fresh(`${layer.name}_residual`), cursor, recurrent.outputShape);
   return { nodes: [recurrent, add], cursor: { ...after, node: add.name } };
 }
 
 /** Adds the layer's input to its output; both must have the same shape. */
-function residualNode(layer: RecurrentLayerIR, input: Cursor, outputShape: (number | null)[]): PlanNode {
+function residualNode(layer: RecurrentLayerIR, name: string, input: Cursor, outputShape: (number | null)[]): PlanNode {
   if (input.width !== layer.outputSize || input.sequence !== layer.returnSequences) {
     throw new CompileError(
       `layer '${layer.name}': a residual connection needs the input (width ${input.width}) and the output (width ${layer.outputSize}) to have the same shape`,
     );
   }
-  const name = `${layer.name}_residual`;
   return {
     factory: 'add',
     name,

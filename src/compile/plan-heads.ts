@@ -2,11 +2,12 @@
 import type { HeadIR } from '../ir/types.js';
 import { CompileError } from './errors.js';
 import { commentWord, shapeAt, tfjsActivation, type Cursor } from './plan-body.js';
+import type { GeneratedNames } from './plan.js';
 import type { PlanNode } from './plan-types.js';
 
 /** The nodes of one head; the last is the dense output layer, named after the head. */
-export function planHead(head: HeadIR, seedIndex: number, body: Cursor): PlanNode[] {
-  const reader = planReader(head, body);
+export function planHead(head: HeadIR, seedIndex: number, body: Cursor, names: GeneratedNames): PlanNode[] {
+  const reader = planReader(head, body, names);
   const source = reader === null ? body.node : reader.name;
   const perStep = head.at === 'each_step' ? ' at every step' : '';
   const output: PlanNode = {
@@ -27,7 +28,7 @@ export function planHead(head: HeadIR, seedIndex: number, body: Cursor): PlanNod
 }
 
 /** The layer that reduces the body's sequence for this head, or null when the head reads the body directly. */
-function planReader(head: HeadIR, body: Cursor): PlanNode | null {
+function planReader(head: HeadIR, body: Cursor, names: GeneratedNames): PlanNode | null {
   if (!body.sequence) {
     if (head.at === 'last_step') return null;
     throw new CompileError(`head '${head.name}' reads '${head.at}', but the body returns only the last step`);
@@ -37,12 +38,12 @@ function planReader(head: HeadIR, body: Cursor): PlanNode | null {
     case 'each_step':
       return null;
     case 'last_step': {
-      const name = `${head.name}_last_step`;
+      const name = names.fresh(`${head.name}_last_step`);
       return { ...base, name, factory: 'lastStep', config: { name }, comment: `${commentWord(name)}: the last valid step` };
     }
     case 'mean':
     case 'max': {
-      const name = `${head.name}_${head.at}`;
+      const name = names.fresh(`${head.name}_${head.at}`);
       const comment = `${commentWord(name)}: ${head.at} over the valid steps`;
       return { ...base, name, factory: 'pooling', config: { name, mode: head.at }, comment };
     }

@@ -29,6 +29,7 @@ export const Code = {
   VersionNotFirst: 'SN1010',
   UnsupportedVersion: 'SN1011',
   BlockMismatch: 'SN1012',
+  MoreErrors: 'SN1013',
   DuplicateName: 'SN2001',
   SiteNotInCell: 'SN2002',
   GruGatesGroupedAll: 'SN2003',
@@ -42,8 +43,11 @@ export const Code = {
   NoRecurrentLayer: 'SN2011',
   IncompleteNorm: 'SN2012',
   DataStepsRequired: 'SN2013',
+  InvalidName: 'SN2014',
+  ModelTooLarge: 'SN2015',
   NoEffect: 'SN3001',
   LossActivation: 'SN3002',
+  MoreWarnings: 'SN3003',
 } as const;
 
 export type CodeValue = (typeof Code)[keyof typeof Code];
@@ -133,6 +137,13 @@ const FRONT_END_CODES: readonly DiagnosticCodeInfo[] = [
     title: 'block not allowed or missing',
     explanation: 'Some statements take a `{ … }` block (`input`, `head`, `train`, `data`), others take arguments only.',
     example: 'steps 10 { }',
+  },
+  {
+    code: Code.MoreErrors,
+    severity: 'error',
+    title: 'more errors not shown',
+    explanation:
+      'A file yields at most 100 diagnostics, the first in source order; this last one counts the rest. Fix the ones shown and check again.',
   },
 ];
 
@@ -233,6 +244,26 @@ const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
     example: 'input { steps variable; features 1 }\ndata { source synthetic sine_cosine }',
   },
   {
+    code: Code.InvalidName,
+    severity: 'error',
+    title: 'name not usable by tfjs',
+    explanation:
+      'Layer and head names become tfjs layer and weight names, which must start with a letter or a digit (`_x` cannot name a layer). ' +
+      'Nor may a layer or head be called `constructor`, `toString`, `valueOf`, `hasOwnProperty`, `isPrototypeOf`, `propertyIsEnumerable` ' +
+      'or `toLocaleString`: tfjs looks layer names up in plain objects and could not load the saved model. Names seqnet generates itself ' +
+      '(`input`, `y_mean`, `lstm_1_residual`, …) are free to use: the generated layer takes another name.',
+    example: 'lstm 8 { name _encoder }',
+  },
+  {
+    code: Code.ModelTooLarge,
+    severity: 'error',
+    title: 'model too large',
+    explanation:
+      'Each size is bounded (units, features, steps, … see the limits in docs/language.md), and so is the whole model: at most ' +
+      '50 million parameters. The error points at the layer or head where the running total crosses the limit.',
+    example: 'lstm 20000 x 10',
+  },
+  {
     code: Code.NoEffect,
     severity: 'warning',
     title: 'option has no effect',
@@ -246,6 +277,12 @@ const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
     explanation:
       'Cross-entropy losses expect probabilities: `categorical_crossentropy` after `softmax`, `binary_crossentropy` after `sigmoid`.',
     example: 'head y { units 10; loss categorical_crossentropy }',
+  },
+  {
+    code: Code.MoreWarnings,
+    severity: 'warning',
+    title: 'more warnings not shown',
+    explanation: 'A file yields at most 100 diagnostics, the first in source order; this last one counts the warnings left out.',
   },
 ];
 

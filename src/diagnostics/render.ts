@@ -2,6 +2,7 @@
  * Renders diagnostics for people (`text`: a location line, a code frame, a hint, and a count) or for tools
  * (`json`: a stable array of plain objects).
  */
+import { escapeControl, escapeJsonControl } from './escape.js';
 import { codeFrame, type FrameStyle } from './frame.js';
 import { LineIndex } from './spans.js';
 import type { Diagnostic } from './types.js';
@@ -27,7 +28,7 @@ export interface DiagnosticJson {
 }
 
 export function renderDiagnostics(diagnostics: Diagnostic[], sources: ReadonlyMap<string, string>, options: RenderOptions): string {
-  if (options.format === 'json') return `${JSON.stringify(diagnostics.map(toJson), null, 2)}\n`;
+  if (options.format === 'json') return `${escapeJsonControl(JSON.stringify(diagnostics.map(toJson), null, 2))}\n`;
   return renderText(diagnostics, sources, options.color);
 }
 
@@ -74,9 +75,11 @@ function sourceIndex(file: string, sources: ReadonlyMap<string, string>, indexes
 
 function renderOne(diagnostic: Diagnostic, index: LineIndex | null, color: boolean): string {
   const severityColor = diagnostic.severity === 'error' ? ANSI.red : ANSI.yellow;
-  const location = diagnostic.span === null ? diagnostic.file : `${diagnostic.file}:${diagnostic.span.startLine}:${diagnostic.span.startColumn}`;
+  // File names, messages and hints quote spec text; none of it may reach the terminal raw.
+  const file = escapeControl(diagnostic.file);
+  const location = diagnostic.span === null ? file : `${file}:${diagnostic.span.startLine}:${diagnostic.span.startColumn}`;
   const label = paint(color, ANSI.bold + severityColor, `${diagnostic.severity}[${diagnostic.code}]`);
-  const lines = [`${paint(color, ANSI.bold, `${location}:`)} ${label}: ${diagnostic.message}`];
+  const lines = [`${paint(color, ANSI.bold, `${location}:`)} ${label}: ${escapeControl(diagnostic.message)}`];
   if (diagnostic.span !== null && index !== null) {
     const style: FrameStyle = {
       gutter: (text) => paint(color, ANSI.blue, text),
@@ -84,14 +87,22 @@ function renderOne(diagnostic: Diagnostic, index: LineIndex | null, color: boole
     };
     lines.push(codeFrame(index, diagnostic.span, style));
   }
-  if (diagnostic.hint !== undefined) lines.push(`${paint(color, ANSI.cyan, 'hint:')} ${diagnostic.hint}`);
+  if (diagnostic.hint !== undefined) lines.push(`${paint(color, ANSI.cyan, 'hint:')} ${escapeControl(diagnostic.hint)}`);
   return lines.join('\n');
 }
 
 /** "2 errors, 1 warning". */
 export function countLine(diagnostics: readonly Diagnostic[]): string {
-  const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
-  const warnings = diagnostics.length - errors;
+  let errors = 0;
+  let warnings = 0;
+  for (const diagnostic of diagnostics) {
+    // A capped list's last entry stands for the diagnostics it counts, not for one more.
+    if (diagnostic.omitted !== undefined) {
+      errors += diagnostic.omitted.errors;
+      warnings += diagnostic.omitted.warnings;
+    } else if (diagnostic.severity === 'error') errors++;
+    else warnings++;
+  }
   return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
 }
 

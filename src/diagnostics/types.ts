@@ -26,4 +26,6 @@ export interface Diagnostic {
   span: SourceSpan | null;
   /** What would be right: `did you mean 'recurrent'?`, a valid range, the list of valid values. */
   hint?: string;
+  /** Only on the last diagnostic of a capped list (list.ts): how many were left out, counted in the summary line. */
+  omitted?: { errors: number; warnings: number };
 }

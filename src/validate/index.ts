@@ -3,15 +3,19 @@
  * are no errors, the ModelIR. Stages: parse → JSON form → JSON Schema → lowering → semantic checks.
  */
 import { readFile } from 'node:fs/promises';
+import type { ErrorObject } from 'ajv';
 import { parseSpec } from '../ast/index.js';
 import { Code } from '../diagnostics/codes.js';
-import { createDiagnostic, hasErrors, sortDiagnostics } from '../diagnostics/create.js';
+import { createDiagnostic } from '../diagnostics/create.js';
+import { DiagnosticList } from '../diagnostics/list.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { lowerSpec } from '../ir/lower.js';
 import type { ModelIR } from '../ir/types.js';
 import { createContext, SEMANTIC_CHECKS } from './checks/index.js';
 import { parseJsonSource } from './json-source.js';
-import { validateAgainstSchema } from './schema-validate.js';
+import { repairDocument, sectionsOf, taintFromConversion, type Section } from './repair.js';
+import { schemaDiagnostics } from './schema-errors.js';
+import { schemaErrors } from './schema-validate.js';
 import type { SpecForm } from './schema-errors.js';
 import type { SpanMap } from './source-map.js';
 import type { SpecJson } from './spec-json.js';
@@ -37,6 +41,8 @@ export interface JsonForm {
   incomplete: Set<string>;
   /** `.seqnet` only: the keywords each block allows, for suggestions. */
   keywords: Map<string, readonly string[]>;
+  /** `.seqnet` only: where each top-level statement is, to tell which part a syntax error is in. */
+  sections: Section[];
 }
 
 export function isJsonFile(fileName: string): boolean {
@@ -47,27 +53,53 @@ export function isJsonFile(fileName: string): boolean {
 export function toJsonForm(source: string, fileName = '<input>'): JsonForm {
   if (isJsonFile(fileName)) {
     const parsed = parseJsonSource(source, fileName);
-    return { document: parsed.value, spans: parsed.spans, diagnostics: parsed.diagnostics, form: 'json', incomplete: new Set(), keywords: new Map() };
+    return { document: parsed.value, spans: parsed.spans, diagnostics: parsed.diagnostics, form: 'json', incomplete: new Set(), keywords: new Map(), sections: [] };
   }
   const parsed = parseSpec(source, fileName);
   const converted = astToJson(parsed.ast);
-  return { document: converted.document, spans: converted.spans, diagnostics: [...parsed.diagnostics, ...converted.diagnostics], form: 'seqnet', incomplete: converted.incomplete, keywords: converted.keywords };
+  return {
+    document: converted.document,
+    spans: converted.spans,
+    diagnostics: [...parsed.diagnostics, ...converted.diagnostics],
+    form: 'seqnet',
+    incomplete: converted.incomplete,
+    keywords: converted.keywords,
+    sections: sectionsOf(parsed.ast.statements),
+  };
 }
 
 export function checkSpec(source: string, fileName = '<input>'): CheckResult {
   const jsonForm = toJsonForm(source, fileName);
-  const diagnostics = [...jsonForm.diagnostics];
-  if (jsonForm.document === undefined) return { diagnostics: sortDiagnostics(diagnostics), ir: null };
-  const syntaxFailed = diagnostics.some((diagnostic) => diagnostic.code.startsWith('SN0'));
-  const schemaDiagnostics = validateAgainstSchema(jsonForm.document, { file: fileName, spans: jsonForm.spans, form: jsonForm.form, source, incomplete: jsonForm.incomplete, keywords: jsonForm.keywords });
+  const diagnostics = new DiagnosticList(fileName);
+  diagnostics.addAll(jsonForm.diagnostics);
+  if (jsonForm.document === undefined) return { diagnostics: diagnostics.finish(), ir: null };
+  const syntaxFailed = jsonForm.diagnostics.some((diagnostic) => diagnostic.code.startsWith('SN0'));
+  const errors = schemaErrors(jsonForm.document);
+  const context = { file: fileName, spans: jsonForm.spans, form: jsonForm.form, source, incomplete: jsonForm.incomplete, keywords: jsonForm.keywords };
   // After a syntax error the statements the parser skipped look missing; those reports would only be noise.
-  diagnostics.push(...(syntaxFailed ? schemaDiagnostics.filter((diagnostic) => diagnostic.code !== Code.MissingField) : schemaDiagnostics));
-  if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics), ir: null };
-  const spec = jsonForm.document as unknown as SpecJson;
+  const reported = schemaDiagnostics(errors, context).filter((diagnostic) => !syntaxFailed || diagnostic.code !== Code.MissingField);
+  diagnostics.addAll(reported);
+  const ir = runSemanticChecks(jsonForm, errors, diagnostics);
+  return { diagnostics: diagnostics.finish(), ir: diagnostics.hasErrors() ? null : ir };
+}
+
+/**
+ * Lowers the schema-valid part of the document and runs the semantic checks whose parts are intact (repair.ts),
+ * so errors of both kinds come out of one run. Returns the IR (meaningful only when nothing was reported).
+ */
+function runSemanticChecks(jsonForm: JsonForm, errors: readonly ErrorObject[], diagnostics: DiagnosticList): ModelIR | null {
+  const unsure = taintFromConversion(jsonForm.diagnostics, jsonForm.incomplete, jsonForm.sections);
+  if (unsure === null || jsonForm.document === undefined) return null;
+  const repaired = repairDocument(jsonForm.document, schemaErrors, errors);
+  if (repaired === null) return null;
+  const spec = repaired.document as unknown as SpecJson;
   const lowered = lowerSpec(spec);
-  const context = createContext(spec, lowered, jsonForm.spans, fileName, diagnostics);
-  for (const { check } of SEMANTIC_CHECKS) check(context);
-  return { diagnostics: sortDiagnostics(diagnostics), ir: hasErrors(diagnostics) ? null : lowered.ir };
+  const tainted = new Set([...unsure, ...repaired.tainted]);
+  const context = createContext(spec, lowered, jsonForm.spans, diagnostics);
+  for (const { check, reads } of SEMANTIC_CHECKS) {
+    if (reads.every((part) => !tainted.has(part))) check(context);
+  }
+  return lowered.ir;
 }
 
 const READ_ERRORS: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'it is a directory', EACCES: 'permission denied' };

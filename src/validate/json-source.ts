@@ -7,6 +7,7 @@ import { Code } from '../diagnostics/codes.js';
 import { createDiagnostic } from '../diagnostics/create.js';
 import { LineIndex } from '../diagnostics/spans.js';
 import type { Diagnostic } from '../diagnostics/types.js';
+import { setOwn } from './own.js';
 import { childPointer, type SpanMap } from './source-map.js';
 import type { JsonValue } from './to-json.js';
 
@@ -97,7 +98,7 @@ class Scanner {
       const keyEnd = this.position;
       this.skipWhitespace();
       this.expect(':');
-      object[key] = this.value(childPointer(pointer, key), depth + 1, { start: keyStart, end: keyEnd });
+      setOwn(object, key, this.value(childPointer(pointer, key), depth + 1, { start: keyStart, end: keyEnd }));
       this.skipWhitespace();
       if (this.text[this.position] === ',') {
         this.position++;

@@ -8,31 +8,31 @@ import {
   number,
   object,
   oneOfWords,
-  positive,
   rate,
   tagged,
   type Schema,
 } from './schema-helpers.js';
+import { LIMITS } from './limits.js';
 
-/** Deeper stacks are surely typos, and expanding them would only exhaust memory. */
-const MAX_REPEAT = 100;
 
 const activation = (description: string): Schema => oneOfWords(ACTIVATIONS, description);
 
 const beta: Schema = {
   type: ['number', 'string'],
+  minimum: -LIMITS.magnitude,
+  maximum: LIMITS.magnitude,
   pattern: '^none$',
   description: 'Initial shift β, or `none` for no β at all.',
 };
 
 const normParameters: Record<string, Schema> = {
-  epsilon: positive('Added to the variance (the mean square for rms) before the square root.'),
-  gamma: number('Initial gain γ.'),
+  epsilon: number('Added to the variance (the mean square for rms) before the square root.', { exclusiveMin: 0, max: LIMITS.epsilon }),
+  gamma: number('Initial gain γ.', { min: -LIMITS.magnitude, max: LIMITS.magnitude }),
   beta,
   groups: oneOfWords(NORM_GROUPS, 'Statistics over all gates together, each gate separately, or the gates apart from the candidate (input, recurrent, gates sites).'),
   carry: boolean('cell site only: carry the normalized c to the next step (true) or use it only for the output (false).'),
   statistics: oneOfWords(['per_step', 'shared'], 'Batch norm only: statistics per time step (Cooijmans) or over batch and time (Laurent; input site only).'),
-  max_steps: integer('Batch norm, per-step statistics: how many steps keep their own statistics; later steps use the last.'),
+  max_steps: integer('Batch norm, per-step statistics: how many steps keep their own statistics; later steps use the last.', 1, LIMITS.steps),
   momentum: rate('Batch norm only: population = momentum·population + (1 − momentum)·batch.'),
 };
 
@@ -56,8 +56,8 @@ const maskedRate = (description: string): Schema =>
 const recurrentLayer = object(
   {
     type: oneOfWords(CELLS, 'The cell: rnn, lstm or gru.'),
-    units: integer('Number of units (width of h).'),
-    repeat: integer('Stack this many identical layers (`x N`, at most 100).', 1, MAX_REPEAT),
+    units: integer('Number of units (width of h).', 1, LIMITS.units),
+    repeat: integer('Stack this many identical layers (`x N`, at most 100).', 1, LIMITS.repeat),
     name: identifier('Layer name; with `x N`, the layers are NAME_1 … NAME_N.'),
     activation: activation('Candidate / output activation.'),
     recurrent_activation: activation('Gate activation (LSTM, GRU).'),
@@ -67,7 +67,7 @@ const recurrentLayer = object(
     bias: boolean('Whether the cell has a bias.'),
     forget_bias: object(
       {
-        value: number('LSTM forget-gate bias.'),
+        value: number('LSTM forget-gate bias.', { min: -LIMITS.magnitude, max: LIMITS.magnitude }),
         mode: oneOfWords(['init', 'constant'], '`init`: initial value of the bias slice; `constant`: added to the forget pre-activation every step (TF1).'),
       },
       'LSTM forget-gate bias.',
@@ -127,7 +127,7 @@ const dropoutLayer = object(
 const denseLayer = object(
   {
     type: oneOfWords(['dense'], 'A dense layer applied at every step.'),
-    units: integer('Output width.'),
+    units: integer('Output width.', 1, LIMITS.units),
     activation: activation('Activation (default linear).'),
     name: identifier('Layer name.'),
   },

@@ -8,7 +8,7 @@ import { Code, type CodeValue } from '../diagnostics/codes.js';
 import { createDiagnostic } from '../diagnostics/create.js';
 import type { Diagnostic, SourceSpan } from '../diagnostics/types.js';
 import { PRESET_NAMES } from '../ir/presets/index.js';
-import { suggestionHint } from './did-you-mean.js';
+import { suggest, suggestionHint } from './did-you-mean.js';
 import { childPointer, lastToken, parentPointer, spanAt, type SpanMap } from './source-map.js';
 
 export type SpecForm = 'seqnet' | 'json';
@@ -49,12 +49,35 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], context: Error
     if (current === undefined || rank(error) < rank(current)) best.set(pointer, error);
   }
   const diagnostics: Diagnostic[] = [];
+  const misspelled = misspelledFields(best, context);
   for (const [pointer, error] of best) {
     // A discriminator error on an item makes every error beneath it noise.
     if (error.keyword !== 'discriminator' && hasDiscriminatorAbove(pointer, best)) continue;
+    // `imput { … }` is one mistake: the unknown 'imput' (whose hint says 'input') is reported, 'input' missing is not.
+    if (error.keyword === 'required' && misspelled.has(pointer)) continue;
     diagnostics.push(toDiagnostic(error, pointer, context));
   }
   return diagnostics;
+}
+
+/**
+ * Pointers of missing fields that an unknown key next to them is a typo of. In `.seqnet` text the key is a
+ * statement keyword, which may be the singular of the field (`head` → `heads`).
+ */
+function misspelledFields(best: ReadonlyMap<string, ErrorObject>, context: ErrorContext): Set<string> {
+  const fields = new Set<string>();
+  const lacking = new Set([...best.values()].filter((error) => error.keyword === 'required').map((error) => error.instancePath));
+  for (const [pointer, error] of best) {
+    if (error.keyword !== 'additionalProperties') continue;
+    const parent = parentPointer(pointer) ?? '';
+    if (!lacking.has(parent)) continue;
+    const properties = Object.keys((error.parentSchema as Schema | undefined)?.properties ?? {});
+    const suggestion = suggest(lastToken(pointer), context.keywords?.get(parent) ?? properties);
+    if (suggestion === null) continue;
+    fields.add(childPointer(parent, suggestion));
+    fields.add(childPointer(parent, `${suggestion}s`));
+  }
+  return fields;
 }
 
 function isIncomplete(error: ErrorObject, context: ErrorContext): boolean {

@@ -1,8 +1,6 @@
-/** The compiled schema validator (compiled once per process) and the entry point that maps its errors. */
-import { Ajv, type ValidateFunction } from 'ajv';
-import type { Diagnostic } from '../diagnostics/types.js';
+/** The compiled schema validator (compiled once per process) and the entry point that returns its errors. */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { SPEC_SCHEMA } from './schema.js';
-import { schemaDiagnostics, type ErrorContext } from './schema-errors.js';
 import type { JsonValue } from './to-json.js';
 
 let compiled: ValidateFunction | null = null;
@@ -16,9 +14,8 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
-/** Schema diagnostics for a JSON-form document; empty when it is valid. */
-export function validateAgainstSchema(document: JsonValue, context: ErrorContext): Diagnostic[] {
+/** The schema's errors for a JSON-form document; empty when it is valid. */
+export function schemaErrors(document: JsonValue): ErrorObject[] {
   const validate = validator();
-  if (validate(document)) return [];
-  return schemaDiagnostics(validate.errors ?? [], context);
+  return validate(document) ? [] : [...(validate.errors ?? [])];
 }

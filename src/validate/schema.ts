@@ -4,6 +4,7 @@
  */
 import { HEAD_POSITIONS, LOSSES, METRICS, SYNTHETIC_TASKS, ACTIVATIONS } from './enums.js';
 import { bodySchema } from './schema-body.js';
+import { LIMITS } from './limits.js';
 import { boolean, identifier, integer, listOf, number, object, oneOfWords, positive, rate, string, tagged, type Schema } from './schema-helpers.js';
 
 const loss = oneOfWords(LOSSES, 'Loss function.');
@@ -12,8 +13,8 @@ const fraction = (description: string): Schema => number(description, { min: 0, 
 
 const input = object(
   {
-    steps: { type: ['integer', 'string'], minimum: 1, pattern: '^variable$', description: 'Sequence length: a positive integer, or `variable`.' },
-    features: integer('Features per step (for text data: the vocabulary capacity).'),
+    steps: { type: ['integer', 'string'], minimum: 1, maximum: LIMITS.steps, pattern: '^variable$', description: 'Sequence length: a positive integer, or `variable`.' },
+    features: integer('Features per step (for text data: the vocabulary capacity).', 1, LIMITS.features),
     padding: number('Steps whose features all equal this value are masked.'),
   },
   'The input sequences.',
@@ -23,11 +24,11 @@ const input = object(
 const head = object(
   {
     name: identifier('Head name (the output name).'),
-    units: integer('Output width.'),
+    units: integer('Output width.', 1, LIMITS.units),
     activation: oneOfWords(ACTIVATIONS, 'Output activation (default linear).'),
     at: oneOfWords(HEAD_POSITIONS, 'Which steps the head reads: every step, the last step, or the mean / max over steps.'),
     loss,
-    weight: number('Loss weight.', { min: 0 }),
+    weight: number('Loss weight.', { min: 0, max: LIMITS.magnitude }),
     metrics,
   },
   'An output head.',
@@ -39,10 +40,10 @@ const optimizer = tagged(
     object(
       {
         type: oneOfWords(['adam'], 'Adam.'),
-        learning_rate: positive('Learning rate.'),
+        learning_rate: number('Learning rate.', { exclusiveMin: 0, max: LIMITS.learningRate }),
         beta1: rate('First-moment decay.'),
         beta2: rate('Second-moment decay.'),
-        epsilon: positive('Numerical stabilizer.'),
+        epsilon: number('Numerical stabilizer.', { exclusiveMin: 0, max: LIMITS.epsilon }),
       },
       'Adam optimizer.',
       ['type'],
@@ -50,7 +51,7 @@ const optimizer = tagged(
     object(
       {
         type: oneOfWords(['sgd'], 'Stochastic gradient descent.'),
-        learning_rate: positive('Learning rate.'),
+        learning_rate: number('Learning rate.', { exclusiveMin: 0, max: LIMITS.learningRate }),
         momentum: rate('Momentum.'),
         nesterov: boolean('Nesterov momentum.'),
       },
@@ -60,10 +61,10 @@ const optimizer = tagged(
     object(
       {
         type: oneOfWords(['rmsprop'], 'RMSProp.'),
-        learning_rate: positive('Learning rate.'),
+        learning_rate: number('Learning rate.', { exclusiveMin: 0, max: LIMITS.learningRate }),
         decay: rate('Decay of the mean square.'),
         momentum: rate('Momentum.'),
-        epsilon: positive('Numerical stabilizer.'),
+        epsilon: number('Numerical stabilizer.', { exclusiveMin: 0, max: LIMITS.epsilon }),
       },
       'RMSProp optimizer.',
       ['type'],
@@ -75,14 +76,14 @@ const optimizer = tagged(
 const schedule = tagged(
   [
     object(
-      { type: oneOfWords(['step'], 'Step decay.'), every: integer('Epochs between decays.'), factor: number('Multiplier per decay.', { exclusiveMin: 0, exclusiveMax: 1 }) },
+      { type: oneOfWords(['step'], 'Step decay.'), every: integer('Epochs between decays.', 1, LIMITS.epochs), factor: number('Multiplier per decay.', { exclusiveMin: 0, exclusiveMax: 1 }) },
       'Multiply the learning rate by `factor` every `every` epochs.',
       ['type', 'every'],
     ),
     object(
       {
         type: oneOfWords(['plateau'], 'Reduce on plateau.'),
-        patience: integer('Epochs without improvement before reducing.'),
+        patience: integer('Epochs without improvement before reducing.', 1, LIMITS.epochs),
         factor: number('Multiplier per reduction.', { exclusiveMin: 0, exclusiveMax: 1 }),
         min_learning_rate: number('Lower bound of the learning rate.', { min: 0 }),
       },
@@ -99,19 +100,19 @@ const train = object(
     metrics,
     optimizer,
     clip: object({ norm: positive('Clip the global gradient norm.'), value: positive('Clip each gradient element to [−v, v].') }, 'Gradient clipping.'),
-    batch_size: integer('Examples per batch.'),
-    epochs: integer('Passes over the training data.'),
+    batch_size: integer('Examples per batch.', 1, LIMITS.batchSize),
+    epochs: integer('Passes over the training data.', 1, LIMITS.epochs),
     validation_split: rate('Fraction held out for validation when the data has no validation split.'),
     early_stopping: object(
       {
-        patience: integer('Epochs without improvement before stopping.'),
+        patience: integer('Epochs without improvement before stopping.', 1, LIMITS.epochs),
         min_delta: number('Smallest change that counts as an improvement.', { min: 0 }),
         restore_best: boolean('Restore the weights of the best epoch.'),
       },
       'Stop when the validation loss stops improving.',
     ),
     schedule,
-    seed: integer('Random seed.', 0),
+    seed: integer('Random seed.', 0, LIMITS.seed),
     shuffle: boolean('Shuffle the training data every epoch.'),
   },
   'How to train.',
@@ -123,9 +124,9 @@ const source = tagged(
       {
         type: oneOfWords(['synthetic'], 'A generated task.'),
         task: oneOfWords(SYNTHETIC_TASKS, 'sine_cosine (1 feature), adding (2 features), copy (10 features).'),
-        samples: integer('Number of sequences.'),
-        steps: integer('Steps per sequence.'),
-        seed: integer('Generator seed.', 0),
+        samples: integer('Number of sequences.', 1, LIMITS.samples),
+        steps: integer('Steps per sequence.', 1, LIMITS.steps),
+        seed: integer('Generator seed.', 0, LIMITS.seed),
       },
       'Synthetic data.',
       ['type', 'task'],
@@ -136,9 +137,9 @@ const source = tagged(
         path: string('Path, relative to the spec file.'),
         features: listOf(string('A column.'), 'Input columns.'),
         targets: listOf(string('A column.'), 'Target columns.'),
-        window: integer('Steps per example.'),
-        horizon: integer('Steps ahead to predict.'),
-        stride: integer('Steps between windows.'),
+        window: integer('Steps per example.', 1, LIMITS.steps),
+        horizon: integer('Steps ahead to predict.', 1, LIMITS.steps),
+        stride: integer('Steps between windows.', 1, LIMITS.steps),
         standardize: boolean('Standardize columns with training statistics.'),
         delimiter: { type: 'string', minLength: 1, maxLength: 1, description: 'Column separator.' },
       },
@@ -150,8 +151,8 @@ const source = tagged(
       {
         type: oneOfWords(['text'], 'A text corpus.'),
         path: string('Path, relative to the spec file.'),
-        window: integer('Characters per example.'),
-        stride: integer('Characters between windows.'),
+        window: integer('Characters per example.', 1, LIMITS.steps),
+        stride: integer('Characters between windows.', 1, LIMITS.steps),
       },
       'A text corpus for next-character prediction.',
       ['type', 'path'],

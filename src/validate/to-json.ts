@@ -10,6 +10,7 @@ import { createDiagnostic } from '../diagnostics/create.js';
 import { spanFromTo } from '../diagnostics/spans.js';
 import type { Diagnostic, SourceSpan } from '../diagnostics/types.js';
 import { suggestionHint } from './did-you-mean.js';
+import { getOwn, setOwn } from './own.js';
 import { childPointer, type SpanMap } from './source-map.js';
 import { VOCABULARY, type ArgSpec, type ContextName, type StatementRule } from './vocabulary.js';
 
@@ -73,7 +74,7 @@ function convertBlock(converter: Converter, statements: readonly StatementNode[]
   converter.keywords.set(pointer, Object.keys(VOCABULARY[context]));
   for (const statement of statements) {
     if (statement.recovered) continue;
-    const rule = VOCABULARY[context][statement.keyword];
+    const rule = getOwn(VOCABULARY[context], statement.keyword);
     if (rule === undefined) convertUnknown(converter, statement, target, pointer, context);
     else convertKnown(converter, statement, rule, target, pointer);
   }
@@ -90,7 +91,7 @@ function convertUnknown(converter: Converter, statement: StatementNode, target: 
   const child = childPointer(pointer, statement.keyword);
   let value: JsonValue = statement.args.length === 0 ? true : statement.args.length === 1 ? argValue(statement.args[0]) : statement.args.map(argValue);
   if (statement.block !== null) value = {};
-  target[statement.keyword] = value;
+  setOwn(target, statement.keyword, value);
   converter.spans.set(child, { key: statement.keywordSpan, value: statement.span, header: headerSpan(statement) });
 }
 
@@ -173,11 +174,11 @@ function convertKeyed(
   converter.spans.set(child, { key: key.span, value: valueSpan, header });
   if (rule.keyedValue === true) {
     const entry = named[0];
-    container[key.value as string] = entry === undefined ? true : entryValue(entry);
+    setOwn(container, key.value as string, entry === undefined ? true : entryValue(entry));
     return;
   }
   const object: JsonObject = {};
-  container[key.value as string] = object;
+  setOwn(container, key.value as string, object);
   setNamed(converter, named, object, child);
 }
 

@@ -36,6 +36,16 @@ async function run(...args: string[]): Promise<number | undefined> {
 }
 
 describe('seqnet check', () => {
+  it('a file with more than 100 000 errors: the first 100, a count of the rest, exit 1', async () => {
+    const many = join(folder, 'many.seqnet.json');
+    const body = Array.from({ length: 100_050 }, () => ({ type: 'dense', units: 0 }));
+    writeFileSync(many, JSON.stringify({ seqnet: 1, model: 'm', input: { steps: 1, features: 1 }, body, heads: [{ name: 'y', units: 1 }] }));
+    expect(await run('check', many, '--format', 'text')).toBe(1);
+    expect(stdout.match(/error\[SN1005\]/g)).toHaveLength(100);
+    expect(stdout).toContain('error[SN1013]: … and 99950 more errors');
+    expect(stdout.endsWith('100050 errors, 0 warnings\n')).toBe(true);
+  });
+
   it('exits 0 for valid specs', async () => {
     expect(await run('check', join(specs, 'sine.seqnet'), join(specs, 'ln_gru.seqnet'))).toBe(0);
     expect(stdout).toBe('2 files checked: no problems\n');

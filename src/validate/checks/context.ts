@@ -1,7 +1,7 @@
 /** What a semantic check sees (the JSON form, its spans, the lowered IR) and how it reports. */
 import type { CodeValue } from '../../diagnostics/codes.js';
 import { createDiagnostic } from '../../diagnostics/create.js';
-import type { Diagnostic } from '../../diagnostics/types.js';
+import type { DiagnosticList } from '../../diagnostics/list.js';
 import type { LoweredSpec } from '../../ir/lower.js';
 import type { ModelIR } from '../../ir/types.js';
 import { spanAt, type SpanMap, type SpanRole } from '../source-map.js';
@@ -17,13 +17,13 @@ export interface CheckContext {
 
 export type Check = (context: CheckContext) => void;
 
-export function createContext(spec: SpecJson, lowered: LoweredSpec, spans: SpanMap, file: string, diagnostics: Diagnostic[]): CheckContext {
+export function createContext(spec: SpecJson, lowered: LoweredSpec, spans: SpanMap, diagnostics: DiagnosticList): CheckContext {
   return {
     spec,
     ir: lowered.ir,
     origins: lowered.origins,
     report(code, message, pointer, role, hint) {
-      diagnostics.push(createDiagnostic(code, message, file, spanAt(spans, pointer, role), hint));
+      diagnostics.add(createDiagnostic(code, message, diagnostics.file, spanAt(spans, pointer, role), hint));
     },
   };
 }
