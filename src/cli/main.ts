@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { escapeControl } from '../diagnostics/escape.js';
 import { describeInternalError, ExitCode } from './errors.js';
 import { asUserError } from './user-errors.js';
 import { registerCheckCommands } from './commands/check.js';
@@ -82,7 +83,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const userError = asUserError(error);
     if (userError !== null) {
-      process.stderr.write(`seqnet: ${userError.message}\n`);
+      // Messages quote what the user gave (file names, CSV headers, flag values): shown escaped, on one line.
+      process.stderr.write(`seqnet: ${escapeControl(userError.message)}\n`);
       return userError.exitCode;
     }
     process.stderr.write(describeInternalError(error));

@@ -88,6 +88,13 @@ const TRAIN: FaultCase[] = [
   { name: '--data with a synthetic source', args: (c) => ['train', c.fx.tinySpec, ...TRAIN_FLAGS, '--data', 'x.csv'], exit: 2, message: /synthetic source/ },
   { name: '--data that does not exist', args: (c) => ['train', c.fx.csvSpec, ...TRAIN_FLAGS, '--data', 'nowhere.csv'], exit: 2, message: /nowhere\.csv/ },
   {
+    name: 'a file name with terminal control characters',
+    args: (c) => ['train', c.fx.csvSpec, ...TRAIN_FLAGS, '--data', 'clear\u001b[2J\u0007.csv'],
+    exit: 2,
+    // Shown escaped: the ESC sequence would clear the user's screen, the BEL ring.
+    message: /clear\\u001b\[2J\\u0007\.csv/,
+  },
+  {
     name: 'a CSV cell that is not a number',
     args: async (c) => {
       await writeFile(join(c.dir, 'bad.csv'), 'a,b\n1,2\n3,oops\n');

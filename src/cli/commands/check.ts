@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { Code } from '../../diagnostics/codes.js';
 import { renderDiagnostics } from '../../diagnostics/render.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { escapeJsonControl } from '../../diagnostics/escape.js';
 import { loadSpecFile } from '../../validate/index.js';
 import { SPEC_SCHEMA } from '../../validate/schema.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../errors.js';
@@ -74,6 +75,6 @@ async function printIr(file: string): Promise<ExitCodeValue> {
     process.stderr.write(renderDiagnostics(result.diagnostics, new Map([[file, result.source]]), { format: 'text', color: useColor(process.stderr) }));
   }
   if (result.ir === null) return exitCodeFor(result.diagnostics);
-  process.stdout.write(`${JSON.stringify(result.ir, null, 2)}\n`);
+  process.stdout.write(`${escapeJsonControl(JSON.stringify(result.ir, null, 2))}\n`);
   return ExitCode.Ok;
 }
