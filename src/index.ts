@@ -11,7 +11,8 @@ export { renderDiagnostics, type RenderOptions } from './diagnostics/render.js';
 export { DIAGNOSTIC_CODES, type DiagnosticCodeInfo } from './diagnostics/codes.js';
 export type { Diagnostic, Severity, SourceSpan } from './diagnostics/types.js';
 export * from './ir/types.js';
-export { compileModel, compileSpec, planModel, CompileError, SpecError, type CompileOptions } from './compile/index.js';
+export { InvalidSpecError, SpecError } from './validate/errors.js';
+export { compileModel, compileSpec, planModel, CompileError, type CompileOptions } from './compile/index.js';
 export { generateTypeScript, CodegenError, type GenerateOptions } from './codegen/index.js';
 export { summarizeModel, renderSummary, explainModel, type ExplainOptions, type ModelSummary, type SummaryRow } from './explain/index.js';
 export {
@@ -21,7 +22,6 @@ export {
   evaluateRun,
   predictRun,
   generateText,
-  InvalidSpecError,
   TrainError,
   RunFileError,
   type TrainSpecOptions,

@@ -14,7 +14,8 @@ import { renderDiagnostics } from '../diagnostics/render.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { DataError } from '../data/types.js';
 import { RunFileError } from '../io/errors.js';
-import { InvalidSpecError, TrainError } from '../train/errors.js';
+import { TrainError } from '../train/errors.js';
+import { InvalidSpecError } from '../validate/errors.js';
 import { CliError, ExitCode, systemUserError, type ExitCodeValue } from './errors.js';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -34,7 +35,8 @@ const USER_ERRORS: readonly (readonly [ErrorClass, ExitCodeValue])[] = [
 /** The one-line user error an error stands for (after printing a spec's diagnostics), or null for a bug. */
 export function asUserError(error: unknown): CliError | null {
   if (error instanceof CliError) return error;
-  if (error instanceof InvalidSpecError) return invalidSpec(error.path, error.source, error.diagnostics, 'not trained (the spec has errors)');
+  // Of the commands, only `train` lets an invalid spec throw (trainSpec); the others print its diagnostics themselves.
+  if (error instanceof InvalidSpecError) return invalidSpec(error.fileName, error.source, error.diagnostics, 'not trained (the spec has errors)');
   const known = USER_ERRORS.find(([type]) => error instanceof type);
   if (known !== undefined) return new CliError((error as Error).message, known[1]);
   return systemUserError(error);

@@ -1,5 +1,5 @@
 /** `seqnet train`, `evaluate` and `predict` as functions: the public training API. */
-export { InvalidSpecError, TrainError } from './errors.js';
+export { TrainError } from './errors.js';
 export { trainSpec, type TrainSpecOptions } from './train-spec.js';
 export { trainIr, resumeRun, type ModelBuilder, type TrainOptions, type TrainResult } from './session.js';
 export { evaluateRun, type EvaluateOptions, type Evaluation } from './evaluate.js';

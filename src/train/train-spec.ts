@@ -1,6 +1,6 @@
 /** `trainSpec`: a spec file checked, compiled and trained in one call. */
 import type { Diagnostic } from '../diagnostics/types.js';
-import { InvalidSpecError } from './errors.js';
+import { InvalidSpecError } from '../validate/errors.js';
 import { loadSpecFile } from '../validate/index.js';
 import { trainIr, type TrainOptions, type TrainResult } from './session.js';
 

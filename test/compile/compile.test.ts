@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { CompileError, compileModel, compileSpec, SpecError } from '../../src/compile/index.js';
+import { CompileError, compileModel, compileSpec } from '../../src/compile/index.js';
 import { summarizeModel } from '../../src/explain/index.js';
+import { InvalidSpecError } from '../../src/validate/errors.js';
 import { lstm, model, head, MULTI_HEAD, SINE } from './fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -91,7 +92,7 @@ describe('summary totals match the built model', () => {
 });
 
 describe('compileSpec', () => {
-  it('throws a SpecError carrying the diagnostics of an invalid spec', () => {
+  it('throws an InvalidSpecError carrying the diagnostics of an invalid spec', () => {
     const source = 'seqnet 1\nmodel broken\ninput { steps 5 }\n';
     let error: unknown = null;
     try {
@@ -99,8 +100,8 @@ describe('compileSpec', () => {
     } catch (caught) {
       error = caught;
     }
-    expect(error).toBeInstanceOf(SpecError);
-    expect((error as SpecError).diagnostics.length).toBeGreaterThan(0);
+    expect(error).toBeInstanceOf(InvalidSpecError);
+    expect((error as InvalidSpecError).diagnostics.length).toBeGreaterThan(0);
   });
 
   it('compiles a valid spec', () => {
