@@ -3,7 +3,7 @@ export { parseSpec, type ParseResult } from './ast/index.js';
 export type { ArgumentNode, ArgumentValue, CommentNode, SpecAst, StatementNode } from './ast/types.js';
 export { checkSpec, loadSpecFile, toJsonForm, type CheckResult, type LoadResult } from './validate/index.js';
 export { SPEC_SCHEMA } from './validate/schema.js';
-export type { SpecJson } from './validate/spec-json.js';
+export type { SpecJson } from './ir/spec-json.js';
 export { lowerSpec } from './ir/lower.js';
 export { DEFAULTS } from './ir/defaults.js';
 export { PRESETS, findPreset, type NormPreset } from './ir/presets/index.js';

@@ -1,9 +1,16 @@
 /**
- * The data flow runs one way: text → tokens (grammar/) → CST → AST (src/ast) → validated spec (src/validate)
- * → IR (src/ir) → tfjs model (src/compile) | TypeScript (src/codegen), with training (src/train, src/data,
- * src/io, src/backend) and the CLI and the `seqnet/node` entry on top. These tests hold the import graph to that
- * order, keep `seqnet/runtime` free of the compiler and of Node's modules so generated code and browser apps
- * stay small and portable, and keep `seqnet/node` (loading trained runs) free of the compiler too.
+ * The data flow runs one way: text → tokens (grammar/) → CST → AST (src/ast) → the spec's JSON form, checked
+ * and lowered to the IR (src/ir, src/validate) → tfjs model (src/compile) | TypeScript (src/codegen), with
+ * training (src/train, src/data, src/io, src/backend) and the CLI and the `seqnet/node` entry on top.
+ *
+ * Within the front end the IR comes first: src/ir holds the JSON form's types, the IR and the lowering from one
+ * to the other; src/validate (JSON Schema, then semantic checks that read both the JSON form and the lowered
+ * IR, e.g. parameter counts) calls the lowering and imports src/ir, never the reverse. Facts that several
+ * stages need (the synthetic tasks' shapes, say) live in the earliest stage that needs them.
+ *
+ * These tests hold the import graph to that order, keep `seqnet/runtime` free of the compiler and of Node's
+ * modules so generated code and browser apps stay small and portable, and keep `seqnet/node` (loading trained
+ * runs) and the CLI's error triage free of the compiler too.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -49,7 +56,8 @@ const under = (folder: string) => (path: string) => path.startsWith(`${folder}/`
 /** Stages in data-flow order; a stage may import itself and earlier stages only. */
 const STAGES = [
   ['src/diagnostics', 'grammar', 'src/ast', 'src/format'],
-  ['src/validate', 'src/ir'],
+  ['src/ir'],
+  ['src/validate'],
   ['src/runtime'],
   ['src/compile', 'src/codegen', 'src/explain'],
   ['src/backend', 'src/io', 'src/data', 'src/train'],
@@ -77,6 +85,16 @@ function stageOf(path: string): number {
   return index === -1 ? STAGES.length : index;
 }
 
+/**
+ * Backward edges being removed on another branch: src/ir/lower-body.ts still imports the JSON form through
+ * src/validate/spec-json.ts (a re-export of src/ir/spec-json.ts). Once it imports './spec-json.js', delete the
+ * entry and that re-export; the last test below fails while an entry is stale.
+ */
+const PENDING_BACKWARD = ['src/ir/lower-body.ts → src/validate/spec-json.ts'];
+
+const describeEdge = (edge: ImportEdge) => `${edge.from} → ${edge.to}`;
+const importsBetween = (from: string, to: string) => edges.filter((edge) => under(from)(edge.from) && under(to)(edge.to)).map(describeEdge);
+
 describe('architecture', () => {
   it('finds the import graph (the scanner itself works)', () => {
     expect(edges.length).toBeGreaterThan(200);
@@ -97,8 +115,30 @@ describe('architecture', () => {
     const backwards = edges
       .filter((edge) => edge.to.startsWith('src/') || edge.to.startsWith('grammar/'))
       .filter((edge) => stageOf(edge.to) > stageOf(edge.from))
-      .map((edge) => `${edge.from} → ${edge.to}`);
+      .map(describeEdge)
+      .filter((edge) => !PENDING_BACKWARD.includes(edge));
     expect(backwards).toEqual([]);
+  });
+
+  it('src/ir and src/validate import each other in one direction only: the validator reads the IR', () => {
+    expect(importsBetween('src/validate', 'src/ir').length).toBeGreaterThan(0);
+    expect(importsBetween('src/ir', 'src/validate').filter((edge) => !PENDING_BACKWARD.includes(edge))).toEqual([]);
+  });
+
+  it('src/data (reading and generating training data) imports nothing of the front end: no parser, no validator', () => {
+    const frontEnd = ['grammar', 'src/ast', 'src/validate'].flatMap((folder) => importsBetween('src/data', folder));
+    expect(frontEnd).toEqual([]);
+  });
+
+  it('the CLI decides whether an error is the user\'s without loading tfjs or the compiler libraries', () => {
+    const closure = [...closureOf('src/cli/user-errors.ts')];
+    expect(closure).toContain('src/validate/errors.ts');
+    const heavy = closure.filter((path) => path.startsWith('@tensorflow/') || ['ajv', 'chevrotain', 'ts-morph'].includes(path));
+    expect(heavy).toEqual([]);
+  });
+
+  it('every pending backward edge still exists (delete an entry once its import is fixed)', () => {
+    expect(PENDING_BACKWARD.filter((pending) => !edges.map(describeEdge).includes(pending))).toEqual([]);
   });
 
   it('the compiler libraries stay in their stages', () => {

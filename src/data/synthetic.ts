@@ -1,8 +1,8 @@
 /**
  * Seeded synthetic tasks: sine → cosine, the adding problem, and the copy task (defined in docs/training.md).
  */
+import { SYNTHETIC_SHAPES, type SyntheticShape } from '../ir/synthetic-tasks.js';
 import type { DataIR, SyntheticTask } from '../ir/types.js';
-import { SYNTHETIC_SHAPES } from '../validate/checks/data.js';
 import { checkSampleBytes } from './limits.js';
 import { Prng } from './prng.js';
 import { splitCounts, splitSamples } from './split.js';
@@ -18,8 +18,8 @@ const COPY_SYMBOLS = 8;
 /** Fills one sample's inputs `x` ([steps, features]) and targets `y`. */
 type Fill = (random: Prng, steps: number, x: Float32Array, y: Float32Array) => void;
 
-/** A task's shape (declared with validation, which checks specs against it) and its generator. */
-type TaskDefinition = (typeof SYNTHETIC_SHAPES)[SyntheticTask] & { fill: Fill };
+/** A task's shape (src/ir/synthetic-tasks.ts, which validation also checks specs against) and its generator. */
+type TaskDefinition = SyntheticShape & { fill: Fill };
 
 const TASKS: Record<SyntheticTask, TaskDefinition> = {
   sine_cosine: { ...SYNTHETIC_SHAPES.sine_cosine, fill: fillSineCosine },

@@ -2,7 +2,7 @@
  * Normalization inside a cell: presets expanded, explicit `norm KIND at SITE…` statements resolved, later
  * statements replacing earlier ones site by site, and the result in a fixed site order.
  */
-import type { CellNormJson, NormParamsJson } from '../validate/spec-json.js';
+import type { CellNormJson, NormParamsJson } from './spec-json.js';
 import { DEFAULTS } from './defaults.js';
 import { findPreset, type PresetOverrides } from './presets/index.js';
 import type { CellKind, NormIR, NormKind, NormSite } from './types.js';

@@ -3,7 +3,7 @@
  * names assigned, sequence returns implied and widths inferred. Lowering never fails on a schema-valid document;
  * the semantic checks decide whether the result is a valid model.
  */
-import type { DataJson, HeadJson, SpecJson, TrainJson } from '../validate/spec-json.js';
+import type { DataJson, HeadJson, SpecJson, TrainJson } from './spec-json.js';
 import { DEFAULTS } from './defaults.js';
 import { lowerBody } from './lower-body.js';
 import { IR_VERSION, type DataIR, type DataSourceIR, type HeadIR, type ModelIR, type OptimizerIR, type ScheduleIR, type TrainIR } from './types.js';

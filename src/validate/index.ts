@@ -18,7 +18,7 @@ import { schemaDiagnostics } from './schema-errors.js';
 import { schemaErrors } from './schema-validate.js';
 import type { SpecForm } from './schema-errors.js';
 import type { SpanMap } from './source-map.js';
-import type { SpecJson } from './spec-json.js';
+import type { SpecJson } from '../ir/spec-json.js';
 import { astToJson, type JsonValue } from './to-json.js';
 
 export interface CheckResult {

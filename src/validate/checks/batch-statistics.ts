@@ -1,7 +1,7 @@
 /** Batch statistics inside a cell: per-step statistics need a step count; shared statistics only fit `input`. */
 import { Code } from '../../diagnostics/codes.js';
 import type { NormSite } from '../../ir/types.js';
-import type { BodyItemJson } from '../spec-json.js';
+import type { BodyItemJson } from '../../ir/spec-json.js';
 import type { Check } from './context.js';
 
 export const checkBatchStatistics: Check = (context) => {

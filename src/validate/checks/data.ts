@@ -3,15 +3,9 @@
  * the single head, and a split that sums to 1.
  */
 import { Code } from '../../diagnostics/codes.js';
+import { SYNTHETIC_SHAPES } from '../../ir/synthetic-tasks.js';
 import type { SyntheticTask } from '../../ir/types.js';
 import type { Check, CheckContext } from './context.js';
-
-/** The shape of each synthetic task (docs/language.md, `data`); src/data/synthetic.ts generates them from this table. */
-export const SYNTHETIC_SHAPES: Record<SyntheticTask, { features: number; targetUnits: number; perStep: boolean; minSteps: number }> = {
-  sine_cosine: { features: 1, targetUnits: 1, perStep: true, minSteps: 1 },
-  adding: { features: 2, targetUnits: 1, perStep: false, minSteps: 2 },
-  copy: { features: 10, targetUnits: 10, perStep: true, minSteps: 3 },
-};
 
 const SPLIT_TOLERANCE = 1e-6;
 

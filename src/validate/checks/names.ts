@@ -6,7 +6,7 @@
  * (src/compile/plan.ts), so they need no check here.
  */
 import { Code } from '../../diagnostics/codes.js';
-import type { SpecJson } from '../spec-json.js';
+import type { SpecJson } from '../../ir/spec-json.js';
 import type { Check, CheckContext } from './context.js';
 
 /**

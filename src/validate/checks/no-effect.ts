@@ -2,7 +2,7 @@
 import { Code } from '../../diagnostics/codes.js';
 import { findPreset } from '../../ir/presets/index.js';
 import type { NormKind, NormSite } from '../../ir/types.js';
-import type { CellNormJson, RecurrentJson } from '../spec-json.js';
+import type { CellNormJson, RecurrentJson } from '../../ir/spec-json.js';
 import { recurrentItems, type Check, type CheckContext } from './context.js';
 
 const GROUPED_SITES: readonly NormSite[] = ['input', 'recurrent', 'gates'];
