@@ -1,7 +1,7 @@
 /**
  * The per-step equations of one recurrent layer, written from its IR: which projections are normalized (and
  * how), where the bias and the forget constant enter, where the reset gate acts, which values are dropped out
- * and which state is carried. Consistent with docs/language.md and the conventions of SEMANTICS.md.
+ * and which state is carried. Consistent with docs/language.md and docs/runtime.md (Equations).
  */
 import type { NormIR, RecurrentLayerIR } from '../ir/types.js';
 import { activationSymbol, findNorm, normSymbol, num } from './notation.js';

@@ -1,6 +1,6 @@
 /**
  * Golden expansions of every preset. The expected NormIR lists are written out by hand from the equations in
- * SEMANTICS.md and the preset table in docs/language.md, not produced by the code under test.
+ * docs/runtime.md and the preset table in docs/language.md, not produced by the code under test.
  */
 import { describe, expect, it } from 'vitest';
 import type { CellKind, NormIR, RecurrentLayerIR } from '../../src/ir/types.js';

@@ -140,7 +140,7 @@ describeBackends(['cpu', 'wasm'], () => {
   for (const cell of ['lstm', 'gru', 'rnn'] as CellKind[]) {
     it(`${cell}: recurrent dropout acts only inside U·h (the carried state and the GRU interpolation use the undropped h)`, () => {
       // With U = 0 the recurrent product ignores h, so dropping h there changes nothing; a layer that also
-      // dropped the state itself (tfjs GRU's memory loss, SEMANTICS.md) would differ from the inference output.
+      // dropped the state itself (tfjs GRU's memory loss, docs/runtime.md, GRU) would differ from the inference output.
       const random = new TestRandom(32);
       const config = plainConfig(cell, 8, { dropout: { ...NO_DROPOUT, recurrent: { rate: 0.5 } }, returnState: true });
       const weights = randomWeights(config, 3, random).map((w) => ({ ...w, recurrentKernel: w.recurrentKernel.map((row) => row.map(() => 0)) }));

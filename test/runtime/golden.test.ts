@@ -1,6 +1,6 @@
 /**
- * Published golden vectors for layer-normalized LSTMs (SEMANTICS.md; research note §1.12), through both the
- * float64 reference and `SeqnetRecurrent`.
+ * Published golden vectors for layer-normalized LSTMs (docs/runtime.md, Reference values, which names where
+ * each is published), through both the float64 reference and `SeqnetRecurrent`.
  *
  * Layout: the TF1 cells use gate order (i, j, f, o) on one kernel over `[x, h]` and state order (c, h); seqnet
  * uses (i, f, c, o) with separate `kernel [in, 4u]` and `recurrent_kernel [u, 4u]`, and states `[h, c]`.

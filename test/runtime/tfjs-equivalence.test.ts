@@ -1,7 +1,8 @@
 /**
  * With every norm and dropout off, `SeqnetRecurrent` given tfjs's own (randomly initialized) weights computes
- * what `tf.layers.lstm` / `gru` / `simpleRNN` and `tf.layers.bidirectional` compute (SEMANTICS.md,
- * "Conventions to match"), for both gate activations tfjs offers by name, both directions, and masks.
+ * what `tf.layers.lstm` / `gru` / `simpleRNN` and `tf.layers.bidirectional` compute (docs/runtime.md,
+ * Reference values, "Conventions to match"), for both gate activations tfjs offers by name, both directions,
+ * and masks.
  * tfjs repeats the last output at masked steps where seqnet outputs zeros, so masked comparisons use the
  * states and the valid steps.
  */

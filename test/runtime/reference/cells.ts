@@ -4,8 +4,8 @@
  *
  * Sources: the pre-activation `N_x(W·x) + N_h(U·h)`, the joint `N_gates(u + v)` before the bias, the forget
  * constant, the cell-state norm (carried or output-only), the hidden norm and zoneout order follow
- * docs/language.md, the IR doc comments (src/ir/types.ts) and SEMANTICS.md; the unnormalized cells are the
- * tfjs/Keras ones (gate order i,f,c,o and z,r,h; GRU `h = z⊙h_prev + (1 − z)⊙h̃`).
+ * docs/language.md, the IR doc comments (src/ir/types.ts) and docs/runtime.md (Equations); the unnormalized
+ * cells are the tfjs/Keras ones (gate order i,f,c,o and z,r,h; GRU `h = z⊙h_prev + (1 − z)⊙h̃`).
  */
 import type { NormSite } from '../../../src/ir/types.js';
 import { activate, add, columnsOf, matmul, mixWith, mul, pickColumns, range } from './math.js';

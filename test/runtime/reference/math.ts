@@ -15,8 +15,8 @@ const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
 
 /**
- * Elementwise activations. `hard_sigmoid` is tfjs/tf.keras 2's `clip(0.2x + 0.5, 0, 1)` (SEMANTICS.md, tfjs
- * defaults), not Keras 3's `relu6(x + 3) / 6`.
+ * Elementwise activations. `hard_sigmoid` is tfjs/tf.keras 2's `clip(0.2x + 0.5, 0, 1)` (docs/runtime.md,
+ * Reference values), not Keras 3's `relu6(x + 3) / 6`.
  */
 const ELEMENTWISE: Partial<Record<Activation, (v: number) => number>> = {
   tanh: Math.tanh,

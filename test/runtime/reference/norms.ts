@@ -1,7 +1,7 @@
 /**
  * Float64 layer, RMS and batch normalization of the reference, applied to a subset of a site's columns.
  *
- * Definitions (SEMANTICS.md, notation): `LN(v) = γ⊙(v − mean v)/√(var v + ε) + β` over one example's features
+ * Definitions (docs/runtime.md, Normalization kinds): `LN(v) = γ⊙(v − mean v)/√(var v + ε) + β` over one example's features
  * (population variance); `RMS(v) = γ⊙v/√(mean v² + ε)` (+β when centered); `BN` uses mean and variance of each
  * feature over the batch. Grouping (IR `NormIR.groups`): LN and RMS take their statistics over each group of
  * columns separately; γ and β always have one entry per column. Batch norm's statistics are per column, so

@@ -1,7 +1,7 @@
 /**
  * The float64 reference recurrent layer over whole sequences: masking, direction, bidirectional merge,
  * returned states and batch-norm population updates, written from the tfjs/Keras RNN conventions and
- * SEMANTICS.md.
+ * docs/runtime.md (Masking and directions; Normalization kinds, batch statistics).
  *
  * - Masked (padded) steps carry the previous state unchanged and output zeros in a returned sequence (Keras's
  *   `zero_output_for_mask`); the last output is the final h, i.e. the h of the last valid step.
