@@ -48,7 +48,7 @@ const under = (folder: string) => (path: string) => path.startsWith(`${folder}/`
 
 /** Stages in data-flow order; a stage may import itself and earlier stages only. */
 const STAGES = [
-  ['src/diagnostics', 'grammar', 'src/ast', 'src/format'],
+  ['src/variants', 'src/diagnostics', 'grammar', 'src/ast', 'src/format'],
   ['src/validate', 'src/ir'],
   ['src/runtime'],
   ['src/compile', 'src/codegen', 'src/explain'],
@@ -83,11 +83,17 @@ describe('architecture', () => {
     expect(edges.some((edge) => edge.from.startsWith('src/compile/') && edge.to.startsWith('src/runtime/'))).toBe(true);
   });
 
-  it('seqnet/runtime imports only tfjs, itself, and IR types', () => {
+  it('src/variants (the facts every stage shares) imports nothing but itself', () => {
+    const offending = edges.filter((edge) => under('src/variants')(edge.from) && !under('src/variants')(edge.to));
+    expect(edges.some((edge) => under('src/variants')(edge.from))).toBe(true);
+    expect(offending).toEqual([]);
+  });
+
+  it('seqnet/runtime imports only tfjs, itself, the variant facts, and IR types', () => {
     const offending = edges
       .filter((edge) => under('src/runtime')(edge.from))
       .filter((edge) => {
-        if (edge.to === '@tensorflow/tfjs' || under('src/runtime')(edge.to)) return false;
+        if (edge.to === '@tensorflow/tfjs' || under('src/runtime')(edge.to) || under('src/variants')(edge.to)) return false;
         return !(edge.typeOnly && edge.to === 'src/ir/types.ts');
       });
     expect(offending).toEqual([]);

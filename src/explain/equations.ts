@@ -122,7 +122,12 @@ function rnnLines(layer: RecurrentLayerIR): string[] {
 
 /** The equations computed at step t (one direction). */
 export function recurrentEquations(layer: RecurrentLayerIR): string[] {
-  if (layer.cell === 'lstm') return lstmLines(layer);
-  if (layer.cell === 'gru') return gruLines(layer);
-  return rnnLines(layer);
+  switch (layer.cell) {
+    case 'lstm':
+      return lstmLines(layer);
+    case 'gru':
+      return gruLines(layer);
+    case 'rnn':
+      return rnnLines(layer);
+  }
 }
