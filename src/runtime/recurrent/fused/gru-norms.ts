@@ -50,7 +50,7 @@ function buildSpans(args: FusedArgs): { spans: Span[]; bias: Float32Array | null
     for (const [first, count] of spanBlocks(site.site, args.resetAfter)) {
       const [start, end] = [first * units, (first + count) * units];
       const population = spanPopulation(site, width, start, end - start);
-      const kernel = new NormKernel(site.norm, site.groupIds.slice(first, first + count), units, gamma.subarray(start, end), beta?.subarray(start, end) ?? null, population);
+      const kernel = new NormKernel(site.norm, site.form, site.groupIds.slice(first, first + count), units, gamma.subarray(start, end), beta?.subarray(start, end) ?? null, population);
       spans.push({ site: site.site, first, count, kernel });
     }
   }
@@ -68,8 +68,6 @@ function spanPopulation(site: SiteSetup, width: number, start: number, span: num
 }
 
 export const fusedNormalizedGru: FusedCell = {
-  gates: 3,
-  stateCount: 1,
   run(args: FusedArgs): FusedRun {
     const { steps, batch, units, mask, keepOutputs, resetAfter } = args;
     const { spans, bias } = buildSpans(args);
