@@ -75,16 +75,17 @@ function normalizationSection(layer: NormalizationLayerIR): Section {
   const beta = layer.center ? `β init ${num(layer.betaInit)}` : 'no β';
   const facts = [`ε = ${num(layer.epsilon)}, γ init ${num(layer.gammaInit)}, ${beta}`];
   const shift = layer.center ? ' + β' : '';
-  if (layer.kind === 'batch') {
-    facts.push(`statistics per feature over the batch and all steps together (padded steps included); at inference population statistics, pop = ${num(layer.momentum ?? 0.99)}·pop + ${num(1 - (layer.momentum ?? 0.99))}·batch`);
-    return { title: `${layer.name}: batch norm between layers`, facts, equations: [`y_t = γ ⊙ (h_t − μ_B) / √(σ²_B + ε)${shift}`] };
+  switch (layer.kind) {
+    case 'batch':
+      facts.push(`statistics per feature over the batch and all steps together (padded steps included); at inference population statistics, pop = ${num(layer.momentum ?? 0.99)}·pop + ${num(1 - (layer.momentum ?? 0.99))}·batch`);
+      return { title: `${layer.name}: batch norm between layers`, facts, equations: [`y_t = γ ⊙ (h_t − μ_B) / √(σ²_B + ε)${shift}`] };
+    case 'layer':
+      facts.push('statistics over the features of each example at each step');
+      return { title: `${layer.name}: layer norm between layers`, facts, equations: [`y_t = γ ⊙ (h_t − mean(h_t)) / √(var(h_t) + ε)${shift}`] };
+    case 'rms':
+      facts.push('mean square over the features of each example at each step (no centering)');
+      return { title: `${layer.name}: RMS norm between layers`, facts, equations: [`y_t = γ ⊙ h_t / √(mean(h_t²) + ε)${shift}`] };
   }
-  if (layer.kind === 'layer') {
-    facts.push('statistics over the features of each example at each step');
-    return { title: `${layer.name}: layer norm between layers`, facts, equations: [`y_t = γ ⊙ (h_t − mean(h_t)) / √(var(h_t) + ε)${shift}`] };
-  }
-  facts.push('mean square over the features of each example at each step (no centering)');
-  return { title: `${layer.name}: RMS norm between layers`, facts, equations: [`y_t = γ ⊙ h_t / √(mean(h_t²) + ε)${shift}`] };
 }
 
 function dropoutSection(layer: DropoutLayerIR): Section {
