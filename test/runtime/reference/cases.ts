@@ -144,7 +144,7 @@ const SHARED_BN = makeNorm('input', 'batch', { batch: { statistics: 'shared', ma
 
 /** Several sites at once, and mixed kinds, on each cell (GRU with the reset gate before and after). */
 function combinedNormCases(): NumericCase[] {
-  const variants: [CellKind, boolean][] = [['lstm', false], ['gru', false], ['gru', true], ['rnn', false]];
+  const variants = CELLS.flatMap((cell) => (CELL_FACTS[cell].resetChoice ? [false, true] : [false]).map((resetAfter): [CellKind, boolean] => [cell, resetAfter]));
   return variants.flatMap(([cell, resetAfter]) => {
     const cellNorm = (norm: NormIR) => (cell === 'lstm' ? [norm] : []);
     const gatesGroups: NormGroups = cell === 'gru' ? 'per_gate' : 'all';
