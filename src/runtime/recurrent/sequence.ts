@@ -6,13 +6,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NormIR } from '../../ir/types.js';
-import type { FusedNormForm, NormWeights } from './norms/types.js';
+import type { NormWeights } from './norms/types.js';
 import type { SeqnetRecurrentConfig } from './config.js';
 import { candidateAt, CELL_FACTS, siteBlocks } from '../../variants/index.js';
 import { activationFn } from './activations.js';
 import { cellDescriptor } from './cells/registry.js';
 import { drawDropout } from './dropout.js';
-import { normDescriptor } from './norms/registry.js';
 import type { CallDropout } from './dropout.js';
 import { fusedPlanFor } from './fused/registry.js';
 import type { FusedPlan } from './fused/registry.js';
@@ -153,15 +152,14 @@ function runFusedDirection(
   const biasInLoop = plan.loopNorms.length > 0;
   if (prelude.bias !== null && !biasInLoop) inputTerm = tf.add(inputTerm, prelude.bias);
   const params = biasInLoop && prelude.bias !== null ? [prelude.bias] : [];
-  const sites = plan.loopNorms.map((norm): SiteSetup => {
+  const sites = plan.loopNorms.map((norm, index): SiteSetup => {
     const siteWeights = weights.norms.find((candidate) => candidate.site === norm.site) as NormWeights;
     params.push(siteWeights.gamma.read(), ...(siteWeights.beta === null ? [] : [siteWeights.beta.read()]));
     const population =
       input.training || siteWeights.movingMean === null || siteWeights.movingVariance === null
         ? null
         : { mean: siteWeights.movingMean.read().dataSync() as Float32Array, variance: siteWeights.movingVariance.read().dataSync() as Float32Array };
-    // fusedPlanFor only plans kinds that have a fused form.
-    const form = normDescriptor(norm.kind).fused as FusedNormForm;
+    const form = plan.forms[index];
     const groupIds = groupIdsFor(norm.groups, 0, siteBlocks(config.cell, norm.site), candidateAt(config.cell, norm.site));
     return { site: norm.site, norm, form, groupIds, population };
   });

@@ -10,13 +10,14 @@ import { cellDescriptor } from '../cells/registry.js';
 import type { CellDescriptor } from '../cells/registry.js';
 import type { SeqnetRecurrentConfig } from '../config.js';
 import { normDescriptor } from '../norms/registry.js';
-import type { NormDescriptor } from '../norms/types.js';
+import type { FusedNormForm, NormDescriptor } from '../norms/types.js';
 import type { FusedCell } from './types.js';
 
 export interface FusedPlan {
   cell: FusedCell;
-  /** Norms computed inside the loop; the bias is then added inside too. */
+  /** Norms computed inside the loop, each with its kind's fused form; the bias is then added inside too. */
   loopNorms: NormIR[];
+  forms: FusedNormForm[];
 }
 
 /** An input norm computed on all steps at once: its statistics are per example, or shared over time. */
@@ -41,6 +42,7 @@ export function fusedPlanFor(
   const gatesOk = !hasGates(config.cell) || config.recurrentActivation === 'sigmoid' || config.recurrentActivation === 'hard_sigmoid';
   if (!gatesOk) return null;
   const loopNorms = config.norms.filter((norm) => !isVectorizedInputNorm(norm));
-  if (loopNorms.some((norm) => norms(norm).fused === undefined)) return null;
-  return { cell: loopNorms.length === 0 ? cell.fused.plain : cell.fused.normalized, loopNorms };
+  const forms = loopNorms.flatMap((norm) => norms(norm).fused ?? []);
+  if (forms.length < loopNorms.length) return null;
+  return { cell: loopNorms.length === 0 ? cell.fused.plain : cell.fused.normalized, loopNorms, forms };
 }
