@@ -4,6 +4,7 @@
  * and which state is carried. Consistent with docs/language.md and docs/runtime.md (Equations).
  */
 import type { NormIR, RecurrentLayerIR } from '../ir/types.js';
+import { CELL_FACTS, siteSpans } from '../variants/index.js';
 import { activationSymbol, findNorm, normSymbol, num } from './notation.js';
 
 const H_PREV = 'h_{t−1}';
@@ -39,10 +40,13 @@ function preActivation(layer: RecurrentLayerIR, gate: string, resetScaled = fals
   const v = resetScaled ? `r_t ⊙ v_${gate}` : `v_${gate}`;
   const gatesNorm = findNorm(layer, 'gates');
   let sum = `u_${gate} + ${v}`;
-  // The GRU candidate's joint pre-activation is normalized on its own (it depends on r_t).
-  if (gatesNorm !== null) sum = layer.cell === 'gru' && gate === 'h' ? `${normSymbol(gatesNorm)}(${sum})` : `${normSymbol(gatesNorm)}(u + v)_${gate}`;
+  // Where the joint site is cut into spans (the GRU: its candidate depends on r_t), the candidate's
+  // pre-activation is normalized on its own.
+  const { gates, candidate, forgetGate } = CELL_FACTS[layer.cell];
+  const apart = siteSpans(layer.cell, 'gates', layer.resetAfter).length > 1 && gate === gates[candidate];
+  if (gatesNorm !== null) sum = apart ? `${normSymbol(gatesNorm)}(${sum})` : `${normSymbol(gatesNorm)}(u + v)_${gate}`;
   const bias = layer.useBias ? ` + b_${gate}` : '';
-  const constant = gate === 'f' && layer.forgetBias.constant !== 0 ? ` + ${layer.forgetBias.constant}` : '';
+  const constant = forgetGate !== null && gate === gates[forgetGate] && layer.forgetBias.constant !== 0 ? ` + ${layer.forgetBias.constant}` : '';
   return `${sum}${bias}${constant}`;
 }
 
@@ -63,7 +67,7 @@ function zoneoutLines(layer: RecurrentLayerIR): string[] {
   const zoneout = layer.dropout.zoneout;
   if (zoneout === null) return [];
   const lines: string[] = [];
-  if (zoneout.cell > 0 && layer.cell === 'lstm') lines.push('c_t ← d_c ⊙ c_{t−1} + (1 − d_c) ⊙ c_t');
+  if (zoneout.cell > 0 && (CELL_FACTS[layer.cell].states as readonly string[]).includes('c')) lines.push('c_t ← d_c ⊙ c_{t−1} + (1 − d_c) ⊙ c_t');
   if (zoneout.hidden > 0) lines.push(`h_t ← d_h ⊙ ${H_PREV} + (1 − d_h) ⊙ h_t`);
   return lines;
 }
@@ -122,7 +126,12 @@ function rnnLines(layer: RecurrentLayerIR): string[] {
 
 /** The equations computed at step t (one direction). */
 export function recurrentEquations(layer: RecurrentLayerIR): string[] {
-  if (layer.cell === 'lstm') return lstmLines(layer);
-  if (layer.cell === 'gru') return gruLines(layer);
-  return rnnLines(layer);
+  switch (layer.cell) {
+    case 'lstm':
+      return lstmLines(layer);
+    case 'gru':
+      return gruLines(layer);
+    case 'rnn':
+      return rnnLines(layer);
+  }
 }

@@ -3,6 +3,7 @@ import { escapeControl } from '../diagnostics/escape.js';
 import type { ModelIR, NormKind } from '../ir/types.js';
 import { NORM_DEFINITIONS } from './notation.js';
 import { modelSections, type Section } from './sections.js';
+import { NORM_KINDS } from '../variants/index.js';
 
 export interface ExplainOptions {
   format: 'text' | 'markdown';
@@ -20,7 +21,7 @@ function usedNormKinds(ir: ModelIR): NormKind[] {
     if (layer.type === 'recurrent') layer.norms.forEach((norm) => kinds.add(norm.kind));
     if (layer.type === 'normalization') kinds.add(layer.kind);
   }
-  return (['layer', 'batch', 'rms'] as const).filter((kind) => kinds.has(kind));
+  return NORM_KINDS.filter((kind) => kinds.has(kind));
 }
 
 function inputLine(ir: ModelIR): string {

@@ -1,6 +1,6 @@
 /** Shared notation of the explanations: activation symbols, number formatting, norm sites and their wording. */
 import type { Activation, NormIR, NormSite, RecurrentLayerIR } from '../ir/types.js';
-import { GATES } from './summary.js';
+import { CELL_FACTS, NORM_FACTS, siteSpans, siteWidth } from '../variants/index.js';
 
 /** σ for the logistic sigmoid, the activation's own name otherwise. */
 export function activationSymbol(activation: Activation): string {
@@ -16,7 +16,7 @@ export function num(value: number): string {
 
 /** The symbol of the normalization at a site, e.g. `LN_in`, `BN_rec`, `RMS_c`. */
 export function normSymbol(norm: NormIR): string {
-  const kind = norm.kind === 'layer' ? 'LN' : norm.kind === 'batch' ? 'BN' : 'RMS';
+  const kind = NORM_FACTS[norm.kind].symbol;
   const site: Record<NormSite, string> = { input: 'x', recurrent: 'h', gates: 'gates', cell: 'c', hidden: 'out' };
   return `${kind}_${site[norm.site]}`;
 }
@@ -26,31 +26,38 @@ export function findNorm(layer: RecurrentLayerIR, site: NormSite): NormIR | null
 }
 
 export function gateNames(layer: RecurrentLayerIR): string[] {
-  if (layer.cell === 'lstm') return ['i', 'f', 'g', 'o'];
-  if (layer.cell === 'gru') return ['z', 'r', 'h'];
-  return ['h'];
+  return [...CELL_FACTS[layer.cell].gates];
 }
 
 /** How the statistics of a projection-site norm are grouped, in words with this layer's widths. */
 function grouping(layer: RecurrentLayerIR, norm: NormIR): string {
   const gates = gateNames(layer);
   if (norm.site === 'cell' || norm.site === 'hidden') return `statistics over all ${layer.units} values together`;
-  if (layer.cell === 'rnn') return `statistics over all ${layer.units} values together`;
-  // With the reset gate before the recurrent product the GRU candidate's term needs r_t first, so the
-  // recurrent and joint sites are normalized as [z, r] and h separately even when grouped as `all`.
-  const split = layer.cell === 'gru' && !layer.resetAfter && norm.site !== 'input' && norm.groups === 'all';
+  if (gates.length === 1) return `statistics over all ${layer.units} values together`;
+  // Where a site is normalized in spans (the GRU with the reset gate before the recurrent product: the
+  // candidate's term needs r_t first), the gates and the candidate are apart even when grouped as `all`.
+  const split = siteSpans(layer.cell, norm.site, layer.resetAfter).length > 1 && norm.groups === 'all';
   const groups = split ? 'gates_and_candidate' : norm.groups;
-  if (groups === 'all') return `statistics over all ${GATES[layer.cell] * layer.units} values together`;
+  if (groups === 'all') return `statistics over all ${siteWidth(layer.cell, norm.site, layer.units)} values together`;
   if (groups === 'per_gate') return `statistics per gate: ${gates.join(', ')} each over its own ${layer.units} values`;
-  const sigmoidGates = layer.cell === 'lstm' ? ['i', 'f', 'o'] : ['z', 'r'];
-  const candidate = layer.cell === 'lstm' ? 'g' : 'h';
+  const candidate = gates[CELL_FACTS[layer.cell].candidate];
+  const sigmoidGates = gates.filter((gate) => gate !== candidate);
   const reason = split ? ' (reset before the product: the candidate term is computed after r_t)' : '';
   return `statistics for the gates [${sigmoidGates.join(', ')}] together over ${sigmoidGates.length * layer.units} values, and for the candidate ${candidate} separately over ${layer.units}${reason}`;
 }
 
 function statistics(norm: NormIR): string {
-  if (norm.kind === 'layer') return 'mean and variance over the features of each example at each step';
-  if (norm.kind === 'rms') return 'mean square over the features of each example at each step (no centering)';
+  switch (norm.kind) {
+    case 'layer':
+      return 'mean and variance over the features of each example at each step';
+    case 'rms':
+      return 'mean square over the features of each example at each step (no centering)';
+    case 'batch':
+      return batchStatistics(norm);
+  }
+}
+
+function batchStatistics(norm: NormIR): string {
   const batch = norm.batch;
   if (batch === null) return 'batch statistics';
   const population = `population statistics at inference, updated as pop = ${num(batch.momentum)}·pop + ${num(1 - batch.momentum)}·batch`;
@@ -61,12 +68,12 @@ function statistics(norm: NormIR): string {
 
 /** One line describing a norm site with all its settings. */
 export function describeNorm(layer: RecurrentLayerIR, norm: NormIR): string {
-  const kind = { layer: 'layer norm', batch: 'batch norm', rms: 'RMS norm' }[norm.kind];
+  const kind = NORM_FACTS[norm.kind].title;
   const beta = norm.center ? `β init ${num(norm.betaInit)}` : 'no β';
   const parts = [`${normSymbol(norm)}: ${kind} at ${norm.site}`, `ε = ${num(norm.epsilon)}`, `γ init ${num(norm.gammaInit)}`, beta];
   // Batch norm normalizes each unit over the batch, so gate grouping does not apply to it.
-  const width = norm.site === 'cell' || norm.site === 'hidden' ? layer.units : GATES[layer.cell] * layer.units;
-  parts.push(norm.kind === 'batch' ? `each of the ${width} values normalized on its own` : grouping(layer, norm), statistics(norm));
+  const width = siteWidth(layer.cell, norm.site, layer.units);
+  parts.push(NORM_FACTS[norm.kind].batchStatistics ? `each of the ${width} values normalized on its own` : grouping(layer, norm), statistics(norm));
   if (norm.site === 'cell') {
     parts.push(norm.carry ? 'the normalized c_t is carried to the next step' : 'used for the output only; the raw c_t is carried');
   }

@@ -2,12 +2,16 @@
 import type { DenseLayerIR, DropoutLayerIR, HeadIR, ModelIR, NormalizationLayerIR, RecurrentLayerIR } from '../ir/types.js';
 import { recurrentEquations } from './equations.js';
 import { activationSymbol, describeNorm, num } from './notation.js';
-import { GATES } from './summary.js';
+import { CELL_FACTS, hasGates, siteWidth } from '../variants/index.js';
 
 export interface Section {
   title: string;
   facts: string[];
   equations: string[];
+}
+
+function hasState(layer: RecurrentLayerIR, state: 'h' | 'c'): boolean {
+  return (CELL_FACTS[layer.cell].states as readonly string[]).includes(state);
 }
 
 function plural(count: number, noun: string): string {
@@ -19,7 +23,7 @@ function lifetime(mask: 'sequence' | 'step'): string {
 }
 
 function forgetBiasFacts(layer: RecurrentLayerIR): string[] {
-  if (layer.cell !== 'lstm') return [];
+  if (CELL_FACTS[layer.cell].forgetGate === null) return [];
   const facts: string[] = [];
   if (layer.useBias) facts.push(`forget slice b_f of the bias starts at ${num(layer.forgetBias.init)}`);
   if (layer.forgetBias.constant !== 0) facts.push(`constant forget bias: ${num(layer.forgetBias.constant)} is added to the forget pre-activation at every step`);
@@ -36,7 +40,7 @@ function dropoutFacts(layer: RecurrentLayerIR): string[] {
     facts.push(`candidate dropout (no memory loss): m_cand ~ ${keep(candidate.rate)}, ${lifetime(candidate.mask)}; identity at inference`);
   }
   if (zoneout !== null) {
-    const parts = layer.cell === 'lstm' ? [`c with probability z_c = ${num(zoneout.cell)}`] : [];
+    const parts = hasState(layer, 'c') ? [`c with probability z_c = ${num(zoneout.cell)}`] : [];
     parts.push(`h with probability z_h = ${num(zoneout.hidden)}`);
     facts.push(
       `zoneout: each unit keeps its previous value (${parts.join(', ')}); d ~ Bernoulli(z) drawn anew every step; at inference the expectation z·previous + (1 − z)·new`,
@@ -46,15 +50,15 @@ function dropoutFacts(layer: RecurrentLayerIR): string[] {
 }
 
 function recurrentSection(layer: RecurrentLayerIR, inputWidth: number, masked: boolean): Section {
-  const gateUnits = GATES[layer.cell] * layer.units;
+  const gateUnits = siteWidth(layer.cell, 'gates', layer.units);
   const facts = [
     layer.preset === null ? 'no normalization preset' : `preset ${layer.preset}, expanded to the settings below`,
     `input width ${inputWidth}; W is [${inputWidth}, ${gateUnits}], U is [${layer.units}, ${gateUnits}]`,
-    `activation ${layer.activation}${layer.cell === 'rnn' ? '' : `, gate activation ${layer.recurrentActivation}`}`,
+    `activation ${layer.activation}${!hasGates(layer.cell) ? '' : `, gate activation ${layer.recurrentActivation}`}`,
     layer.useBias ? `bias b of ${gateUnits} values` : 'no bias',
     ...forgetBiasFacts(layer),
   ];
-  if (layer.cell === 'gru') facts.push(layer.resetAfter ? 'reset gate applied after the recurrent product (cuDNN, Ba et al.)' : 'reset gate applied before the recurrent product (tfjs, Keras reset_after=False)');
+  if (CELL_FACTS[layer.cell].resetChoice) facts.push(layer.resetAfter ? 'reset gate applied after the recurrent product (cuDNN, Ba et al.)' : 'reset gate applied before the recurrent product (tfjs, Keras reset_after=False)');
   facts.push(...(layer.norms.length === 0 ? ['no normalization inside the cell'] : layer.norms.map((norm) => describeNorm(layer, norm))));
   facts.push(...dropoutFacts(layer));
   if (layer.bidirectional !== null) {
@@ -71,16 +75,17 @@ function normalizationSection(layer: NormalizationLayerIR): Section {
   const beta = layer.center ? `β init ${num(layer.betaInit)}` : 'no β';
   const facts = [`ε = ${num(layer.epsilon)}, γ init ${num(layer.gammaInit)}, ${beta}`];
   const shift = layer.center ? ' + β' : '';
-  if (layer.kind === 'batch') {
-    facts.push(`statistics per feature over the batch and all steps together (padded steps included); at inference population statistics, pop = ${num(layer.momentum ?? 0.99)}·pop + ${num(1 - (layer.momentum ?? 0.99))}·batch`);
-    return { title: `${layer.name}: batch norm between layers`, facts, equations: [`y_t = γ ⊙ (h_t − μ_B) / √(σ²_B + ε)${shift}`] };
+  switch (layer.kind) {
+    case 'batch':
+      facts.push(`statistics per feature over the batch and all steps together (padded steps included); at inference population statistics, pop = ${num(layer.momentum ?? 0.99)}·pop + ${num(1 - (layer.momentum ?? 0.99))}·batch`);
+      return { title: `${layer.name}: batch norm between layers`, facts, equations: [`y_t = γ ⊙ (h_t − μ_B) / √(σ²_B + ε)${shift}`] };
+    case 'layer':
+      facts.push('statistics over the features of each example at each step');
+      return { title: `${layer.name}: layer norm between layers`, facts, equations: [`y_t = γ ⊙ (h_t − mean(h_t)) / √(var(h_t) + ε)${shift}`] };
+    case 'rms':
+      facts.push('mean square over the features of each example at each step (no centering)');
+      return { title: `${layer.name}: RMS norm between layers`, facts, equations: [`y_t = γ ⊙ h_t / √(mean(h_t²) + ε)${shift}`] };
   }
-  if (layer.kind === 'layer') {
-    facts.push('statistics over the features of each example at each step');
-    return { title: `${layer.name}: layer norm between layers`, facts, equations: [`y_t = γ ⊙ (h_t − mean(h_t)) / √(var(h_t) + ε)${shift}`] };
-  }
-  facts.push('mean square over the features of each example at each step (no centering)');
-  return { title: `${layer.name}: RMS norm between layers`, facts, equations: [`y_t = γ ⊙ h_t / √(mean(h_t²) + ε)${shift}`] };
 }
 
 function dropoutSection(layer: DropoutLayerIR): Section {

@@ -4,7 +4,8 @@
  */
 import { planModel } from '../compile/plan.js';
 import type { PlanNode, RecurrentConfig } from '../compile/plan-types.js';
-import type { CellKind, ModelIR } from '../ir/types.js';
+import type { ModelIR } from '../ir/types.js';
+import { siteWidth } from '../variants/index.js';
 
 export interface SummaryRow {
   name: string;
@@ -29,8 +30,6 @@ export interface ModelSummary {
   multiplyAddsPerSequence: number;
 }
 
-export const GATES: Record<CellKind, number> = { lstm: 4, gru: 3, rnn: 1 };
-
 interface Counts {
   trainable: number;
   nonTrainable: number;
@@ -39,11 +38,11 @@ interface Counts {
 
 /** One direction's weights: kernel, recurrent kernel, bias, and every in-cell norm's γ, β and statistics. */
 function recurrentCounts(config: RecurrentConfig, inputWidth: number): Counts {
-  const gateUnits = GATES[config.cell] * config.units;
+  const gateUnits = siteWidth(config.cell, 'gates', config.units);
   let trainable = (inputWidth + config.units) * gateUnits + (config.useBias ? gateUnits : 0);
   let nonTrainable = 0;
   for (const norm of config.norms) {
-    const width = norm.site === 'cell' || norm.site === 'hidden' ? config.units : gateUnits;
+    const width = siteWidth(config.cell, norm.site, config.units);
     trainable += norm.center ? 2 * width : width;
     if (norm.batch !== null) {
       const kept = norm.batch.statistics === 'per_step' ? (norm.batch.maxSteps ?? 1) : 1;

@@ -1,8 +1,9 @@
 /**
- * Every default of the language, in one place. Lowering (lower.ts) reads nothing else for a value the spec
- * leaves out; docs/language.md documents the same values.
+ * Every default of the language, in one place, except those that belong to one variant: a norm kind's ε and
+ * centering (`NORM_FACTS`) and a cell's default norm grouping (`CELL_FACTS`), both in src/variants. Lowering
+ * (lower.ts) reads nothing else for a value the spec leaves out; docs/language.md documents the same values.
  */
-import type { Activation, InitializersIR, LossName, NormKind, OptimizerIR } from './types.js';
+import type { Activation, InitializersIR, LossName, OptimizerIR } from './types.js';
 
 export const DEFAULTS = {
   recurrent: {
@@ -18,14 +19,8 @@ export const DEFAULTS = {
     initializers: { kernel: 'glorot_uniform', recurrentKernel: 'orthogonal', bias: 'zeros' } as InitializersIR,
   },
   norm: {
-    epsilon: { layer: 1e-5, batch: 1e-5, rms: 1e-6 } as Record<NormKind, number>,
     gamma: 1,
     beta: 0,
-    /** RMSNorm has no centering unless a β is asked for. */
-    center: { layer: true, batch: true, rms: false } as Record<NormKind, boolean>,
-    groups: 'all' as const,
-    /** A GRU's candidate depends on r, so its joint `gates` pre-activation cannot be normalized as one group. */
-    gruGatesGroups: 'per_gate' as const,
     carry: false,
     statistics: 'per_step' as const,
     momentum: 0.99,

@@ -1,7 +1,8 @@
 /** Lowering of the body: stacks expanded and named, widths inferred, every layer setting resolved. */
-import type { BodyItemJson, CellNormJson, HeadJson, RecurrentJson } from '../validate/spec-json.js';
+import type { BodyItemJson, CellNormJson, HeadJson, RecurrentJson } from './spec-json.js';
 import { DEFAULTS } from './defaults.js';
 import { lowerCellNorms } from './lower-norms.js';
+import { CELL_FACTS, isCellKind, NORM_FACTS } from '../variants/index.js';
 import type { InitializersIR, LayerIR, RecurrentDropoutIR, RecurrentLayerIR } from './types.js';
 
 export interface LoweredBody {
@@ -28,7 +29,7 @@ export function lowerBody(body: readonly BodyItemJson[], steps: number | null, f
   const layers: LayerIR[] = [];
   const origins: string[] = [];
   let width = features;
-  const lastRecurrent = body.findLastIndex((item) => item.type === 'lstm' || item.type === 'gru' || item.type === 'rnn');
+  const lastRecurrent = body.findLastIndex((item) => isCellKind(item.type));
   body.forEach((item, index) => {
     const origin = `/body/${index}`;
     const laterRecurrent = index < lastRecurrent;
@@ -45,14 +46,14 @@ function lowerItem(item: BodyItemJson, width: number, laterRecurrent: boolean, c
   switch (item.type) {
     case 'norm': {
       const kind = item.kind;
-      const center = item.beta === undefined ? DEFAULTS.norm.center[kind] : item.beta !== 'none';
+      const center = item.beta === undefined ? NORM_FACTS[kind].center : item.beta !== 'none';
       return [
         {
           type: 'normalization',
           name: item.name ?? nextName('norm'),
           kind,
-          epsilon: item.epsilon ?? DEFAULTS.norm.epsilon[kind],
-          momentum: kind === 'batch' ? (item.momentum ?? DEFAULTS.norm.momentum) : null,
+          epsilon: item.epsilon ?? NORM_FACTS[kind].epsilon,
+          momentum: NORM_FACTS[kind].batchStatistics ? (item.momentum ?? DEFAULTS.norm.momentum) : null,
           center,
           gammaInit: item.gamma ?? DEFAULTS.norm.gamma,
           betaInit: typeof item.beta === 'number' ? item.beta : DEFAULTS.norm.beta,
@@ -124,7 +125,7 @@ function lowerRecurrent(item: RecurrentJson, name: string, returnSequences: bool
     residual: item.residual ?? defaults.residual,
     useBias: item.bias ?? norms.overrides.useBias ?? defaults.useBias,
     forgetBias: forgetBias(item, norms.overrides.forgetBias),
-    resetAfter: cell === 'gru' ? (item.reset === undefined ? (norms.overrides.resetAfter ?? defaults.resetAfter) : item.reset === 'after') : false,
+    resetAfter: CELL_FACTS[cell].resetChoice ? (item.reset === undefined ? (norms.overrides.resetAfter ?? defaults.resetAfter) : item.reset === 'after') : false,
     norms: norms.norms,
     preset: norms.preset,
     dropout: cellDropout(item),
@@ -134,7 +135,7 @@ function lowerRecurrent(item: RecurrentJson, name: string, returnSequences: bool
 }
 
 function forgetBias(item: RecurrentJson, fromPreset: { init: number; constant: number } | undefined): { init: number; constant: number } {
-  if (item.type !== 'lstm') return { init: 0, constant: 0 };
+  if (CELL_FACTS[item.type].forgetGate === null) return { init: 0, constant: 0 };
   if (item.forget_bias !== undefined) {
     const { value, mode } = item.forget_bias;
     return mode === 'constant' ? { init: 0, constant: value } : { init: value, constant: 0 };

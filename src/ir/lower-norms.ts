@@ -6,9 +6,7 @@ import type { CellNormJson, NormParamsJson } from './spec-json.js';
 import { DEFAULTS } from './defaults.js';
 import { findPreset, type PresetOverrides } from './presets/index.js';
 import type { CellKind, NormIR, NormKind, NormSite } from './types.js';
-
-const SITE_ORDER: readonly NormSite[] = ['input', 'recurrent', 'gates', 'cell', 'hidden'];
-const GROUPED_SITES: ReadonlySet<NormSite> = new Set(['input', 'recurrent', 'gates']);
+import { defaultGroups, isProjectionSite, NORM_FACTS, NORM_SITES } from '../variants/index.js';
 
 export interface CellNorms {
   norms: NormIR[];
@@ -34,24 +32,23 @@ export function lowerCellNorms(entries: readonly CellNormJson[], cell: CellKind,
       for (const site of entry.sites ?? []) bySite.set(site, explicitNorm(entry.kind, site, entry, cell, steps));
     }
   }
-  const norms = SITE_ORDER.flatMap((site) => bySite.get(site) ?? []);
+  const norms = NORM_SITES.flatMap((site) => bySite.get(site) ?? []);
   return { norms, preset, overrides };
 }
 
-/** A site written out explicitly: every field from the statement or from DEFAULTS.norm. */
+/** A site written out explicitly: every field from the statement, from DEFAULTS.norm or from the variants' facts. */
 function explicitNorm(kind: NormKind, site: NormSite, params: NormParamsJson, cell: CellKind, steps: number | null): NormIR {
   const defaults = DEFAULTS.norm;
-  const defaultGroups = cell === 'gru' && site === 'gates' ? defaults.gruGatesGroups : defaults.groups;
   const base: NormIR = {
     site,
     kind,
-    epsilon: defaults.epsilon[kind],
+    epsilon: NORM_FACTS[kind].epsilon,
     gammaInit: defaults.gamma,
     betaInit: defaults.beta,
-    center: defaults.center[kind],
-    groups: GROUPED_SITES.has(site) ? defaultGroups : 'all',
+    center: NORM_FACTS[kind].center,
+    groups: defaultGroups(cell, site),
     carry: defaults.carry,
-    batch: kind === 'batch' ? { statistics: defaults.statistics, maxSteps: steps, momentum: defaults.momentum } : null,
+    batch: NORM_FACTS[kind].batchStatistics ? { statistics: defaults.statistics, maxSteps: steps, momentum: defaults.momentum } : null,
   };
   return applyParameters(base, params);
 }
@@ -67,7 +64,7 @@ export function applyParameters(norm: NormIR, params: NormParamsJson): NormIR {
     result.center = true;
     result.betaInit = params.beta;
   }
-  if (params.groups !== undefined && GROUPED_SITES.has(norm.site)) result.groups = params.groups;
+  if (params.groups !== undefined && isProjectionSite(norm.site)) result.groups = params.groups;
   if (params.carry !== undefined && norm.site === 'cell') result.carry = params.carry;
   if (result.batch !== null) {
     if (params.statistics !== undefined) result.batch.statistics = params.statistics;

@@ -12,9 +12,13 @@
  * - GRU gate order `z, r, h`; kernel `[in, 3u]`, recurrent kernel `[u, 3u]`, bias `[3u]`; state `[h]`.
  * - Simple RNN: kernel `[in, u]`, recurrent kernel `[u, u]`, bias `[u]`; state `[h]`.
  *
- * The file has no imports and no code, so that any stage (including `seqnet/runtime`) can import its types
- * without pulling in the compiler.
+ * The file has no code and imports only types from `src/variants` (the shared facts of every cell and norm
+ * kind, which import nothing), so that any stage (including `seqnet/runtime`) can import its types without
+ * pulling in the compiler.
  */
+import type { CellKind, NormGroups, NormKind, NormSite } from '../variants/index.js';
+
+export type { CellKind, NormGroups, NormKind, NormSite };
 
 /** Bumped whenever the IR changes shape; back ends refuse IR of another version. */
 export const IR_VERSION = 1 as const;
@@ -32,20 +36,6 @@ export type Activation =
   | 'swish'
   | 'linear'
   | 'softmax';
-
-export type CellKind = 'rnn' | 'lstm' | 'gru';
-export type NormKind = 'layer' | 'batch' | 'rms';
-export type NormGroups = 'all' | 'per_gate' | 'gates_and_candidate';
-
-/**
- * Where a normalization sits inside a cell.
- * - `input`: the input projection `W·x_t` (all gates, or per gate).
- * - `recurrent`: the recurrent projection `U·h_{t-1}`.
- * - `gates`: the joint pre-activation `W·x_t + U·h_{t-1}` (before the bias); TF1 contrib's placement.
- * - `cell`: the LSTM cell state `c_t` (LSTM only).
- * - `hidden`: the hidden output `h_t` (the normalized value is both output and carried state).
- */
-export type NormSite = 'input' | 'recurrent' | 'gates' | 'cell' | 'hidden';
 
 /** Batch statistics inside a cell. */
 export interface BatchStatisticsIR {

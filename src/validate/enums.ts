@@ -1,9 +1,7 @@
 /** The closed word lists of the language (activations, losses, sites, …), shared by the schema and the checks. */
 export const ACTIVATIONS = ['tanh', 'sigmoid', 'hard_sigmoid', 'relu', 'elu', 'selu', 'gelu', 'softsign', 'softplus', 'swish', 'linear', 'softmax'] as const;
-export const CELLS = ['lstm', 'gru', 'rnn'] as const;
-export const NORM_KINDS = ['layer', 'batch', 'rms'] as const;
-export const NORM_SITES = ['input', 'recurrent', 'gates', 'cell', 'hidden'] as const;
-export const NORM_GROUPS = ['all', 'per_gate', 'gates_and_candidate'] as const;
+// Cell kinds, norm kinds, sites and groupings are the variants' own lists (src/variants), not copies.
+export { CELL_KINDS, NORM_GROUPS, NORM_KINDS, NORM_SITES } from '../variants/index.js';
 export const MASKS = ['per_sequence', 'per_step'] as const;
 export const MERGES = ['concat', 'sum', 'mul', 'ave'] as const;
 export const LOSSES = ['mse', 'mae', 'huber', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy'] as const;

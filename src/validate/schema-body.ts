@@ -1,5 +1,5 @@
 /** JSON Schema of the model body: recurrent layers with their normalization and dropout, and the layers between. */
-import { ACTIVATIONS, CELLS, KERNEL_INITIALIZERS, MASKS, MERGES, NORM_GROUPS, NORM_KINDS, NORM_SITES, RECURRENT_INITIALIZERS } from './enums.js';
+import { ACTIVATIONS, CELL_KINDS, KERNEL_INITIALIZERS, MASKS, MERGES, NORM_GROUPS, NORM_KINDS, NORM_SITES, RECURRENT_INITIALIZERS } from './enums.js';
 import {
   boolean,
   identifier,
@@ -55,7 +55,7 @@ const maskedRate = (description: string): Schema =>
 
 const recurrentLayer = object(
   {
-    type: oneOfWords(CELLS, 'The cell: rnn, lstm or gru.'),
+    type: oneOfWords(CELL_KINDS, `The cell: ${CELL_KINDS.join(', ')}.`),
     units: integer('Number of units (width of h).', 1, LIMITS.units),
     repeat: integer('Stack this many identical layers (`x N`, at most 100).', 1, LIMITS.repeat),
     name: identifier('Layer name; with `x N`, the layers are NAME_1 … NAME_N.'),

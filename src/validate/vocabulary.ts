@@ -4,6 +4,7 @@
  * the language means adding a row here and a property to the schema.
  */
 import type { ArgumentNode } from '../ast/types.js';
+import { CELL_KINDS, NORM_KINDS } from '../variants/index.js';
 
 /** A positional argument (`name`), the rest of the arguments as a list, or an optional `WORD value` pair. */
 export type ArgSpec =
@@ -77,10 +78,9 @@ export const VOCABULARY: Record<ContextName, Record<string, StatementRule>> = {
     model: value('NAME'),
     description: value('"TEXT"'),
     input: section('input'),
-    lstm: recurrent,
-    gru: recurrent,
-    rnn: recurrent,
-    norm: { store: 'append', property: 'body', tag: true, args: one('kind'), usage: 'batch|layer|rms [{ … }]', block: 'normLayer' },
+    // Every cell kind is a statement of the same form (`lstm 32 { … }`).
+    ...Object.fromEntries(CELL_KINDS.map((cell) => [cell, recurrent])),
+    norm: { store: 'append', property: 'body', tag: true, args: one('kind'), usage: `${NORM_KINDS.join('|')} [{ … }]`, block: 'normLayer' },
     dropout: {
       store: 'append',
       property: 'body',

@@ -7,9 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { CellKind, NormIR, NormKind, NormSite } from '../../src/ir/types.js';
 import { SeqnetRecurrent, type SeqnetRecurrentConfig } from '../../src/runtime/index.js';
 import type { DirectionWeights, NormParams, ReferenceConfig } from '../runtime/reference/types.js';
+import { NORM_FACTS, siteWidth as siteWidthOf } from '../../src/variants/index.js';
 import type { TestRandom } from './random.js';
-
-const GATES: Record<CellKind, number> = { lstm: 4, gru: 3, rnn: 1 };
 
 /** A reference config with every option off (sigmoid gates, tanh, bias, no norms, no dropout). */
 export function plainConfig(cell: CellKind, units = 3, overrides: Partial<ReferenceConfig> = {}): ReferenceConfig {
@@ -34,13 +33,13 @@ export function makeNorm(site: NormSite, kind: NormKind, overrides: Partial<Norm
   return {
     site,
     kind,
-    epsilon: kind === 'rms' ? 1e-6 : 1e-5,
+    epsilon: NORM_FACTS[kind].epsilon,
     gammaInit: 1,
     betaInit: 0,
-    center: kind !== 'rms',
+    center: NORM_FACTS[kind].center,
     groups: 'all',
     carry: false,
-    batch: kind === 'batch' ? { statistics: 'per_step', maxSteps: 4, momentum: 0.9 } : null,
+    batch: NORM_FACTS[kind].batchStatistics ? { statistics: 'per_step', maxSteps: 4, momentum: 0.9 } : null,
     ...overrides,
   };
 }
@@ -51,7 +50,7 @@ export function layerConfig(config: ReferenceConfig, extra: Partial<SeqnetRecurr
 
 /** Width of a norm site's parameters: G·u for projection sites, u for `cell` and `hidden`. */
 export function siteWidth(config: ReferenceConfig, site: NormSite): number {
-  return site === 'cell' || site === 'hidden' ? config.units : GATES[config.cell] * config.units;
+  return siteWidthOf(config.cell, site, config.units);
 }
 
 function randomNorm(config: ReferenceConfig, norm: NormIR, random: TestRandom): NormParams {
@@ -67,7 +66,7 @@ function randomNorm(config: ReferenceConfig, norm: NormIR, random: TestRandom): 
 
 /** Random weights for every direction of `config` with `features` inputs. */
 export function randomWeights(config: ReferenceConfig, features: number, random: TestRandom, scale = 0.8): DirectionWeights[] {
-  const columns = GATES[config.cell] * config.units;
+  const columns = siteWidthOf(config.cell, 'gates', config.units);
   const directions = config.bidirectional === null ? 1 : 2;
   return Array.from({ length: directions }, () => ({
     kernel: random.matrix(features, columns, -scale, scale),

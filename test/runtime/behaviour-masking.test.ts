@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { it } from 'vitest';
 import type { CellKind } from '../../src/ir/types.js';
+import { CELL_KINDS } from '../../src/variants/index.js';
 import { SeqnetRecurrent, seedRandom } from '../../src/runtime/index.js';
 import { describeBackends, expectClose } from '../helpers/backends.js';
 import { TestRandom } from '../helpers/random.js';
@@ -17,7 +18,7 @@ import type { ReferenceConfig } from './reference/types.js';
 
 const FEATURES = 2;
 const STEPS = 4;
-const CELLS: CellKind[] = ['lstm', 'gru', 'rnn'];
+const CELLS: readonly CellKind[] = CELL_KINDS;
 
 function normedConfig(cell: CellKind, overrides: Partial<ReferenceConfig> = {}): ReferenceConfig {
   const norms = [makeNorm('input', 'layer'), makeNorm('recurrent', 'batch'), makeNorm('hidden', 'rms')];

@@ -5,7 +5,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SeqnetRecurrentConfig } from '../../src/runtime/recurrent/index.js';
+import { CELL_KINDS, hasGates, NORM_FACTS, NORM_KINDS } from '../../src/variants/index.js';
+import { makeNorm } from '../helpers/recurrent.js';
 import { NO_DROPOUT, batchNormAt, layerNormAt, maxDifference, plainConfig, sequenceInput } from './layer-fixtures.js';
+
+const BATCH = { statistics: 'per_step' as const, maxSteps: 3, momentum: 0.5 };
 
 const fused = await import('../../src/runtime/recurrent/index.js');
 vi.resetModules();
@@ -110,6 +114,15 @@ const CONFIGS: Record<string, SeqnetRecurrentConfig> = {
     norms: [layerNormAt('recurrent'), layerNormAt('hidden')],
     dropout: { ...NO_DROPOUT, candidate: { rate: 0.3, mask: 'sequence' }, zoneout: { cell: 0, hidden: 0.3 } },
   }),
+  // Every cell × norm kind of the registries, so a new variant is compared here by itself.
+  ...Object.fromEntries(
+    CELL_KINDS.flatMap((cell) =>
+      NORM_KINDS.map((kind) => {
+        const norms = [makeNorm('recurrent', kind, { groups: hasGates(cell) ? 'gates_and_candidate' : 'all', batch: NORM_FACTS[kind].batchStatistics ? BATCH : null }), makeNorm('hidden', kind)];
+        return [`registry: ${cell} with ${kind} norm at recurrent and hidden, recurrent dropout`, plainConfig(cell, 4, { norms, dropout: { ...NO_DROPOUT, recurrent: { rate: 0.3 } } })];
+      }),
+    ),
+  ),
 };
 
 function maxAbs(t: tf.Tensor): number {

@@ -81,7 +81,7 @@ describe('serialization', () => {
   });
 
   it('rejects configs it cannot compute with a message naming the problem', () => {
-    expect(() => new SeqnetRecurrent(plainConfig('gru', 2, { norms: [layerNormAt('cell')] }))).toThrow(/'cell' norm needs an LSTM/);
+    expect(() => new SeqnetRecurrent(plainConfig('gru', 2, { norms: [layerNormAt('cell')] }))).toThrow(/'cell' norm needs a cell with that site, not 'gru'/);
     expect(() => new SeqnetRecurrent(plainConfig('lstm', 2, { norms: [batchNormAt('recurrent', 'shared')] }))).toThrow(/only possible at the 'input' site/);
   });
 });

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { it } from 'vitest';
 import type { CellKind, NormIR, NormKind } from '../../src/ir/types.js';
+import { CELL_FACTS, CELL_KINDS, NORM_FACTS, NORM_KINDS } from '../../src/variants/index.js';
 import { describeBackends, expectClose } from '../helpers/backends.js';
 import { TestRandom } from '../helpers/random.js';
 import { buildLayer, findWeight, makeNorm, maskTensor, plainConfig, randomWeights } from '../helpers/recurrent.js';
@@ -26,19 +27,19 @@ interface GradientCase {
   mask?: boolean[][];
 }
 
-const CELLS: [string, CellKind, boolean][] = [['lstm', 'lstm', false], ['gru', 'gru', false], ['gru reset after', 'gru', true], ['rnn', 'rnn', false]];
+// Every cell (and reset position) and norm kind of the registries, so a new variant is checked by itself.
+const CELLS: [string, CellKind, boolean][] = CELL_KINDS.flatMap((cell): [string, CellKind, boolean][] =>
+  (CELL_FACTS[cell].resetChoice ? [false, true] : [false]).map((resetAfter) => [`${cell}${resetAfter ? ' reset after' : ''}`, cell, resetAfter]),
+);
 
 function kindNorm(kind: NormKind | 'shared', site: NormIR['site'], extra: Partial<NormIR> = {}): NormIR {
   if (kind === 'shared') return makeNorm(site, 'batch', { batch: { statistics: 'shared', maxSteps: null, momentum: 0.9 }, ...extra });
   return makeNorm(site, kind, extra);
 }
 
-const KINDS: [string, NormKind, boolean][] = [
-  ['layer', 'layer', false],
-  ['rms', 'rms', false],
-  ['batch, population', 'batch', false],
-  ['batch, minibatch', 'batch', true],
-];
+const KINDS: [string, NormKind, boolean][] = NORM_KINDS.flatMap((kind): [string, NormKind, boolean][] =>
+  NORM_FACTS[kind].batchStatistics ? [[`${kind}, population`, kind, false], [`${kind}, minibatch`, kind, true]] : [[kind, kind, false]],
+);
 
 const ZONEOUT_ONLY = (cell: CellKind) => ({ input: null, recurrent: null, candidate: null, zoneout: { cell: cell === 'lstm' ? 0.25 : 0, hidden: 0.2 } });
 

@@ -1,5 +1,6 @@
 /** The constructor config of `SeqnetRecurrent` (a slice of the IR's recurrent layer) and its checks. */
-import type { CellKind, NormIR, NormSite, RecurrentLayerIR } from '../../ir/types.js';
+import type { NormIR, NormSite, RecurrentLayerIR } from '../../ir/types.js';
+import { CELL_FACTS, isCellKind } from '../../variants/index.js';
 
 export type SeqnetRecurrentConfig = Pick<
   RecurrentLayerIR,
@@ -25,22 +26,6 @@ export type SeqnetRecurrentConfig = Pick<
   trainable?: boolean;
 };
 
-/** Gate blocks in the kernels: LSTM `i, f, c, o`, GRU `z, r, h`, RNN one. */
-export const GATE_COUNT: Record<CellKind, number> = { lstm: 4, gru: 3, rnn: 1 };
-
-/** Index of the candidate block (the one under `activation` rather than `recurrentActivation`). */
-export const CANDIDATE_GATE: Record<CellKind, number> = { lstm: 2, gru: 2, rnn: 0 };
-
-/** Sites whose width is `gates·units`; `cell` and `hidden` are `units` wide. */
-export function siteWidth(site: NormSite, cell: CellKind, units: number): number {
-  return site === 'cell' || site === 'hidden' ? units : GATE_COUNT[cell] * units;
-}
-
-/** Gate blocks a site's width is made of (1 for `cell` and `hidden`). */
-export function siteGates(site: NormSite, cell: CellKind): number {
-  return site === 'cell' || site === 'hidden' ? 1 : GATE_COUNT[cell];
-}
-
 /** The norm at a site, or undefined. */
 export function normAt(norms: readonly NormIR[], site: NormSite): NormIR | undefined {
   return norms.find((norm) => norm.site === site);
@@ -55,12 +40,13 @@ export function checkConfig(config: SeqnetRecurrentConfig): void {
     throw new Error(`SeqnetRecurrent${config.name === undefined ? '' : ` '${config.name}'`}: ${message}`);
   };
   if (!(config.units >= 1) || !Number.isInteger(config.units)) fail(`units must be a positive integer, got ${config.units}`);
-  if (!(config.cell in GATE_COUNT)) fail(`unknown cell '${String(config.cell)}'`);
+  if (!isCellKind(config.cell)) fail(`unknown cell '${String(config.cell)}'`);
+  const sites: readonly NormSite[] = CELL_FACTS[config.cell].sites;
   const seen = new Set<NormSite>();
   for (const norm of config.norms) {
     if (seen.has(norm.site)) fail(`more than one norm at site '${norm.site}'`);
     seen.add(norm.site);
-    if (norm.site === 'cell' && config.cell !== 'lstm') fail(`a 'cell' norm needs an LSTM, not '${config.cell}'`);
+    if (!sites.includes(norm.site)) fail(`a '${norm.site}' norm needs a cell with that site, not '${config.cell}'`);
     if (norm.kind === 'batch') checkBatch(norm, fail);
     else if (norm.batch !== null) fail(`norm at '${norm.site}' is '${norm.kind}' but has batch statistics`);
   }

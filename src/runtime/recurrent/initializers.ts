@@ -59,10 +59,10 @@ export function gateIdentity(units: number, gates: number): tf.Tensor {
   return tf.tidy(() => tf.tile(tf.eye(units), [1, gates]));
 }
 
-/** The initial bias `[4u]`: zeros with `forgetInit` on block 1, the forget gate (Keras's unit_forget_bias). */
-export function lstmBias(units: number, forgetInit: number): tf.Tensor {
-  const values = new Float32Array(4 * units);
-  values.fill(forgetInit, units, 2 * units);
+/** The initial bias `[G·u]`: zeros with `forgetInit` on the forget gate's block (Keras's unit_forget_bias). */
+export function forgetBias(gates: number, forgetGate: number, units: number, forgetInit: number): tf.Tensor {
+  const values = new Float32Array(gates * units);
+  values.fill(forgetInit, forgetGate * units, (forgetGate + 1) * units);
   return tf.tensor1d(values);
 }
 

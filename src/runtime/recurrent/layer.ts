@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SeqnetRecurrentConfig } from './config.js';
 import { checkConfig } from './config.js';
+import { CELL_FACTS } from '../../variants/index.js';
 import { PopulationRecorder } from './norms/population.js';
 import type { WeightFactory } from './norms/types.js';
 import { runDirection } from './sequence.js';
@@ -39,9 +40,9 @@ export class SeqnetRecurrent extends tf.layers.Layer {
     this.supportsMasking = true;
   }
 
-  /** States per direction: `[h, c]` for an LSTM, `[h]` otherwise. */
+  /** States per direction: `[h, c]` for an LSTM, `[h]` otherwise (the cell's facts). */
   get stateCount(): number {
-    return this.config.cell === 'lstm' ? 2 : 1;
+    return CELL_FACTS[this.config.cell].states.length;
   }
 
   private get directionCount(): number {
@@ -88,7 +89,7 @@ export class SeqnetRecurrent extends tf.layers.Layer {
       const initial = kwargs.initialState === undefined ? null : [kwargs.initialState].flat();
       const expectedStates = this.directionCount * this.stateCount;
       if (initial !== null && initial.length !== expectedStates) {
-        throw new Error(`SeqnetRecurrent '${this.name}': initialState needs ${expectedStates} tensor(s) ([h${this.stateCount === 2 ? ', c' : ''}] per direction), got ${initial.length}`);
+        throw new Error(`SeqnetRecurrent '${this.name}': initialState needs ${expectedStates} tensor(s) ([${CELL_FACTS[this.config.cell].states.join(', ')}] per direction), got ${initial.length}`);
       }
       const results = this.directions.map((weights, index) => {
         // The backward direction of a bidirectional layer reads the sequence the other way round.

@@ -8,9 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { NormIR } from '../../ir/types.js';
 import type { NormWeights } from './norms/types.js';
 import type { SeqnetRecurrentConfig } from './config.js';
-import { CANDIDATE_GATE, siteGates } from './config.js';
+import { candidateAt, CELL_FACTS, siteBlocks } from '../../variants/index.js';
 import { activationFn } from './activations.js';
-import { CELLS } from './cells/registry.js';
+import { cellDescriptor } from './cells/registry.js';
 import { drawDropout } from './dropout.js';
 import type { CallDropout } from './dropout.js';
 import { fusedPlanFor } from './fused/registry.js';
@@ -61,6 +61,16 @@ export interface DirectionResult {
 function fusedRuns(training: boolean): boolean {
   const backend = tf.getBackend();
   return training ? ['wasm', 'cpu', 'tensorflow'].includes(backend) : backend === 'cpu';
+}
+
+/** The constant added to the forget pre-activation (a cell without a forget gate: 0). */
+function forgetConstant(config: SeqnetRecurrentConfig): number {
+  return CELL_FACTS[config.cell].forgetGate === null ? 0 : config.forgetBias.constant;
+}
+
+/** Whether the reset gate acts after the recurrent product (only where the cell has that choice). */
+function resetAfter(config: SeqnetRecurrentConfig): boolean {
+  return CELL_FACTS[config.cell].resetChoice && config.resetAfter;
 }
 
 /** What both ways of running a direction share for one call. */
@@ -117,7 +127,7 @@ export function runDirection(
     },
   };
   if (norms.needsSequence('input')) norms.prepareSequence('input', prelude.projection(), prelude.timeMajorMask);
-  const initial = input.initialState ?? Array.from({ length: CELLS[config.cell].stateCount }, () => tf.zeros([batch, units]));
+  const initial = input.initialState ?? CELL_FACTS[config.cell].states.map(() => tf.zeros([batch, units]));
   const plan = fusedRuns(input.training) ? fusedPlanFor(config) : null;
   if (plan !== null) return runFusedDirection(config, plan, weights, prelude, initial, input);
   return runStepLoop(config, weights, prelude, initial, input, transpose);
@@ -142,15 +152,16 @@ function runFusedDirection(
   const biasInLoop = plan.loopNorms.length > 0;
   if (prelude.bias !== null && !biasInLoop) inputTerm = tf.add(inputTerm, prelude.bias);
   const params = biasInLoop && prelude.bias !== null ? [prelude.bias] : [];
-  const sites = plan.loopNorms.map((norm): SiteSetup => {
+  const sites = plan.loopNorms.map((norm, index): SiteSetup => {
     const siteWeights = weights.norms.find((candidate) => candidate.site === norm.site) as NormWeights;
     params.push(siteWeights.gamma.read(), ...(siteWeights.beta === null ? [] : [siteWeights.beta.read()]));
-    const gates = siteGates(norm.site, config.cell);
     const population =
       input.training || siteWeights.movingMean === null || siteWeights.movingVariance === null
         ? null
         : { mean: siteWeights.movingMean.read().dataSync() as Float32Array, variance: siteWeights.movingVariance.read().dataSync() as Float32Array };
-    return { site: norm.site, norm, groupIds: groupIdsFor(norm.groups, 0, gates, gates === 1 ? -1 : CANDIDATE_GATE[config.cell]), population };
+    const form = plan.forms[index];
+    const groupIds = groupIdsFor(norm.groups, 0, siteBlocks(config.cell, norm.site), candidateAt(config.cell, norm.site));
+    return { site: norm.site, norm, form, groupIds, population };
   });
   const call = {
     cell: plan.cell,
@@ -162,8 +173,8 @@ function runFusedDirection(
     // A gradient may be taken at inference too (`tf.grad` of a prediction): keep what the backward pass needs.
     record: input.training || tf.engine().isTapeOn(),
     gateActivation: config.recurrentActivation as GateActivation,
-    forgetConstant: config.cell === 'lstm' ? config.forgetBias.constant : 0,
-    resetAfter: config.cell === 'gru' && config.resetAfter,
+    forgetConstant: forgetConstant(config),
+    resetAfter: resetAfter(config),
     recurrentMask: prelude.dropout.recurrent,
     stepMasks: prelude.dropout.drawn,
     sites,
@@ -219,7 +230,7 @@ function runStepLoop(
     const projected = norms.apply('input', matMul(stepXs[t], kernel, kernelT), t, stepMask(t));
     return bias === null || biasInStep ? projected : tf.add(projected, bias);
   };
-  const step = CELLS[config.cell].createStep({
+  const step = cellDescriptor(config.cell).step.createStep({
     units,
     recurrentKernel: weights.recurrentKernel.read(),
     recurrentKernelTransposed: transpose(weights.recurrentKernel),
@@ -229,8 +240,8 @@ function runStepLoop(
     dropout,
     activation: activationFn(config.activation),
     recurrentActivation: activationFn(config.recurrentActivation),
-    forgetConstant: config.cell === 'lstm' ? config.forgetBias.constant : 0,
-    resetAfter: config.cell === 'gru' && config.resetAfter,
+    forgetConstant: forgetConstant(config),
+    resetAfter: resetAfter(config),
     stepMask,
   });
   let states = initial;

@@ -1,8 +1,8 @@
 /** Creates the variables of one direction of a recurrent layer, with the contract's names and seeded inits. */
 import type { SeqnetRecurrentConfig } from './config.js';
-import { GATE_COUNT, siteWidth } from './config.js';
 import * as tf from '@tensorflow/tfjs';
-import { constantInitializer, initialKernelValue, kernelInitializer, lstmBias, weightSeed } from './initializers.js';
+import { constantInitializer, forgetBias, initialKernelValue, kernelInitializer, weightSeed } from './initializers.js';
+import { CELL_FACTS, siteWidth } from '../../variants/index.js';
 import { normDescriptor } from './norms/registry.js';
 import type { WeightFactory } from './norms/types.js';
 import type { DirectionWeights } from './sequence.js';
@@ -19,17 +19,18 @@ export function createDirectionWeights(
   prefix: string,
   nextIndex: () => number,
 ): DirectionWeights {
-  const gates = GATE_COUNT[config.cell];
+  const facts = CELL_FACTS[config.cell];
+  const gates = facts.gates.length;
   const width = gates * config.units;
   const seed = () => weightSeed(config.seed, nextIndex());
   const kernel = seededKernel(addWeight, `${prefix}kernel`, [features, width], config.initializers.kernel, gates, seed());
   const recurrentKernel = seededKernel(addWeight, `${prefix}recurrent_kernel`, [config.units, width], config.initializers.recurrentKernel, gates, seed());
   const bias = config.useBias ? addWeight(`${prefix}bias`, [width], constantInitializer(0), true) : null;
-  const forgetInit = config.cell === 'lstm' ? config.forgetBias.init : 0;
-  if (bias !== null && forgetInit !== 0) overwrite(bias, lstmBias(config.units, forgetInit));
+  const forgetInit = facts.forgetGate === null ? 0 : config.forgetBias.init;
+  if (bias !== null && facts.forgetGate !== null && forgetInit !== 0) overwrite(bias, forgetBias(gates, facts.forgetGate, config.units, forgetInit));
   const prefixed: WeightFactory = (name, shape, init, trainable) => addWeight(`${prefix}${name}`, shape, init, trainable);
   const norms = config.norms.map((norm) =>
-    normDescriptor(norm.kind).createWeights(prefixed, norm.site, siteWidth(norm.site, config.cell, config.units), norm),
+    normDescriptor(norm.kind).createWeights(prefixed, norm.site, siteWidth(config.cell, norm.site, config.units), norm),
   );
   return { kernel, recurrentKernel, bias, norms };
 }

@@ -5,6 +5,7 @@
 import { Code } from '../../diagnostics/codes.js';
 import { findPreset, PRESET_NAMES } from '../../ir/presets/index.js';
 import { suggestionHint } from '../did-you-mean.js';
+import { alwaysSplit, CELL_FACTS } from '../../variants/index.js';
 import { recurrentItems, type Check } from './context.js';
 
 export const checkCellNorms: Check = (context) => {
@@ -24,15 +25,15 @@ export const checkCellNorms: Check = (context) => {
         }
       }
       (entry.sites ?? []).forEach((site, siteIndex) => {
-        if (site === 'cell' && item.type !== 'lstm') {
+        if (!(CELL_FACTS[item.type].sites as readonly string[]).includes(site)) {
           context.report(Code.SiteNotInCell, `a ${item.type} has no cell state to normalize`, `${at}/sites/${siteIndex}`, 'value', 'use `hidden` to normalize h');
         }
-        if (site === 'gates' && item.type === 'gru' && entry.groups === 'all') {
+        if (alwaysSplit(item.type, site) && entry.groups === 'all') {
           context.report(Code.GruGatesGroupedAll, "a GRU's gates cannot be normalized as one group", `${at}/groups`, 'value', 'use `groups per_gate` or `groups gates_and_candidate`');
         }
       });
     });
-    if (item.zoneout?.cell !== undefined && item.type !== 'lstm') {
+    if (item.zoneout?.cell !== undefined && !(CELL_FACTS[item.type].states as readonly string[]).includes('c')) {
       context.report(Code.SiteNotInCell, `a ${item.type} has no cell state for zoneout`, `${pointer}/zoneout/cell`, 'key', 'use `zoneout hidden`');
     }
   }

@@ -4,8 +4,9 @@ import { createDiagnostic } from '../../diagnostics/create.js';
 import type { DiagnosticList } from '../../diagnostics/list.js';
 import type { LoweredSpec } from '../../ir/lower.js';
 import type { ModelIR } from '../../ir/types.js';
+import { isCellKind } from '../../variants/index.js';
 import { spanAt, type SpanMap, type SpanRole } from '../source-map.js';
-import type { RecurrentJson, SpecJson } from '../spec-json.js';
+import type { BodyItemJson, RecurrentJson, SpecJson } from '../../ir/spec-json.js';
 
 export interface CheckContext {
   spec: SpecJson;
@@ -30,7 +31,9 @@ export function createContext(spec: SpecJson, lowered: LoweredSpec, spans: SpanM
 
 /** The recurrent layers of the body with their pointers. */
 export function recurrentItems(spec: SpecJson): { item: RecurrentJson; pointer: string }[] {
-  return (spec.body ?? []).flatMap((item, index) =>
-    item.type === 'lstm' || item.type === 'gru' || item.type === 'rnn' ? [{ item, pointer: `/body/${index}` }] : [],
-  );
+  return (spec.body ?? []).flatMap((item, index) => (isRecurrent(item) ? [{ item, pointer: `/body/${index}` }] : []));
+}
+
+function isRecurrent(item: BodyItemJson): item is RecurrentJson {
+  return isCellKind(item.type);
 }

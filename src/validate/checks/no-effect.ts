@@ -4,8 +4,7 @@ import { findPreset } from '../../ir/presets/index.js';
 import type { NormKind, NormSite } from '../../ir/types.js';
 import type { CellNormJson, RecurrentJson } from '../../ir/spec-json.js';
 import { recurrentItems, type Check, type CheckContext } from './context.js';
-
-const GROUPED_SITES: readonly NormSite[] = ['input', 'recurrent', 'gates'];
+import { CELL_FACTS, hasGates, isProjectionSite, NORM_FACTS } from '../../variants/index.js';
 
 export const checkNoEffect: Check = (context) => {
   for (const { item, pointer } of recurrentItems(context.spec)) {
@@ -14,7 +13,7 @@ export const checkNoEffect: Check = (context) => {
   }
   (context.spec.body ?? []).forEach((item, index) => {
     const pointer = `/body/${index}`;
-    if (item.type === 'norm' && item.kind !== 'batch' && item.momentum !== undefined) {
+    if (item.type === 'norm' && !NORM_FACTS[item.kind].batchStatistics && item.momentum !== undefined) {
       warn(context, `${pointer}/momentum`, `'momentum' has no effect on a ${item.kind} norm`, 'only batch norm keeps population statistics');
     }
     if (item.type === 'dropout' && item.rate === 0) warn(context, `${pointer}/rate`, 'a dropout rate of 0 has no effect', 'remove the statement');
@@ -27,13 +26,14 @@ function warn(context: CheckContext, pointer: string, message: string, hint: str
 }
 
 function checkCellOptions(context: CheckContext, item: RecurrentJson, pointer: string): void {
-  if (item.type === 'rnn' && item.recurrent_activation !== undefined) {
+  const facts = CELL_FACTS[item.type];
+  if (!hasGates(item.type) && item.recurrent_activation !== undefined) {
     warn(context, `${pointer}/recurrent_activation`, "'recurrent_activation' has no effect on an rnn", 'a simple RNN has no gates');
   }
-  if (item.type !== 'lstm' && item.forget_bias !== undefined) {
+  if (facts.forgetGate === null && item.forget_bias !== undefined) {
     warn(context, `${pointer}/forget_bias`, `'forget_bias' has no effect on a ${item.type}`, 'only an LSTM has a forget gate');
   }
-  if (item.type !== 'gru' && item.reset !== undefined) {
+  if (!facts.resetChoice && item.reset !== undefined) {
     warn(context, `${pointer}/reset`, `'reset' has no effect on an ${item.type}`, 'only a GRU has a reset gate');
   }
   for (const [form, setting] of Object.entries(item.dropout ?? {})) {
@@ -60,10 +60,10 @@ function checkNormParameters(context: CheckContext, entry: CellNormJson, cell: R
   if (entry.carry !== undefined && !has((target) => target.site === 'cell')) {
     warn(context, `${pointer}/carry`, "'carry' only affects the 'cell' site", 'remove it, or normalize `cell`');
   }
-  if (entry.groups !== undefined && !has((target) => GROUPED_SITES.includes(target.site))) {
+  if (entry.groups !== undefined && !has((target) => isProjectionSite(target.site))) {
     warn(context, `${pointer}/groups`, "'groups' only affects the 'input', 'recurrent' and 'gates' sites", 'remove it');
   }
-  const batch = has((target) => target.kind === 'batch');
+  const batch = has((target) => NORM_FACTS[target.kind].batchStatistics);
   for (const field of ['momentum', 'statistics', 'max_steps'] as const) {
     if (entry[field] !== undefined && !batch) warn(context, `${pointer}/${field}`, `'${field}' has no effect without batch norm`, 'only batch norm keeps statistics');
   }

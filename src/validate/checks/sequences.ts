@@ -4,12 +4,13 @@
  */
 import { Code } from '../../diagnostics/codes.js';
 import type { Check } from './context.js';
+import { CELL_KINDS } from '../../variants/index.js';
 
 export const checkSequences: Check = (context) => {
   const layers = context.ir.layers;
   const recurrentIndexes = layers.flatMap((layer, index) => (layer.type === 'recurrent' ? [index] : []));
   if (recurrentIndexes.length === 0) {
-    context.report(Code.NoRecurrentLayer, 'the model has no recurrent layer', '/body', 'header', 'add an `lstm`, `gru` or `rnn` layer after `input`');
+    context.report(Code.NoRecurrentLayer, 'the model has no recurrent layer', '/body', 'header', `add a recurrent layer (${CELL_KINDS.map((cell) => `\`${cell}\``).join(', ')}) after \`input\``);
     return;
   }
   for (let position = 0; position < recurrentIndexes.length - 1; position++) {

@@ -4,8 +4,9 @@
  */
 import { Code } from '../../diagnostics/codes.js';
 import { LIMITS } from '../limits.js';
-import type { CellKind, LayerIR, ModelIR, RecurrentLayerIR } from '../../ir/types.js';
+import type { LayerIR, ModelIR, RecurrentLayerIR } from '../../ir/types.js';
 import type { Check, CheckContext } from './context.js';
+import { NORM_FACTS, siteWidth } from '../../variants/index.js';
 
 export const checkModelSize: Check = (context) => {
   if (!checkLayerCount(context)) return;
@@ -24,8 +25,6 @@ export const checkModelSize: Check = (context) => {
   }
 };
 
-const GATES: Record<CellKind, number> = { lstm: 4, gru: 3, rnn: 1 };
-
 /**
  * Parameters (trainable and not) of each body layer, then of each head, counted from the IR as `seqnet summary`
  * counts them from the build plan (test/contract/limits.test.ts holds the two equal): the validator runs
@@ -43,10 +42,10 @@ export function parameterCounts(ir: ModelIR): number[] {
 }
 
 function recurrentParameters(layer: RecurrentLayerIR, inputWidth: number): number {
-  const gateUnits = GATES[layer.cell] * layer.units;
+  const gateUnits = siteWidth(layer.cell, 'gates', layer.units);
   let perDirection = (inputWidth + layer.units) * gateUnits + (layer.useBias ? gateUnits : 0);
   for (const norm of layer.norms) {
-    const width = norm.site === 'cell' || norm.site === 'hidden' ? layer.units : gateUnits;
+    const width = siteWidth(layer.cell, norm.site, layer.units);
     perDirection += norm.center ? 2 * width : width;
     if (norm.batch !== null) perDirection += 2 * (norm.batch.statistics === 'per_step' ? (norm.batch.maxSteps ?? 1) : 1) * width;
   }
@@ -58,7 +57,7 @@ function betweenParameters(layer: Exclude<LayerIR, RecurrentLayerIR>, inputWidth
     case 'dense':
       return (inputWidth + 1) * layer.units;
     case 'normalization':
-      return (layer.center ? 2 : 1) * layer.outputSize + (layer.kind === 'batch' ? 2 * layer.outputSize : 0);
+      return (layer.center ? 2 : 1) * layer.outputSize + (NORM_FACTS[layer.kind].batchStatistics ? 2 * layer.outputSize : 0);
     case 'dropout':
       return 0;
   }
@@ -92,7 +91,7 @@ export const checkDataSize: Check = (context) => {
 
 function layerWidth(layer: LayerIR): number {
   if (layer.type !== 'recurrent') return layer.outputSize;
-  return Math.max(layer.outputSize, GATES[layer.cell] * layer.units);
+  return Math.max(layer.outputSize, siteWidth(layer.cell, 'gates', layer.units));
 }
 
 /** Reports the item where the expanded layer count crosses the limit; returns whether the count is within it. */

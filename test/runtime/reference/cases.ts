@@ -5,6 +5,7 @@
  * GRU reset position, masking, directions, merges, states, zoneout and dropout at inference, presets).
  */
 import type { CellKind, NormGroups, NormIR, NormKind, NormSite } from '../../../src/ir/types.js';
+import { alwaysSplit, CELL_FACTS, CELL_KINDS, hasGates, isProjectionSite, NORM_FACTS, NORM_GROUPS, NORM_KINDS } from '../../../src/variants/index.js';
 import { makeNorm, plainConfig } from '../../helpers/recurrent.js';
 import type { ReferenceConfig } from './types.js';
 
@@ -29,9 +30,9 @@ export const RAGGED_MASK = [
   [true, false, false, false],
 ];
 
-const CELLS: CellKind[] = ['lstm', 'gru', 'rnn'];
-const PROJECTION_SITES: NormSite[] = ['input', 'recurrent', 'gates'];
-const GROUPS: NormGroups[] = ['all', 'per_gate', 'gates_and_candidate'];
+// Every cell and norm kind of the registries (src/variants): a new variant enters the table by itself and
+// fails until test/runtime/reference/ computes it.
+const CELLS: readonly CellKind[] = CELL_KINDS;
 
 interface KindVariant {
   label: string;
@@ -40,46 +41,54 @@ interface KindVariant {
   extra: Partial<NormIR>;
 }
 
-/** Layer and RMS norm with and without β; batch norm with population statistics and with minibatch statistics. */
+/**
+ * Every norm kind: a per-example kind with and without β (layer, no β; rms with β); a batch-statistics kind
+ * per step with population and with minibatch statistics (and shared over time at `input`).
+ */
 function kindVariants(site: NormSite): KindVariant[] {
-  const variants: KindVariant[] = [
-    { label: 'layer', kind: 'layer', training: false, extra: {} },
-    { label: 'layer, no β', kind: 'layer', training: false, extra: { center: false } },
-    { label: 'rms', kind: 'rms', training: false, extra: {} },
-    { label: 'rms with β', kind: 'rms', training: false, extra: { center: true } },
-    { label: 'batch per-step, population', kind: 'batch', training: false, extra: {} },
-    { label: 'batch per-step, minibatch', kind: 'batch', training: true, extra: {} },
-  ];
-  if (site === 'input') {
-    const shared = { batch: { statistics: 'shared' as const, maxSteps: null, momentum: 0.9 } };
-    variants.push(
-      { label: 'batch shared, population', kind: 'batch', training: false, extra: shared },
-      { label: 'batch shared, minibatch', kind: 'batch', training: true, extra: shared },
-    );
-  }
-  return variants;
+  return NORM_KINDS.flatMap((kind: NormKind): KindVariant[] => {
+    if (!NORM_FACTS[kind].batchStatistics) {
+      const flipped = NORM_FACTS[kind].center ? `${kind}, no β` : `${kind} with β`;
+      return [
+        { label: kind, kind, training: false, extra: {} },
+        { label: flipped, kind, training: false, extra: { center: !NORM_FACTS[kind].center } },
+      ];
+    }
+    const variants: KindVariant[] = [
+      { label: `${kind} per-step, population`, kind, training: false, extra: {} },
+      { label: `${kind} per-step, minibatch`, kind, training: true, extra: {} },
+    ];
+    if (site === 'input') {
+      const shared = { batch: { statistics: 'shared' as const, maxSteps: null, momentum: 0.9 } };
+      variants.push(
+        { label: `${kind} shared, population`, kind, training: false, extra: shared },
+        { label: `${kind} shared, minibatch`, kind, training: true, extra: shared },
+      );
+    }
+    return variants;
+  });
 }
 
+/** The groupings a site allows: all of them where it has several blocks, but `all` where a site is always split. */
 function groupsFor(cell: CellKind, site: NormSite): NormGroups[] {
-  if (cell === 'rnn') return ['all'];
-  return site === 'gates' && cell === 'gru' ? ['per_gate', 'gates_and_candidate'] : GROUPS;
+  if (!hasGates(cell) || !isProjectionSite(site)) return ['all'];
+  return NORM_GROUPS.filter((groups) => groups !== 'all' || !alwaysSplit(cell, site));
 }
 
 /** One norm at one site, for every cell, kind and grouping (and GRU reset position, LSTM cell carry). */
 export function singleSiteCases(): NumericCase[] {
   const cases: NumericCase[] = [];
   for (const cell of CELLS) {
-    const resets = cell === 'gru' ? [false, true] : [false];
+    const resets = CELL_FACTS[cell].resetChoice ? [false, true] : [false];
     for (const resetAfter of resets) {
-      const sites: NormSite[] = [...PROJECTION_SITES, ...(cell === 'lstm' ? (['cell'] as const) : []), 'hidden'];
-      for (const site of sites) {
-        const groupings = site === 'cell' || site === 'hidden' ? (['all'] as NormGroups[]) : groupsFor(cell, site);
+      for (const site of CELL_FACTS[cell].sites) {
+        const groupings = groupsFor(cell, site);
         const carries = site === 'cell' ? [false, true] : [false];
         for (const groups of groupings) {
           for (const carry of carries) {
             for (const variant of kindVariants(site)) {
               const norm = makeNorm(site, variant.kind, { groups, carry, ...variant.extra });
-              const reset = cell === 'gru' ? (resetAfter ? ', reset after' : ', reset before') : '';
+              const reset = CELL_FACTS[cell].resetChoice ? (resetAfter ? ', reset after' : ', reset before') : '';
               const detail = site === 'cell' ? `carry ${carry}` : `groups ${groups}`;
               cases.push({
                 name: `${cell}${reset}: ${variant.label} at ${site} (${detail})`,
@@ -135,7 +144,7 @@ const SHARED_BN = makeNorm('input', 'batch', { batch: { statistics: 'shared', ma
 
 /** Several sites at once, and mixed kinds, on each cell (GRU with the reset gate before and after). */
 function combinedNormCases(): NumericCase[] {
-  const variants: [CellKind, boolean][] = [['lstm', false], ['gru', false], ['gru', true], ['rnn', false]];
+  const variants = CELLS.flatMap((cell) => (CELL_FACTS[cell].resetChoice ? [false, true] : [false]).map((resetAfter): [CellKind, boolean] => [cell, resetAfter]));
   return variants.flatMap(([cell, resetAfter]) => {
     const cellNorm = (norm: NormIR) => (cell === 'lstm' ? [norm] : []);
     const gatesGroups: NormGroups = cell === 'gru' ? 'per_gate' : 'all';

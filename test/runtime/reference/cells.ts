@@ -7,7 +7,7 @@
  * docs/language.md, the IR doc comments (src/ir/types.ts) and docs/runtime.md (Equations); the unnormalized
  * cells are the tfjs/Keras ones (gate order i,f,c,o and z,r,h; GRU `h = z⊙h_prev + (1 − z)⊙h̃`).
  */
-import type { NormSite } from '../../../src/ir/types.js';
+import type { CellKind, NormSite } from '../../../src/ir/types.js';
 import { activate, add, columnsOf, matmul, mixWith, mul, pickColumns, range } from './math.js';
 import { applyNorm, siteGroups, type StepContext } from './norms.js';
 import type { DirectionWeights, ReferenceConfig } from './types.js';
@@ -116,5 +116,6 @@ export function gruStep(step: Step, x: number[][], state: CellState): CellState 
   return { h: finishHidden(step, h, next), c: null };
 }
 
-export const CELL_STEPS = { rnn: rnnStep, lstm: lstmStep, gru: gruStep } as const;
+/** Every cell of the registry needs its reference step here (a new `CellKind` fails to compile until then). */
+export const CELL_STEPS = { rnn: rnnStep, lstm: lstmStep, gru: gruStep } as const satisfies Record<CellKind, typeof rnnStep>;
 export type { Step };

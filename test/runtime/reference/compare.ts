@@ -1,4 +1,5 @@
 /** Runs one numeric case through the reference (float64) and `SeqnetRecurrent` (float32) and compares them. */
+import { CELL_FACTS } from '../../../src/variants/index.js';
 import { expectClose } from '../../helpers/backends.js';
 import { TestRandom } from '../../helpers/random.js';
 import { applyLayer, buildLayer, randomWeights } from '../../helpers/recurrent.js';
@@ -23,7 +24,7 @@ export function compareWithReference(testCase: NumericCase): void {
   const { config } = testCase;
   const weights = randomWeights(config, FEATURES, random);
   const x = random.tensor3(BATCH, steps, FEATURES, -1.5, 1.5);
-  const stateCount = (config.cell === 'lstm' ? 2 : 1) * (config.bidirectional === null ? 1 : 2);
+  const stateCount = CELL_FACTS[config.cell].states.length * (config.bidirectional === null ? 1 : 2);
   const initialState = testCase.initialState === true ? Array.from({ length: stateCount }, () => random.matrix(BATCH, config.units)) : undefined;
   const options = { training: testCase.training, mask: testCase.mask, maskDtype: testCase.maskDtype, initialState };
   const expected = runReference(config, weights, x, options);

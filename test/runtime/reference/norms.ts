@@ -115,6 +115,12 @@ function normalizeBatch(norm: NormIR, params: NormParams, values: number[][], co
  * site (so γ, β and statistics are indexed globally), with the site's statistics groups `groups`.
  */
 export function applyNorm(norm: NormIR, params: NormParams, values: number[][], columns: readonly number[], groups: number[][], context: StepContext): number[][] {
-  if (norm.kind === 'batch') return normalizeBatch(norm, params, values, columns, context);
-  return normalizePerExample(norm, params, values, columns, localGroups(groups, columns));
+  // Every kind of the registry needs its case here (a new `NormKind` fails to compile until then).
+  switch (norm.kind) {
+    case 'batch':
+      return normalizeBatch(norm, params, values, columns, context);
+    case 'layer':
+    case 'rms':
+      return normalizePerExample(norm, params, values, columns, localGroups(groups, columns));
+  }
 }

@@ -18,7 +18,6 @@ import type { CellDefinition, CellCall, StepFn } from './types.js';
  * LN-GRU code, reset after with separate LNs); Semeniuta et al. 2016; Krueger et al. 2017.
  */
 export const gruCell: CellDefinition = {
-  stateCount: 1,
   createStep(call: CellCall): StepFn {
     const { norms, dropout, units } = call;
     const split = (value: tf.Tensor) => tf.split(value, [2 * units, units], value.rank - 1);

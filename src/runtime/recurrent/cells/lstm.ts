@@ -18,7 +18,6 @@ import type { CellDefinition, CellCall, StepFn } from './types.js';
  * 2016; zoneout Krueger et al. 2017.
  */
 export const lstmCell: CellDefinition = {
-  stateCount: 2,
   createStep(call: CellCall): StepFn {
     const { norms, dropout, units } = call;
     const cellNorm = norms.norm('cell');

@@ -12,7 +12,6 @@ import type { CellDefinition, CellCall, StepFn } from './types.js';
  * al. 2016; layer norm on both projections is TF Addons LayerNormSimpleRNNCell's placement.
  */
 export const rnnCell: CellDefinition = {
-  stateCount: 1,
   createStep(call: CellCall): StepFn {
     const { norms, dropout } = call;
     return (step, input, [h]) => {

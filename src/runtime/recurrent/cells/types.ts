@@ -35,8 +35,7 @@ export interface CellCall {
  */
 export type StepFn = (step: number, input: tf.Tensor, states: tf.Tensor[]) => tf.Tensor[];
 
+/** A cell's reference step (its states are the cell's facts, `src/variants/cells.ts`). */
 export interface CellDefinition {
-  /** 2 for LSTM (`h`, `c`), 1 otherwise. */
-  stateCount: number;
   createStep(call: CellCall): StepFn;
 }

@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NormSite } from '../../../ir/types.js';
+import { siteSpans } from '../../../variants/index.js';
 import { addColumns, factorAt, gateDerivative, gateFunction, multiply, recurrentInput, stateGradientAtStep, tanh, zoneoutAt } from './math.js';
 import { recurrentKernelGradient } from './gru.js';
 import { NormTape, loopParameters } from './loop-norms.js';
@@ -23,13 +24,6 @@ interface Span {
   first: number;
   count: number;
   kernel: NormKernel;
-}
-
-/** The spans a site is normalized in (see `cells/gru.ts`). */
-function spanBlocks(site: NormSite, resetAfter: boolean): [number, number][] {
-  if (site === 'hidden') return [[0, 1]];
-  if (site === 'gates' || (site === 'recurrent' && !resetAfter)) return [[0, 2], [2, 1]];
-  return [[0, 3]];
 }
 
 /** Rows `[rows, width]` cut to columns `start … start + span` (population statistics of a span). */
@@ -47,10 +41,11 @@ function buildSpans(args: FusedArgs): { spans: Span[]; bias: Float32Array | null
   const spans: Span[] = [];
   for (const { setup: site, gamma, beta } of sites) {
     const width = gamma.length;
-    for (const [first, count] of spanBlocks(site.site, args.resetAfter)) {
+    // The spans the GRU's facts cut the site into (`siteSpans`; see `cells/gru.ts`).
+    for (const { first, count } of siteSpans('gru', site.site, args.resetAfter)) {
       const [start, end] = [first * units, (first + count) * units];
       const population = spanPopulation(site, width, start, end - start);
-      const kernel = new NormKernel(site.norm, site.groupIds.slice(first, first + count), units, gamma.subarray(start, end), beta?.subarray(start, end) ?? null, population);
+      const kernel = new NormKernel(site.norm, site.form, site.groupIds.slice(first, first + count), units, gamma.subarray(start, end), beta?.subarray(start, end) ?? null, population);
       spans.push({ site: site.site, first, count, kernel });
     }
   }
@@ -68,8 +63,6 @@ function spanPopulation(site: SiteSetup, width: number, start: number, span: num
 }
 
 export const fusedNormalizedGru: FusedCell = {
-  gates: 3,
-  stateCount: 1,
   run(args: FusedArgs): FusedRun {
     const { steps, batch, units, mask, keepOutputs, resetAfter } = args;
     const { spans, bias } = buildSpans(args);

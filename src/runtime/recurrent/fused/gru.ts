@@ -23,8 +23,6 @@ function kernelBlocks(kernel: tf.Tensor, units: number): [tf.Tensor, tf.Tensor] 
 }
 
 export const fusedGru: FusedCell = {
-  gates: 3,
-  stateCount: 1,
   run(args: FusedArgs): FusedRun {
     const { steps, batch, units, input, mask, keepOutputs, resetAfter } = args;
     const gate = gateFunction(args.gateActivation);

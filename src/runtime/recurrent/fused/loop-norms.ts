@@ -33,7 +33,7 @@ export type SiteKernels = Partial<Record<NormSite, NormKernel>>;
 export function siteKernels(args: FusedArgs): { kernels: SiteKernels; bias: Float32Array | null } {
   const { bias, sites } = loopParameters(args);
   const kernels: SiteKernels = {};
-  for (const { setup, gamma, beta } of sites) kernels[setup.site] = new NormKernel(setup.norm, setup.groupIds, args.units, gamma, beta, setup.population);
+  for (const { setup, gamma, beta } of sites) kernels[setup.site] = new NormKernel(setup.norm, setup.form, setup.groupIds, args.units, gamma, beta, setup.population);
   return { kernels, bias };
 }
 

@@ -11,8 +11,6 @@ import type { SiteKernels } from './loop-norms.js';
 import type { FusedArgs, FusedCell, FusedGradients, FusedRun } from './types.js';
 
 export const fusedNormalizedLstm: FusedCell = {
-  gates: 4,
-  stateCount: 2,
   run(args: FusedArgs): FusedRun {
     const { steps, batch, units, mask, keepOutputs, forgetConstant } = args;
     const { candidate: candidateMask, zoneoutCell, zoneoutHidden } = args.stepMasks;

@@ -9,8 +9,6 @@ import { factorAt, gateDerivative, gateFunction, multiply, multiplyTransposed, r
 import type { FusedArgs, FusedCell, FusedRun } from './types.js';
 
 export const fusedLstm: FusedCell = {
-  gates: 4,
-  stateCount: 2,
   run(args: FusedArgs): FusedRun {
     const { steps, batch, units, input, mask, keepOutputs, forgetConstant } = args;
     const { candidate: candidateMask, zoneoutCell, zoneoutHidden } = args.stepMasks;

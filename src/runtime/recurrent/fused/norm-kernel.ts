@@ -8,6 +8,7 @@
  *   population statistics (batch norm at inference) are constants: dx = g / σ.
  */
 import type { NormIR } from '../../../ir/types.js';
+import type { FusedNormForm } from '../norms/types.js';
 
 export interface NormRecord {
   normalized: Float32Array;
@@ -31,6 +32,8 @@ export class NormKernel {
 
   constructor(
     readonly norm: NormIR,
+    /** How this kind computes (its descriptor's `fused`): the kernel computes no kind it is not told. */
+    private readonly form: FusedNormForm,
     groupIds: number[],
     readonly units: number,
     private readonly gamma: Float32Array,
@@ -51,7 +54,7 @@ export class NormKernel {
     const normalized = new Float32Array(values.length);
     let inverse: Float32Array;
     let statistics: StepStatistics | null = null;
-    if (this.norm.kind !== 'batch') inverse = this.exampleStatistics(values, batch, normalized);
+    if (this.form.statistics === 'example') inverse = this.exampleStatistics(values, batch, normalized);
     else if (this.population !== null) inverse = this.populationStatistics(values, step, normalized);
     else ({ inverse, statistics } = this.batchStatistics(values, batch, mask, maskOffset, normalized));
     const output = new Float32Array(values.length);
@@ -63,7 +66,7 @@ export class NormKernel {
 
   private exampleStatistics(values: Float32Array, batch: number, normalized: Float32Array): Float32Array {
     const inverse = new Float32Array(batch * this.groups.length);
-    const centered = this.norm.kind === 'layer';
+    const centered = this.form.statistics === 'example' && this.form.subtractMean;
     const units = this.units;
     for (let n = 0; n < batch; n += 1) {
       const row = n * this.width;
@@ -131,7 +134,7 @@ export class NormKernel {
       }
     }
     const batch = outputGradient.length / width;
-    if (this.norm.kind !== 'batch') return this.exampleBackward(scaled, normalized, inverse, batch);
+    if (this.form.statistics === 'example') return this.exampleBackward(scaled, normalized, inverse, batch);
     if (this.population === null) return this.batchBackward(scaled, normalized, inverse, batch, mask, maskOffset);
     for (let row = 0; row < scaled.length; row += width) for (let c = 0; c < width; c += 1) scaled[row + c] *= inverse[c];
     return scaled;
@@ -139,7 +142,7 @@ export class NormKernel {
 
   private exampleBackward(scaled: Float32Array, normalized: Float32Array, inverse: Float32Array, batch: number): Float32Array {
     const input = new Float32Array(scaled.length);
-    const centered = this.norm.kind === 'layer';
+    const centered = this.form.statistics === 'example' && this.form.subtractMean;
     const units = this.units;
     for (let n = 0; n < batch; n += 1) {
       const row = n * this.width;

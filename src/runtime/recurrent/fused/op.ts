@@ -46,7 +46,7 @@ function maskValues(mask: tf.Tensor | number | null): Float32Array | null {
 export function runFused(call: FusedCall, input: tf.Tensor, recurrentKernel: tf.Tensor, initial: tf.Tensor[]): FusedResult {
   const { steps, batch, units } = call;
   const mask = call.mask === null ? null : (call.mask.dataSync() as Float32Array);
-  const stateCount = call.cell.stateCount;
+  const stateCount = initial.length;
   let statistics: FusedResult['statistics'] = [];
   const op = tf.customGrad((...args) => {
     const tensors = args.slice(0, 2 + stateCount + call.params.length) as tf.Tensor[];

@@ -1,43 +1,48 @@
 /**
- * Which configs the fused op can run, and how: the recurrence of every cell, with or without norms inside
- * the loop. Anything vectorizable over all steps (input dropout, an input norm whose statistics do not
- * depend on the step) stays outside the op, in tfjs ops.
+ * Which configs the fused op accelerates, and how: the recurrence of every cell whose descriptor has fused
+ * loops, with or without norms inside the loop, for norm kinds whose descriptor has a fused form. It declines
+ * everything else (null), which then runs on the step loop. Anything vectorizable over all steps (input
+ * dropout, an input norm whose statistics do not depend on the step) stays outside the op, in tfjs ops.
  */
 import type { NormIR } from '../../../ir/types.js';
+import { hasGates, NORM_FACTS } from '../../../variants/index.js';
+import { cellDescriptor } from '../cells/registry.js';
+import type { CellDescriptor } from '../cells/registry.js';
 import type { SeqnetRecurrentConfig } from '../config.js';
-import { fusedGru } from './gru.js';
-import { fusedNormalizedGru } from './gru-norms.js';
-import { fusedLstm } from './lstm.js';
-import { fusedNormalizedLstm } from './lstm-norms.js';
-import { fusedRnn } from './rnn.js';
-import { fusedNormalizedRnn } from './rnn-norms.js';
+import { normDescriptor } from '../norms/registry.js';
+import type { FusedNormForm, NormDescriptor } from '../norms/types.js';
 import type { FusedCell } from './types.js';
-
-const PLAIN_CELLS: Record<SeqnetRecurrentConfig['cell'], FusedCell> = { lstm: fusedLstm, gru: fusedGru, rnn: fusedRnn };
-/** With norms inside the loop; the bias is then added inside too. */
-const NORMALIZED_CELLS: Record<SeqnetRecurrentConfig['cell'], FusedCell> = { lstm: fusedNormalizedLstm, gru: fusedNormalizedGru, rnn: fusedNormalizedRnn };
 
 export interface FusedPlan {
   cell: FusedCell;
-  /** Norms computed inside the loop; the bias is then added inside too. */
+  /** Norms computed inside the loop, each with its kind's fused form; the bias is then added inside too. */
   loopNorms: NormIR[];
+  forms: FusedNormForm[];
 }
 
 /** An input norm computed on all steps at once: its statistics are per example, or shared over time. */
 export function isVectorizedInputNorm(norm: NormIR): boolean {
-  return norm.site === 'input' && (norm.kind !== 'batch' || norm.batch?.statistics === 'shared');
+  return norm.site === 'input' && (!NORM_FACTS[norm.kind].batchStatistics || norm.batch?.statistics === 'shared');
 }
 
 /**
- * The fused plan for this config, or null when the step loop must run it: activations the fused loops do not
- * implement. Every dropout form runs inside the fused loops (recurrent, candidate, zoneout: `FusedArgs`).
+ * The fused plan for this config, or null when the step loop must run it: a cell or a norm kind inside the
+ * loop without a fused form, or activations the fused loops do not implement. Every dropout form runs inside
+ * the fused loops (recurrent, candidate, zoneout: `FusedArgs`). The descriptors are parameters so that a test
+ * can show what is declined.
  */
-export function fusedPlanFor(config: SeqnetRecurrentConfig): FusedPlan | null {
+export function fusedPlanFor(
+  config: SeqnetRecurrentConfig,
+  cell: CellDescriptor = cellDescriptor(config.cell),
+  norms: (norm: NormIR) => NormDescriptor = (norm) => normDescriptor(norm.kind),
+): FusedPlan | null {
+  if (cell.fused === undefined) return null;
   if (config.activation !== 'tanh') return null;
-  // The simple RNN has no gates, so its recurrentActivation is unused.
-  const gatesOk = config.cell === 'rnn' || config.recurrentActivation === 'sigmoid' || config.recurrentActivation === 'hard_sigmoid';
+  // A cell without gates besides the candidate (the simple RNN) never uses its recurrentActivation.
+  const gatesOk = !hasGates(config.cell) || config.recurrentActivation === 'sigmoid' || config.recurrentActivation === 'hard_sigmoid';
   if (!gatesOk) return null;
   const loopNorms = config.norms.filter((norm) => !isVectorizedInputNorm(norm));
-  if (loopNorms.length === 0) return { cell: PLAIN_CELLS[config.cell], loopNorms };
-  return { cell: NORMALIZED_CELLS[config.cell], loopNorms };
+  const forms = loopNorms.flatMap((norm) => norms(norm).fused ?? []);
+  if (forms.length < loopNorms.length) return null;
+  return { cell: loopNorms.length === 0 ? cell.fused.plain : cell.fused.normalized, loopNorms, forms };
 }

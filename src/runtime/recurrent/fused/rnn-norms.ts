@@ -10,8 +10,6 @@ import type { SiteKernels } from './loop-norms.js';
 import type { FusedArgs, FusedCell, FusedGradients, FusedRun } from './types.js';
 
 export const fusedNormalizedRnn: FusedCell = {
-  gates: 1,
-  stateCount: 1,
   run(args: FusedArgs): FusedRun {
     const { steps, batch, units, mask, keepOutputs } = args;
     const { kernels, bias } = siteKernels(args);

@@ -6,8 +6,6 @@ import { factorAt, multiply, multiplyTransposed, recurrentInput, tanh, transpose
 import type { FusedArgs, FusedCell, FusedRun } from './types.js';
 
 export const fusedRnn: FusedCell = {
-  gates: 1,
-  stateCount: 1,
   run(args: FusedArgs): FusedRun {
     const { steps, batch, units, input, mask, keepOutputs } = args;
     const size = batch * units;

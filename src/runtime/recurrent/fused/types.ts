@@ -2,6 +2,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { NormIR, NormSite } from '../../../ir/types.js';
 import type { StepStatistics } from './norm-kernel.js';
+import type { FusedNormForm } from '../norms/types.js';
 
 /** Gate nonlinearities the fused loops implement, by their value y (enough for the derivative). */
 export type GateActivation = 'sigmoid' | 'hard_sigmoid';
@@ -43,6 +44,8 @@ export interface FusedArgs {
 export interface SiteSetup {
   site: NormSite;
   norm: NormIR;
+  /** How the norm kernel computes the site's kind. */
+  form: FusedNormForm;
   /** Group id of each gate block (see `norms/grouping.ts`). */
   groupIds: number[];
   /** Batch norm at inference: the population statistics; null otherwise. */
@@ -69,8 +72,7 @@ export interface FusedRun {
   statistics: { site: NormSite; firstColumn: number; steps: StepStatistics[] }[];
 }
 
+/** A cell's loop in the fused op; its states and gate blocks are the cell's facts (`src/variants/cells.ts`). */
 export interface FusedCell {
-  gates: number;
-  stateCount: number;
   run(args: FusedArgs): FusedRun;
 }

@@ -4,7 +4,8 @@
  * expectation, mask, output). The layer call's constants are the `Cell` struct written by `writeCell`.
  */
 import type { Activation } from '../../../ir/types.js';
-import type { HeapBuffer, HeapKernels, StructField } from './heap.js';
+import type { HeapBuffer, HeapKernels } from './heap.js';
+import { CELL_FIELDS, writeStruct } from './structs.js';
 
 /** The activations the kernels compute, with their codes in `assembly/math.ts` (`activate4`). */
 export const ACTIVATION_CODES = {
@@ -47,29 +48,15 @@ export interface CellFields {
   outputStride: number;
 }
 
-/** Writes the struct, fields in the order `assembly/cells.ts` declares them, with a scratch row of 4·u floats. */
+/** Writes the struct (fields in the order of `CELL_FIELDS`), with a scratch row of 4·u floats. */
 export function writeCell(kernels: HeapKernels, cell: CellFields): number {
-  const flag = (value: boolean): StructField => ({ i32: value ? 1 : 0 });
-  const bias = cell.bias === null ? 0 : kernels.address(kernels.constant(cell.bias, [cell.bias.length]));
-  return kernels.struct([
-    { i32: cell.batch },
-    { i32: cell.units },
-    { i32: cell.activation },
-    { i32: cell.gateActivation },
-    flag(cell.resetAfter),
-    flag(cell.carryNormalized),
-    { i32: bias },
-    { i32: cell.recurrentNorm },
-    { i32: cell.candidateRecurrentNorm },
-    { i32: cell.gatesNorm },
-    { i32: cell.candidateGatesNorm },
-    { i32: cell.cellNorm },
-    { i32: cell.hiddenNorm },
-    { f32: cell.zoneoutHidden },
-    { f32: cell.zoneoutCell },
-    { i32: cell.outputStride },
-    { i32: kernels.address(kernels.buffer([4, cell.units])) },
-  ]);
+  return writeStruct(kernels, CELL_FIELDS, {
+    ...cell,
+    resetAfter: cell.resetAfter ? 1 : 0,
+    carryNormalized: cell.carryNormalized ? 1 : 0,
+    bias: cell.bias === null ? 0 : kernels.address(kernels.constant(cell.bias, [cell.bias.length])),
+    scratch: kernels.address(kernels.buffer([4, cell.units])),
+  });
 }
 
 export interface HeapStepCall {
@@ -90,12 +77,10 @@ export interface HeapStepCall {
 export type HeapStep = (t: number, input: number, states: HeapBuffer[], mask: number, out: number) => void;
 
 export interface HeapCell {
-  stateCount: number;
   create(call: HeapStepCall): HeapStep;
 }
 
-const heapLstm: HeapCell = {
-  stateCount: 2,
+export const heapLstm: HeapCell = {
   create({ kernels, cell, batch, units, recurrentKernel }) {
     const recurrent = kernels.buffer([batch, 4 * units]);
     return (t, input, [h, c], mask, out) => {
@@ -105,8 +90,7 @@ const heapLstm: HeapCell = {
   },
 };
 
-const heapGru: HeapCell = {
-  stateCount: 1,
+export const heapGru: HeapCell = {
   create({ kernels, cell, batch, units, recurrentKernel, recurrentKernelParts: parts }) {
     // Reset after: one product h·U. Reset first: h·U_zr, then (r ⊙ h)·U_h once the gates are known.
     const recurrent = kernels.buffer([batch, (parts === null ? 3 : 2) * units]);
@@ -122,8 +106,7 @@ const heapGru: HeapCell = {
   },
 };
 
-const heapRnn: HeapCell = {
-  stateCount: 1,
+export const heapRnn: HeapCell = {
   create({ kernels, cell, batch, units, recurrentKernel }) {
     const recurrent = kernels.buffer([batch, units]);
     return (t, input, [h], mask, out) => {
@@ -132,5 +115,3 @@ const heapRnn: HeapCell = {
     };
   },
 };
-
-export const HEAP_CELLS = { lstm: heapLstm, gru: heapGru, rnn: heapRnn } as const;

@@ -6,7 +6,8 @@ import type { NormKind } from '../../../ir/types.js';
 import type { InferenceForm } from '../norms/inference.js';
 import { normDescriptor } from '../norms/registry.js';
 import type { NormWeights } from '../norms/types.js';
-import type { HeapKernels, StructField } from './heap.js';
+import type { HeapKernels } from './heap.js';
+import { NORM_FIELDS, writeStruct } from './structs.js';
 
 /** Whether the kernels can run this kind at inference. */
 export function hasInferenceForm(kind: NormKind): boolean {
@@ -18,7 +19,7 @@ const FORM_CODES: Record<InferenceForm['form'], number> = { statistics: 1, 'affi
 
 /**
  * The `Norm` struct of a span of gate blocks (`groupIds`, one per block, from `../norms/grouping.ts`) that
- * starts at column `firstColumn` of its site; fields in the order `assembly/norm.ts` declares them.
+ * starts at column `firstColumn` of its site; fields in the order of `NORM_FIELDS`.
  */
 export function writeNorm(kernels: HeapKernels, weights: NormWeights, groupIds: readonly number[], units: number, firstColumn: number): number {
   const descriptor = normDescriptor(weights.norm.kind);
@@ -34,16 +35,15 @@ export function writeForm(kernels: HeapKernels, form: InferenceForm, groupIds: r
   const distinct = [...new Set(groupIds)];
   const groupOf = kernels.struct(groupIds.map((id) => ({ i32: distinct.indexOf(id) })));
   const statistics = form.form === 'statistics';
-  const fields: StructField[] = [
-    { i32: FORM_CODES[form.form] },
-    { i32: statistics && form.center ? 1 : 0 },
-    { i32: groupIds.length },
-    { i32: distinct.length },
-    { i32: groupOf },
-    { i32: floats(statistics ? form.gamma : form.scale) },
-    { i32: floats(statistics ? form.beta : form.shift) },
-    { f32: statistics ? form.epsilon : 0 },
-    { i32: statistics ? 0 : form.rows },
-  ];
-  return kernels.struct(fields);
+  return writeStruct(kernels, NORM_FIELDS, {
+    form: FORM_CODES[form.form],
+    center: statistics && form.center ? 1 : 0,
+    blocks: groupIds.length,
+    groups: distinct.length,
+    groupOf,
+    scale: floats(statistics ? form.gamma : form.scale),
+    shift: floats(statistics ? form.beta : form.shift),
+    epsilon: statistics ? form.epsilon : 0,
+    rows: statistics ? 0 : form.rows,
+  });
 }

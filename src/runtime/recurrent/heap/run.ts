@@ -7,20 +7,36 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NormSite } from '../../../ir/types.js';
+import { candidateAt, CELL_FACTS, hasGates, siteBlocks, siteSpans } from '../../../variants/index.js';
+import type { GateSpan } from '../../../variants/index.js';
+import { cellDescriptor } from '../cells/registry.js';
+import type { CellDescriptor } from '../cells/registry.js';
 import type { SeqnetRecurrentConfig } from '../config.js';
-import { CANDIDATE_GATE, siteGates } from '../config.js';
 import { groupIdsFor } from '../norms/grouping.js';
 import type { NormWeights } from '../norms/types.js';
-import { ACTIVATION_CODES, HEAP_CELLS, activationCode, writeCell } from './cells.js';
-import type { HeapStep } from './cells.js';
+import { ACTIVATION_CODES, activationCode, writeCell } from './cells.js';
+import type { HeapCell, HeapStep } from './cells.js';
 import type { HeapKernels } from './heap.js';
 import { hasInferenceForm, writeNorm } from './norms.js';
 
-/** Whether the heap loop implements this config (it is only ever asked at inference on wasm). */
-export function heapLoopSupports(config: SeqnetRecurrentConfig): boolean {
+/**
+ * Whether the heap loop accelerates this config (it is only ever asked at inference on wasm): the cell's
+ * descriptor has a heap step, every norm kind an inference form, and the kernels compute its activations.
+ * Anything else is declined and runs on the step loop. The descriptor is a parameter so that a test can show
+ * what is declined.
+ */
+export function heapLoopSupports(config: SeqnetRecurrentConfig, cell: CellDescriptor = cellDescriptor(config.cell)): boolean {
+  if (cell.heap === undefined) return false;
   const computed = (activation: SeqnetRecurrentConfig['activation']) => activationCode(activation) !== undefined;
-  const gatesOk = config.cell === 'rnn' || computed(config.recurrentActivation);
+  const gatesOk = !hasGates(config.cell) || computed(config.recurrentActivation);
   return computed(config.activation) && gatesOk && config.norms.every((norm) => hasInferenceForm(norm.kind));
+}
+
+/** The cell's heap step; `heapLoopSupports` has made sure there is one. */
+function heapCell(config: SeqnetRecurrentConfig): HeapCell {
+  const heap = cellDescriptor(config.cell).heap;
+  if (heap === undefined) throw new Error(`SeqnetRecurrent: the heap loop has no ${config.cell} cell`);
+  return heap;
 }
 
 function requiredCode(activation: SeqnetRecurrentConfig['activation']): number {
@@ -46,39 +62,43 @@ export interface HeapDirectionInput {
 /** Steps whose input term is computed together: bounds the buffer to `CHUNK_STEPS·batch·G·u` floats. */
 const CHUNK_STEPS = 32;
 
-/** The bias with the LSTM's constant forget bias added; null when there is neither. */
+/** The bias with the constant forget bias added (on the forget gate's block); null when there is neither. */
 function effectiveBias(config: SeqnetRecurrentConfig, bias: tf.Tensor | null): Float32Array | null {
-  const constant = config.cell === 'lstm' ? config.forgetBias.constant : 0;
+  const { forgetGate, gates } = CELL_FACTS[config.cell];
+  const constant = forgetGate === null ? 0 : config.forgetBias.constant;
   if (bias === null && constant === 0) return null;
-  const values = bias === null ? new Float32Array(4 * config.units) : (bias.dataSync() as Float32Array).slice();
-  for (let j = 0; j < config.units; j += 1) values[config.units + j] += constant;
+  const values = bias === null ? new Float32Array(gates.length * config.units) : (bias.dataSync() as Float32Array).slice();
+  const first = (forgetGate ?? 0) * config.units;
+  for (let j = 0; j < config.units; j += 1) values[first + j] += constant;
   return values;
 }
 
-/** The `Norm` struct of gate blocks `first … first + count − 1` of a site (all of them by default), 0 for none. */
-function normSpan(kernels: HeapKernels, config: SeqnetRecurrentConfig, norms: NormWeights[], site: NormSite, first = 0, count = siteGates(site, config.cell)): number {
+/** Whether the reset gate acts after the recurrent product (only where the cell has that choice). */
+function resetAfter(config: SeqnetRecurrentConfig): boolean {
+  return CELL_FACTS[config.cell].resetChoice && config.resetAfter;
+}
+
+/** The `Norm` struct of a span of a site's gate blocks (all of them by default), 0 for none. */
+function normSpan(kernels: HeapKernels, config: SeqnetRecurrentConfig, norms: NormWeights[], site: NormSite, span?: GateSpan): number {
   const weights = norms.find((norm) => norm.site === site);
   if (weights === undefined) return 0;
-  const candidate = siteGates(site, config.cell) === 1 ? -1 : CANDIDATE_GATE[config.cell];
-  return writeNorm(kernels, weights, groupIdsFor(weights.norm.groups, first, count, candidate), config.units, first * config.units);
+  const { first, count } = span ?? { first: 0, count: siteBlocks(config.cell, site) };
+  return writeNorm(kernels, weights, groupIdsFor(weights.norm.groups, first, count, candidateAt(config.cell, site)), config.units, first * config.units);
 }
 
 /**
- * The norm spans the cell kernels take: whole sites, except the GRU's gates norm (z and r; the candidate,
- * which depends on r) and, with the reset gate first, its recurrent norm likewise (`../cells/gru.ts`).
+ * The norm spans the cell kernels take, as the cell's facts cut each site (`siteSpans`): a whole site, or its
+ * gates and then its candidate (the GRU's `gates`, and its `recurrent` with the reset gate first), since the
+ * candidate depends on r.
  */
 function cellNorms(kernels: HeapKernels, config: SeqnetRecurrentConfig, norms: NormWeights[]) {
-  const span = (site: NormSite, first?: number, count?: number) => normSpan(kernels, config, norms, site, first, count);
-  const gru = config.cell === 'gru';
-  const recurrentApart = gru && !config.resetAfter;
-  return {
-    recurrentNorm: recurrentApart ? span('recurrent', 0, 2) : span('recurrent'),
-    candidateRecurrentNorm: recurrentApart ? span('recurrent', 2, 1) : 0,
-    gatesNorm: gru ? span('gates', 0, 2) : span('gates'),
-    candidateGatesNorm: gru ? span('gates', 2, 1) : 0,
-    cellNorm: span('cell'),
-    hiddenNorm: span('hidden'),
+  const spans = (site: 'recurrent' | 'gates') => {
+    const [gates, candidate] = siteSpans(config.cell, site, resetAfter(config));
+    return [normSpan(kernels, config, norms, site, gates), candidate === undefined ? 0 : normSpan(kernels, config, norms, site, candidate)];
   };
+  const [recurrentNorm, candidateRecurrentNorm] = spans('recurrent');
+  const [gatesNorm, candidateGatesNorm] = spans('gates');
+  return { recurrentNorm, candidateRecurrentNorm, gatesNorm, candidateGatesNorm, cellNorm: normSpan(kernels, config, norms, 'cell'), hiddenNorm: normSpan(kernels, config, norms, 'hidden') };
 }
 
 /** The cell's step for this call: its `Cell` struct written, its recurrent kernel(s) on the heap. */
@@ -88,8 +108,8 @@ function createStep(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: 
     batch: input.x.shape[0],
     units,
     activation: requiredCode(config.activation),
-    gateActivation: config.cell === 'rnn' ? ACTIVATION_CODES.sigmoid : requiredCode(config.recurrentActivation),
-    resetAfter: config.resetAfter,
+    gateActivation: hasGates(config.cell) ? requiredCode(config.recurrentActivation) : ACTIVATION_CODES.sigmoid,
+    resetAfter: resetAfter(config),
     carryNormalized: input.norms.some((norm) => norm.site === 'cell' && norm.norm.carry),
     bias: effectiveBias(config, input.bias),
     ...cellNorms(kernels, config, input.norms),
@@ -97,9 +117,11 @@ function createStep(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: 
     zoneoutCell: config.dropout.zoneout?.cell ?? 0,
     outputStride,
   });
-  // With the reset gate first, the GRU multiplies h by U's z, r columns and r ⊙ h by its candidate columns.
-  const parts = config.cell === 'gru' && !config.resetAfter ? tf.split(input.recurrentKernel, [2 * units, units], 1) : null;
-  return HEAP_CELLS[config.cell].create({
+  // A recurrent site in spans (the GRU with the reset gate first) is two products: h by U's z, r columns, and
+  // r ⊙ h by its candidate columns.
+  const recurrentSpans = siteSpans(config.cell, 'recurrent', resetAfter(config));
+  const parts = recurrentSpans.length > 1 ? tf.split(input.recurrentKernel, recurrentSpans.map((span) => span.count * units), 1) : null;
+  return heapCell(config).create({
     kernels,
     cell,
     batch: input.x.shape[0],
@@ -117,7 +139,7 @@ export function runHeapDirection(kernels: HeapKernels, config: SeqnetRecurrentCo
     const outputs = input.keepOutputs ? kernels.buffer([batch, steps, units]) : null;
     const step = createStep(kernels, config, input, steps * units);
     const mask = input.mask === null ? null : kernels.tensor(input.mask);
-    const states = Array.from({ length: HEAP_CELLS[config.cell].stateCount }, (_, k) =>
+    const states = CELL_FACTS[config.cell].states.map((_, k) =>
       kernels.constant(input.initial === null ? new Float32Array(batch * units) : (input.initial[k].dataSync() as Float32Array), [batch, units]),
     );
     forEachInputTerm(kernels, config, input, (t, inputTerm) => {
@@ -137,7 +159,7 @@ export function runHeapDirection(kernels: HeapKernels, config: SeqnetRecurrentCo
  */
 function forEachInputTerm(kernels: HeapKernels, config: SeqnetRecurrentConfig, input: HeapDirectionInput, body: (t: number, inputTerm: number) => void): void {
   const [batch, steps, features] = input.x.shape as [number, number, number];
-  const width = siteGates('input', config.cell) * config.units;
+  const width = siteBlocks(config.cell, 'input') * config.units;
   const timeMajor = kernels.tensor(tf.transpose(input.x, [1, 0, 2]));
   const inputKernel = kernels.tensor(input.kernel);
   const inputNorm = normSpan(kernels, config, input.norms, 'input');

@@ -39,6 +39,8 @@ export const batchNorm: NormDescriptor = {
     return [mean, variance];
   },
 
+  fused: { statistics: 'batch' },
+
   apply(span, value, context) {
     const [mean, variance] = context.training ? batchMoments(span, value, context) : populationMoments(span, context);
     const normalized = tf.mul(tf.sub(value, mean), tf.rsqrt(tf.add(variance, span.norm.epsilon)));

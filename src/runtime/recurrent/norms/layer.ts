@@ -16,6 +16,8 @@ export const layerNorm: NormDescriptor = {
     return { site, norm, gamma, beta, movingMean: null, movingVariance: null };
   },
 
+  fused: { statistics: 'example', subtractMean: true },
+
   apply(span, value) {
     const blocks = gateBlocks(value, span.groupIds.length, span.units);
     const centered = tf.sub(blocks, groupMean(blocks, span.groupIds));

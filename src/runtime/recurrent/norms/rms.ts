@@ -16,6 +16,8 @@ export const rmsNorm: NormDescriptor = {
     return { site, norm, gamma, beta, movingMean: null, movingVariance: null };
   },
 
+  fused: { statistics: 'example', subtractMean: false },
+
   apply(span, value) {
     const blocks = gateBlocks(value, span.groupIds.length, span.units);
     const meanSquare = groupMean(tf.square(blocks) as tf.Tensor3D, span.groupIds);

@@ -1,7 +1,7 @@
 /** The norms of one direction during one call: applies a site (or a span of its gate blocks) to a value. */
 import * as tf from '@tensorflow/tfjs';
 import type { CellKind, NormIR, NormSite } from '../../../ir/types.js';
-import { CANDIDATE_GATE, siteGates } from '../config.js';
+import { candidateAt, siteBlocks } from '../../../variants/index.js';
 import { groupIdsFor } from './grouping.js';
 import type { PopulationRecorder } from './population.js';
 import { normDescriptor } from './registry.js';
@@ -34,7 +34,7 @@ export class CallNorms {
   apply(site: NormSite, value: tf.Tensor, step: number, mask: tf.Tensor | null, first = 0, count?: number): tf.Tensor {
     const weights = this.bySite.get(site);
     if (weights === undefined) return value;
-    const span = this.span(weights, first, count ?? siteGates(site, this.cell));
+    const span = this.span(weights, first, count ?? siteBlocks(this.cell, site));
     const prepared = this.prepared.get(site) ?? null;
     return normDescriptor(weights.norm.kind).apply(span, value, { training: this.training, step, mask, population: this.population, prepared });
   }
@@ -54,7 +54,7 @@ export class CallNorms {
     if (weights === undefined) return;
     const descriptor = normDescriptor(weights.norm.kind);
     if (descriptor.prepareSequence === undefined) return;
-    this.prepared.set(site, descriptor.prepareSequence(this.span(weights, 0, siteGates(site, this.cell)), rows, mask, this.population));
+    this.prepared.set(site, descriptor.prepareSequence(this.span(weights, 0, siteBlocks(this.cell, site)), rows, mask, this.population));
   }
 
   /** A span's parameters, sliced once per call. */
@@ -62,7 +62,7 @@ export class CallNorms {
     const key = `${weights.site}:${first}:${count}`;
     const cached = this.spans.get(key);
     if (cached !== undefined) return cached;
-    const whole = count === siteGates(weights.site, this.cell);
+    const whole = count === siteBlocks(this.cell, weights.site);
     const start = first * this.units;
     const width = count * this.units;
     const columns = (variable: tf.LayerVariable | null): tf.Tensor | null => {
@@ -71,12 +71,11 @@ export class CallNorms {
       if (whole) return value;
       return value.rank === 1 ? tf.slice(value, [start], [width]) : tf.slice(value, [0, start], [-1, width]);
     };
-    const candidate = siteGates(weights.site, this.cell) === 1 ? -1 : CANDIDATE_GATE[this.cell];
     const span: NormSpan = {
       site: weights.site,
       norm: weights.norm,
       units: this.units,
-      groupIds: groupIdsFor(weights.norm.groups, first, count, candidate),
+      groupIds: groupIdsFor(weights.norm.groups, first, count, candidateAt(this.cell, weights.site)),
       firstColumn: start,
       gamma: columns(weights.gamma) as tf.Tensor,
       beta: columns(weights.beta),

@@ -50,6 +50,13 @@ export interface NormContext {
   prepared: tf.Tensor[] | null;
 }
 
+/**
+ * How the fused training op's norm kernel (`fused/norm-kernel.ts`) computes a kind: statistics within each
+ * example's group of gate blocks (mean subtracted or not), or per column over the batch (with population
+ * statistics at inference).
+ */
+export type FusedNormForm = { statistics: 'example'; subtractMean: boolean } | { statistics: 'batch' };
+
 export interface NormDescriptor {
   kind: NormKind;
   /** The equation, as documented in docs/runtime.md. */
@@ -65,6 +72,8 @@ export interface NormDescriptor {
    * training call from all steps' values `[time·batch, width]` (mask `[time·batch, 1]`), before the loop.
    */
   prepareSequence?(span: NormSpan, rows: tf.Tensor, mask: tf.Tensor | null, population: PopulationRecorder): tf.Tensor[];
+  /** Its form in the fused training op (absent: a layer with this kind runs its step loop in training). */
+  fused?: FusedNormForm;
   /**
    * This norm at inference over columns `[firstColumn, firstColumn + width)` of its site, for the wasm
    * inference loop (absent: a layer with this kind runs its ordinary step loop there).

@@ -8,7 +8,7 @@
  *
  * Buffers are row layout `[batch, width]`. `input` is the step's input term N_in(x_t·W) `[batch, G·u]`;
  * `recurrent` the product h·U (normalized here in place). The layer call's constants are a `Cell`,
- * written by `../cells.ts` (CELL_FIELDS there lists them in this order).
+ * written by `../cells.ts`; `CELL_FIELDS` in `../structs.ts` is this class's field order (a test checks it).
  */
 import { activate4, addRows, at, lanes, load4, store4 } from './math';
 import { Norm, normalizeRow } from './norm';

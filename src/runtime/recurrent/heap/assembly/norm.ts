@@ -5,7 +5,8 @@
  *                             m_g = mean(v) (layer) or 0 (RMS) and s_g = mean((v − m_g)²)
  *   affine rows (population batch norm):  a_t ⊙ v + b_t, the rows a_t, b_t of step t made once per call
  *                             (steps beyond the last row use the last).
- * The fields are written by `../norms.ts` (NORM_FIELDS there lists them in this order).
+ * The fields are written by `../norms.ts`; `NORM_FIELDS` in `../structs.ts` is this class's field order (a test
+ * checks it).
  */
 import { at, lanes, load4, squaredDeviations, store4, sum } from './math';
 
