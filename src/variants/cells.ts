@@ -19,6 +19,11 @@ export interface GateSpan {
 export interface CellFacts {
   /** Gate blocks in kernel order (`W` `[in, G·u]`, `U` `[u, G·u]`, bias `[G·u]`), by their names in the equations. */
   gates: readonly string[];
+  /**
+   * The recurrent weight's form: a `matrix` `U` `[u, G·u]` (`U·h`), or a `vector` `u` `[G·u]` that scales
+   * each unit's own previous state (`u ⊙ h`, no unit sees another's).
+   */
+  recurrentWeight: 'matrix' | 'vector';
   /** Index of the candidate block (under `activation`; the others are under `recurrentActivation`). */
   candidate: number;
   /** The recurrent states, `h` first (it is the output). */
@@ -48,6 +53,7 @@ const GRU_APART: readonly GateSpan[] = [
 
 export const CELL_FACTS = {
   lstm: {
+    recurrentWeight: 'matrix',
     gates: ['i', 'f', 'g', 'o'],
     candidate: 2,
     states: ['h', 'c'],
@@ -58,6 +64,7 @@ export const CELL_FACTS = {
     spans: () => whole(4),
   },
   gru: {
+    recurrentWeight: 'matrix',
     gates: ['z', 'r', 'h'],
     candidate: 2,
     states: ['h'],
@@ -69,6 +76,7 @@ export const CELL_FACTS = {
     spans: (site, resetAfter) => (site === 'gates' || (site === 'recurrent' && !resetAfter) ? GRU_APART : whole(3)),
   },
   rnn: {
+    recurrentWeight: 'matrix',
     gates: ['h'],
     candidate: 0,
     states: ['h'],
@@ -119,6 +127,18 @@ export function siteSpans(cell: CellKind, site: NormSite, resetAfter: boolean): 
  */
 export function alwaysSplit(cell: CellKind, site: NormSite): boolean {
   return siteSpans(cell, site, true).length > 1 && siteSpans(cell, site, false).length > 1;
+}
+
+/** The recurrent weight's shape for `units` units: `[u, G·u]` for a matrix, `[G·u]` for a vector. */
+export function recurrentWeightShape(cell: CellKind, units: number): number[] {
+  const width = siteWidth(cell, 'gates', units);
+  return CELL_FACTS[cell].recurrentWeight === 'matrix' ? [units, width] : [width];
+}
+
+/** Weights of `W` `[in, G·u]` and of the recurrent weight (the bias and norms not included). */
+export function projectionWeightCount(cell: CellKind, inputWidth: number, units: number): number {
+  const recurrent = recurrentWeightShape(cell, units).reduce((product, size) => product * size, 1);
+  return inputWidth * siteWidth(cell, 'gates', units) + recurrent;
 }
 
 /** The grouping a site gets when the spec names none. */
