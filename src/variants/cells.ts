@@ -7,7 +7,7 @@
 import type { NormGroups, NormSite, ProjectionSite } from './sites.js';
 import { isProjectionSite } from './sites.js';
 
-export const CELL_KINDS = ['lstm', 'gru', 'rnn'] as const;
+export const CELL_KINDS = ['lstm', 'gru', 'rnn', 'indrnn'] as const;
 export type CellKind = (typeof CELL_KINDS)[number];
 
 /** A run of consecutive gate blocks of a site: blocks `first … first + count − 1`. */
@@ -24,6 +24,8 @@ export interface CellFacts {
    * each unit's own previous state (`u ⊙ h`, no unit sees another's).
    */
   recurrentWeight: 'matrix' | 'vector';
+  /** The cell's `activation` when the spec names none, where it is not the language's default (tanh). */
+  defaultActivation?: 'relu';
   /** Index of the candidate block (under `activation`; the others are under `recurrentActivation`). */
   candidate: number;
   /** The recurrent states, `h` first (it is the output). */
@@ -77,6 +79,19 @@ export const CELL_FACTS = {
   },
   rnn: {
     recurrentWeight: 'matrix',
+    gates: ['h'],
+    candidate: 0,
+    states: ['h'],
+    sites: ['input', 'recurrent', 'gates', 'hidden'],
+    forgetGate: null,
+    resetChoice: false,
+    defaultGroups: {},
+    spans: () => whole(1),
+  },
+  // IndRNN (Li et al. 2018): h_t = act(W·x_t + u ⊙ h_{t−1} + b); each unit sees only its own past state.
+  indrnn: {
+    recurrentWeight: 'vector',
+    defaultActivation: 'relu',
     gates: ['h'],
     candidate: 0,
     states: ['h'],
