@@ -29,6 +29,8 @@ function projections(layer: RecurrentLayerIR, gates: string[]): string[] {
   if (layer.cell === 'gru' && !layer.resetAfter) {
     lines.push(`[v_z, v_r] = ${wrap(recurrent, `U_{z,r}·${h}`)}`);
     lines.push(`v_h = ${wrap(recurrent, `U_h·(r_t ⊙ ${h})`)}    (reset before the recurrent product, once r_t is known)`);
+  } else if (CELL_FACTS[layer.cell].recurrentWeight === 'vector') {
+    lines.push(`${slices('v', gates)} = ${wrap(recurrent, `U ⊙ ${h}`)}    (U a vector: one recurrent weight per unit)`);
   } else {
     lines.push(`${slices('v', gates)} = ${wrap(recurrent, `U·${h}`)}`);
   }
@@ -54,7 +56,7 @@ function inputDropoutLines(layer: RecurrentLayerIR): string[] {
   const lines: string[] = [];
   const { input, recurrent } = layer.dropout;
   if (input !== null) lines.push(`x̃_t = x_t ⊙ m_x / ${num(1 - input.rate)}`);
-  if (recurrent !== null) lines.push(`h̃_{t−1} = ${H_PREV} ⊙ m_h / ${num(1 - recurrent.rate)}    (only inside U·h; the state itself is not dropped)`);
+  if (recurrent !== null) lines.push(`h̃_{t−1} = ${H_PREV} ⊙ m_h / ${num(1 - recurrent.rate)}    (only inside ${CELL_FACTS[layer.cell].recurrentWeight === 'vector' ? 'U ⊙ h' : 'U·h'}; the state itself is not dropped)`);
   return lines;
 }
 
@@ -132,6 +134,7 @@ export function recurrentEquations(layer: RecurrentLayerIR): string[] {
     case 'gru':
       return gruLines(layer);
     case 'rnn':
+    case 'indrnn':
       return rnnLines(layer);
   }
 }

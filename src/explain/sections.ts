@@ -2,7 +2,7 @@
 import type { DenseLayerIR, DropoutLayerIR, HeadIR, ModelIR, NormalizationLayerIR, RecurrentLayerIR } from '../ir/types.js';
 import { recurrentEquations } from './equations.js';
 import { activationSymbol, describeNorm, num } from './notation.js';
-import { CELL_FACTS, hasGates, siteWidth } from '../variants/index.js';
+import { CELL_FACTS, hasGates, recurrentWeightShape, siteWidth } from '../variants/index.js';
 
 export interface Section {
   title: string;
@@ -53,7 +53,7 @@ function recurrentSection(layer: RecurrentLayerIR, inputWidth: number, masked: b
   const gateUnits = siteWidth(layer.cell, 'gates', layer.units);
   const facts = [
     layer.preset === null ? 'no normalization preset' : `preset ${layer.preset}, expanded to the settings below`,
-    `input width ${inputWidth}; W is [${inputWidth}, ${gateUnits}], U is [${layer.units}, ${gateUnits}]`,
+    `input width ${inputWidth}; W is [${inputWidth}, ${gateUnits}], U is [${recurrentWeightShape(layer.cell, layer.units).join(', ')}]`,
     `activation ${layer.activation}${!hasGates(layer.cell) ? '' : `, gate activation ${layer.recurrentActivation}`}`,
     layer.useBias ? `bias b of ${gateUnits} values` : 'no bias',
     ...forgetBiasFacts(layer),

@@ -5,7 +5,7 @@
 import { planModel } from '../compile/plan.js';
 import type { PlanNode, RecurrentConfig } from '../compile/plan-types.js';
 import type { ModelIR } from '../ir/types.js';
-import { siteWidth } from '../variants/index.js';
+import { projectionWeightCount, siteWidth } from '../variants/index.js';
 
 export interface SummaryRow {
   name: string;
@@ -39,7 +39,7 @@ interface Counts {
 /** One direction's weights: kernel, recurrent kernel, bias, and every in-cell norm's γ, β and statistics. */
 function recurrentCounts(config: RecurrentConfig, inputWidth: number): Counts {
   const gateUnits = siteWidth(config.cell, 'gates', config.units);
-  let trainable = (inputWidth + config.units) * gateUnits + (config.useBias ? gateUnits : 0);
+  let trainable = projectionWeightCount(config.cell, inputWidth, config.units) + (config.useBias ? gateUnits : 0);
   let nonTrainable = 0;
   for (const norm of config.norms) {
     const width = siteWidth(config.cell, norm.site, config.units);
@@ -50,7 +50,7 @@ function recurrentCounts(config: RecurrentConfig, inputWidth: number): Counts {
     }
   }
   const directions = config.bidirectional === null ? 1 : 2;
-  const multiplyAdds = (inputWidth + config.units) * gateUnits;
+  const multiplyAdds = projectionWeightCount(config.cell, inputWidth, config.units);
   return { trainable: directions * trainable, nonTrainable: directions * nonTrainable, multiplyAdds: directions * multiplyAdds };
 }
 

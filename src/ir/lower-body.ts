@@ -2,7 +2,7 @@
 import type { BodyItemJson, CellNormJson, HeadJson, RecurrentJson } from './spec-json.js';
 import { DEFAULTS } from './defaults.js';
 import { lowerCellNorms } from './lower-norms.js';
-import { CELL_FACTS, isCellKind, NORM_FACTS } from '../variants/index.js';
+import { CELL_FACTS, cellFacts, isCellKind, NORM_FACTS } from '../variants/index.js';
 import type { InitializersIR, LayerIR, RecurrentDropoutIR, RecurrentLayerIR } from './types.js';
 
 export interface LoweredBody {
@@ -118,7 +118,7 @@ function lowerRecurrent(item: RecurrentJson, name: string, returnSequences: bool
     name,
     cell,
     units: item.units,
-    activation: item.activation ?? defaults.activation,
+    activation: item.activation ?? cellFacts(cell).defaultActivation ?? defaults.activation,
     recurrentActivation: item.recurrent_activation ?? defaults.recurrentActivation,
     returnSequences,
     bidirectional,

@@ -7,7 +7,7 @@
 import type { NormGroups, NormSite, ProjectionSite } from './sites.js';
 import { isProjectionSite } from './sites.js';
 
-export const CELL_KINDS = ['lstm', 'gru', 'rnn'] as const;
+export const CELL_KINDS = ['lstm', 'gru', 'rnn', 'indrnn'] as const;
 export type CellKind = (typeof CELL_KINDS)[number];
 
 /** A run of consecutive gate blocks of a site: blocks `first … first + count − 1`. */
@@ -19,6 +19,13 @@ export interface GateSpan {
 export interface CellFacts {
   /** Gate blocks in kernel order (`W` `[in, G·u]`, `U` `[u, G·u]`, bias `[G·u]`), by their names in the equations. */
   gates: readonly string[];
+  /**
+   * The recurrent weight's form: a `matrix` `U` `[u, G·u]` (`U·h`), or a `vector` `u` `[G·u]` that scales
+   * each unit's own previous state (`u ⊙ h`, no unit sees another's).
+   */
+  recurrentWeight: 'matrix' | 'vector';
+  /** The cell's `activation` when the spec names none, where it is not the language's default (tanh). */
+  defaultActivation?: 'relu';
   /** Index of the candidate block (under `activation`; the others are under `recurrentActivation`). */
   candidate: number;
   /** The recurrent states, `h` first (it is the output). */
@@ -48,6 +55,7 @@ const GRU_APART: readonly GateSpan[] = [
 
 export const CELL_FACTS = {
   lstm: {
+    recurrentWeight: 'matrix',
     gates: ['i', 'f', 'g', 'o'],
     candidate: 2,
     states: ['h', 'c'],
@@ -58,6 +66,7 @@ export const CELL_FACTS = {
     spans: () => whole(4),
   },
   gru: {
+    recurrentWeight: 'matrix',
     gates: ['z', 'r', 'h'],
     candidate: 2,
     states: ['h'],
@@ -69,6 +78,20 @@ export const CELL_FACTS = {
     spans: (site, resetAfter) => (site === 'gates' || (site === 'recurrent' && !resetAfter) ? GRU_APART : whole(3)),
   },
   rnn: {
+    recurrentWeight: 'matrix',
+    gates: ['h'],
+    candidate: 0,
+    states: ['h'],
+    sites: ['input', 'recurrent', 'gates', 'hidden'],
+    forgetGate: null,
+    resetChoice: false,
+    defaultGroups: {},
+    spans: () => whole(1),
+  },
+  // IndRNN (Li et al. 2018): h_t = act(W·x_t + u ⊙ h_{t−1} + b); each unit sees only its own past state.
+  indrnn: {
+    recurrentWeight: 'vector',
+    defaultActivation: 'relu',
     gates: ['h'],
     candidate: 0,
     states: ['h'],
@@ -119,6 +142,18 @@ export function siteSpans(cell: CellKind, site: NormSite, resetAfter: boolean): 
  */
 export function alwaysSplit(cell: CellKind, site: NormSite): boolean {
   return siteSpans(cell, site, true).length > 1 && siteSpans(cell, site, false).length > 1;
+}
+
+/** The recurrent weight's shape for `units` units: `[u, G·u]` for a matrix, `[G·u]` for a vector. */
+export function recurrentWeightShape(cell: CellKind, units: number): number[] {
+  const width = siteWidth(cell, 'gates', units);
+  return CELL_FACTS[cell].recurrentWeight === 'matrix' ? [units, width] : [width];
+}
+
+/** Weights of `W` `[in, G·u]` and of the recurrent weight (the bias and norms not included). */
+export function projectionWeightCount(cell: CellKind, inputWidth: number, units: number): number {
+  const recurrent = recurrentWeightShape(cell, units).reduce((product, size) => product * size, 1);
+  return inputWidth * siteWidth(cell, 'gates', units) + recurrent;
 }
 
 /** The grouping a site gets when the spec names none. */

@@ -11,6 +11,7 @@ import type {
   OptimizerIR,
   RecurrentLayerIR,
 } from '../../src/ir/types.js';
+import { CELL_FACTS, CELL_KINDS, hasGates } from '../../src/variants/index.js';
 import { TRAIN } from '../compile/fixtures.js';
 
 type Random = () => number;
@@ -45,18 +46,18 @@ function randomNorm(random: Random, cell: CellKind, site: NormSite, steps: numbe
     gammaInit: pick(random, [1, 0.1]),
     betaInit: 0,
     center: kind !== 'rms' && chance(random, 0.7),
-    groups: projection && cell !== 'rnn' ? pick(random, ['all', 'per_gate', 'gates_and_candidate'] as const) : 'all',
+    groups: projection && hasGates(cell) ? pick(random, ['all', 'per_gate', 'gates_and_candidate'] as const) : 'all',
     carry: site === 'cell' && chance(random, 0.5),
     batch: kind === 'batch' ? { statistics, maxSteps: statistics === 'shared' ? null : steps, momentum: 0.99 } : null,
   };
 }
 
 function randomRecurrent(random: Random, index: number, inputWidth: number, steps: number, returnSequences: boolean): RecurrentLayerIR {
-  const cell = pick(random, ['lstm', 'gru', 'rnn'] as const);
+  const cell = pick(random, CELL_KINDS);
   const units = integer(random, 1, 6);
   const bidirectional = chance(random, 0.3) ? { merge: pick(random, ['concat', 'sum', 'mul', 'ave'] as const) } : null;
   const outputSize = bidirectional?.merge === 'concat' ? 2 * units : units;
-  const sites = (['input', 'recurrent', 'gates', 'cell', 'hidden'] as const).filter((site) => (site !== 'cell' || cell === 'lstm') && chance(random, 0.3));
+  const sites = CELL_FACTS[cell].sites.filter(() => chance(random, 0.3));
   const forgetConstant = cell === 'lstm' && chance(random, 0.3) ? 1 : 0;
   return {
     type: 'recurrent',

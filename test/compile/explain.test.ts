@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compileModel } from '../../src/compile/index.js';
 import { explainModel, renderSummary, summarizeModel } from '../../src/explain/index.js';
 import type { ModelIR, RecurrentLayerIR } from '../../src/ir/types.js';
 import { head, layerNorm, lstm, model, MULTI_HEAD, SINE } from './fixtures.js';
@@ -114,6 +115,21 @@ describe('summarizeModel', () => {
     expect(lstmRow?.trainable).toBe(2 * (16 * 6 + 16));
     expect(lstmRow?.nonTrainable).toBe(2 * 2 * 10 * 16);
     expect(lstmRow?.outputShape).toEqual([null, 50, 8]);
+  });
+
+  it("counts the IndRNN's recurrent vector: W [in, u], u [u], b [u], as the built layer holds them", () => {
+    const indrnn = lstm('indrnn_1', 8, { cell: 'indrnn', activation: 'relu', forgetBias: { init: 0, constant: 0 }, norms: [layerNorm('recurrent')] });
+    const ir = model('ind', [indrnn], [head('y', 1)]);
+    const row = summarizeModel(ir).rows.find((r) => r.name === 'indrnn_1');
+    // 1 feature: W 1·8, u 8, b 8, then the recurrent site's γ and β over its 8 values.
+    expect(row?.trainable).toBe(8 + 8 + 8 + 16);
+    expect(row?.multiplyAdds).toBe(8 + 8);
+    const built = compileModel(ir, { compile: false });
+    expect(built.getLayer('indrnn_1').countParams()).toBe(row?.trainable);
+    const text = explainModel(ir);
+    expect(text).toContain('W is [1, 8], U is [8]');
+    expect(text).toContain('[v_h] = LN_h(U ⊙ h_{t−1})');
+    expect(text).toContain('h_t = relu(u_h + v_h + b_h)');
   });
 
   it('renders the table with totals', () => {

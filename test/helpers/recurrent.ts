@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { CellKind, NormIR, NormKind, NormSite } from '../../src/ir/types.js';
 import { SeqnetRecurrent, type SeqnetRecurrentConfig } from '../../src/runtime/index.js';
 import type { DirectionWeights, NormParams, ReferenceConfig } from '../runtime/reference/types.js';
+import { recurrentKernelRows } from '../runtime/reference/cells.js';
 import { NORM_FACTS, siteWidth as siteWidthOf } from '../../src/variants/index.js';
 import type { TestRandom } from './random.js';
 
@@ -70,7 +71,7 @@ export function randomWeights(config: ReferenceConfig, features: number, random:
   const directions = config.bidirectional === null ? 1 : 2;
   return Array.from({ length: directions }, () => ({
     kernel: random.matrix(features, columns, -scale, scale),
-    recurrentKernel: random.matrix(config.units, columns, -scale, scale),
+    recurrentKernel: random.matrix(recurrentKernelRows(config.cell, config.units), columns, -scale, scale),
     bias: config.useBias ? random.vector(columns, -0.5, 0.5) : null,
     norms: Object.fromEntries(config.norms.map((norm) => [norm.site, randomNorm(config, norm, random)])),
   }));
@@ -120,7 +121,8 @@ export function writeWeights(layer: tf.layers.Layer, config: ReferenceConfig, we
   }
   for (const [path, value] of pairs) {
     const variable = findWeight(layer, path);
-    variable.write(tf.tensor(value as number[], variable.shape as number[]));
+    // Flattened: the reference holds the IndRNN's recurrent vector as a one-row matrix.
+    variable.write(tf.tensor(value.flat(), variable.shape as number[]));
   }
 }
 

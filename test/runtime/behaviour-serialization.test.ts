@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { SeqnetRecurrent } from '../../src/runtime/index.js';
+import { CELL_KINDS } from '../../src/variants/index.js';
 import { describeBackends } from '../helpers/backends.js';
 import { TestRandom } from '../helpers/random.js';
 import { layerConfig, makeNorm, plainConfig, randomWeights, writeWeights } from '../helpers/recurrent.js';
@@ -75,6 +76,26 @@ describeBackends(['cpu', 'wasm'], () => {
     model.dispose();
     loaded.dispose();
   });
+
+  // Every cell's own weight shapes (the IndRNN's recurrent vector among them) survive the round trip.
+  for (const cell of CELL_KINDS) {
+    it(`${cell}: a saved and reloaded layer keeps its config, its weights and its predictions`, async () => {
+      const random = new TestRandom(52);
+      const config = plainConfig(cell, 3, { norms: [makeNorm('recurrent', 'layer'), makeNorm('hidden', 'rms')] });
+      const layer = new SeqnetRecurrent(layerConfig(config, { name: 'rec', inputShape: [STEPS, FEATURES] }));
+      const model = tf.sequential({ layers: [layer] });
+      writeWeights(layer, config, randomWeights(config, FEATURES, random));
+      const x = tf.tensor3d(random.tensor3(2, STEPS, FEATURES));
+      const loaded = await roundTrip(model);
+      expect(loaded.layers[0].getConfig()).toEqual(layer.getConfig());
+      expect(weightsByName(loaded)).toEqual(weightsByName(model));
+      const expected = tf.tidy(() => (model.predict(x) as tf.Tensor).arraySync());
+      expect(tf.tidy(() => (loaded.predict(x) as tf.Tensor).arraySync())).toEqual(expected);
+      x.dispose();
+      model.dispose();
+      loaded.dispose();
+    });
+  }
 
   it('the saved topology names the registered class', async () => {
     const model = tf.sequential({ layers: [new SeqnetRecurrent(layerConfig(plainConfig('rnn', 2), { inputShape: [STEPS, FEATURES] }))] });

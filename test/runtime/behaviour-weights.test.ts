@@ -15,7 +15,7 @@ import type { ReferenceConfig } from './reference/types.js';
 
 const FEATURES = 5;
 const UNITS = 3;
-const GATES: Record<CellKind, number> = { lstm: 4, gru: 3, rnn: 1 };
+const GATES: Record<CellKind, number> = { lstm: 4, gru: 3, rnn: 1, indrnn: 1 };
 
 function norms(cell: CellKind): NormIR[] {
   return [
@@ -32,7 +32,8 @@ function expectedWeights(config: ReferenceConfig): Map<string, number[]> {
   const shapes = new Map<string, number[]>();
   for (const prefix of config.bidirectional === null ? [''] : ['forward/', 'backward/']) {
     shapes.set(`${prefix}kernel`, [FEATURES, columns]);
-    shapes.set(`${prefix}recurrent_kernel`, [config.units, columns]);
+    // The IndRNN's recurrent weight is a vector, one weight per unit.
+    shapes.set(`${prefix}recurrent_kernel`, config.cell === 'indrnn' ? [columns] : [config.units, columns]);
     if (config.useBias) shapes.set(`${prefix}bias`, [columns]);
     for (const norm of config.norms) {
       const width = siteWidth(config, norm.site);

@@ -28,7 +28,7 @@ function warn(context: CheckContext, pointer: string, message: string, hint: str
 function checkCellOptions(context: CheckContext, item: RecurrentJson, pointer: string): void {
   const facts = CELL_FACTS[item.type];
   if (!hasGates(item.type) && item.recurrent_activation !== undefined) {
-    warn(context, `${pointer}/recurrent_activation`, "'recurrent_activation' has no effect on an rnn", 'a simple RNN has no gates');
+    warn(context, `${pointer}/recurrent_activation`, `'recurrent_activation' has no effect on an ${item.type}`, `an ${item.type} has no gates`);
   }
   if (facts.forgetGate === null && item.forget_bias !== undefined) {
     warn(context, `${pointer}/forget_bias`, `'forget_bias' has no effect on a ${item.type}`, 'only an LSTM has a forget gate');

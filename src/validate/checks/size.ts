@@ -6,7 +6,7 @@ import { Code } from '../../diagnostics/codes.js';
 import { LIMITS } from '../limits.js';
 import type { LayerIR, ModelIR, RecurrentLayerIR } from '../../ir/types.js';
 import type { Check, CheckContext } from './context.js';
-import { NORM_FACTS, siteWidth } from '../../variants/index.js';
+import { NORM_FACTS, projectionWeightCount, siteWidth } from '../../variants/index.js';
 
 export const checkModelSize: Check = (context) => {
   if (!checkLayerCount(context)) return;
@@ -43,7 +43,7 @@ export function parameterCounts(ir: ModelIR): number[] {
 
 function recurrentParameters(layer: RecurrentLayerIR, inputWidth: number): number {
   const gateUnits = siteWidth(layer.cell, 'gates', layer.units);
-  let perDirection = (inputWidth + layer.units) * gateUnits + (layer.useBias ? gateUnits : 0);
+  let perDirection = projectionWeightCount(layer.cell, inputWidth, layer.units) + (layer.useBias ? gateUnits : 0);
   for (const norm of layer.norms) {
     const width = siteWidth(layer.cell, norm.site, layer.units);
     perDirection += norm.center ? 2 * width : width;

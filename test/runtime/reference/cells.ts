@@ -1,5 +1,5 @@
 /**
- * One time step of the reference LSTM, GRU and simple RNN over a whole batch, in float64, at inference as far
+ * One time step of the reference LSTM, GRU, simple RNN and IndRNN over a whole batch, in float64, at inference as far
  * as dropout goes (dropout is the identity, zoneout its expectation `z·prev + (1 − z)·new`).
  *
  * Sources: the pre-activation `N_x(W·x) + N_h(U·h)`, the joint `N_gates(u + v)` before the bias, the forget
@@ -60,6 +60,24 @@ export function rnnStep(step: Step, x: number[][], state: CellState): CellState 
   return { h: finishHidden(step, state.h, next), c: null };
 }
 
+/**
+ * IndRNN (Li et al. 2018): `h_t = act(N_gates(N_x(W·x) + N_h(u ⊙ h)) + b)`. Its recurrent weight `u` is a
+ * vector, held here as the one row `recurrentKernel[0]` (see `recurrentKernelRows`).
+ */
+export function indrnnStep(step: Step, x: number[][], state: CellState): CellState {
+  const all = range(0, step.config.units);
+  const scale = step.weights.recurrentKernel[0];
+  const u = normAt(step, 'input', matmul(x, step.weights.kernel), all);
+  const v = normAt(step, 'recurrent', state.h.map((row) => row.map((value, k) => value * scale[k])), all);
+  const pre = addBias(step, normAt(step, 'gates', add(u, v), all), all);
+  return { h: finishHidden(step, state.h, activate(step.config.activation, pre)), c: null };
+}
+
+/** Rows of the reference's `recurrentKernel`: `units` for a matrix `U`, 1 for the IndRNN's vector `u`. */
+export function recurrentKernelRows(cell: CellKind, units: number): number {
+  return cell === 'indrnn' ? 1 : units;
+}
+
 export function lstmStep(step: Step, x: number[][], state: CellState): CellState {
   const { units, activation, recurrentActivation, forgetBias, norms, dropout } = step.config;
   const pre = jointPreActivation(step, x, state.h);
@@ -117,5 +135,5 @@ export function gruStep(step: Step, x: number[][], state: CellState): CellState 
 }
 
 /** Every cell of the registry needs its reference step here (a new `CellKind` fails to compile until then). */
-export const CELL_STEPS = { rnn: rnnStep, lstm: lstmStep, gru: gruStep } as const satisfies Record<CellKind, typeof rnnStep>;
+export const CELL_STEPS = { rnn: rnnStep, lstm: lstmStep, gru: gruStep, indrnn: indrnnStep } as const satisfies Record<CellKind, typeof rnnStep>;
 export type { Step };

@@ -24,7 +24,7 @@ export interface StepContext {
   record?: (site: NormSite, row: number, column: number, mean: number, variance: number) => void;
 }
 
-const GATE_COUNT: Record<CellKind, number> = { lstm: 4, gru: 3, rnn: 1 };
+const GATE_COUNT: Record<CellKind, number> = { lstm: 4, gru: 3, rnn: 1, indrnn: 1 };
 
 /**
  * The groups of global column indices over which a site's statistics are taken (IR doc of `groups`):
@@ -35,7 +35,7 @@ const GATE_COUNT: Record<CellKind, number> = { lstm: 4, gru: 3, rnn: 1 };
  * documented equations (`seqnet explain`) split `all` into gates and candidate there.
  */
 export function siteGroups(norm: NormIR, cell: CellKind, units: number, resetAfter: boolean): number[][] {
-  if (norm.site === 'cell' || norm.site === 'hidden' || cell === 'rnn') return [range(0, units)];
+  if (norm.site === 'cell' || norm.site === 'hidden' || GATE_COUNT[cell] === 1) return [range(0, units)];
   const gates = GATE_COUNT[cell];
   const block = (g: number) => range(g * units, (g + 1) * units);
   let groups = norm.groups;

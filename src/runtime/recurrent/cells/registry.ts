@@ -15,6 +15,7 @@ import type { FusedCell } from '../fused/types.js';
 import { heapGru, heapLstm, heapRnn } from '../heap/cells.js';
 import type { HeapCell } from '../heap/cells.js';
 import { gruCell } from './gru.js';
+import { indrnnCell } from './indrnn.js';
 import { lstmCell } from './lstm.js';
 import { rnnCell } from './rnn.js';
 import type { CellDefinition } from './types.js';
@@ -32,6 +33,7 @@ export const CELL_DESCRIPTORS = {
   lstm: { step: lstmCell, fused: { plain: fusedLstm, normalized: fusedNormalizedLstm }, heap: heapLstm },
   gru: { step: gruCell, fused: { plain: fusedGru, normalized: fusedNormalizedGru }, heap: heapGru },
   rnn: { step: rnnCell, fused: { plain: fusedRnn, normalized: fusedNormalizedRnn }, heap: heapRnn },
+  indrnn: { step: indrnnCell },
 } as const satisfies Record<CellKind, CellDescriptor>;
 
 export function cellDescriptor(cell: CellKind): CellDescriptor {
