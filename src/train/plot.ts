@@ -84,7 +84,10 @@ function axis(values: number[], log: boolean, from: number, to: number): { map: 
   }
   const ticks: number[] = [];
   if (log) {
-    for (let p = Math.floor(low); p <= Math.ceil(high); p++) ticks.push(10 ** p);
+    // Every decade, or every second, fifth, … where there are too many to label.
+    const decades = Math.ceil(high) - Math.floor(low);
+    const every = decades <= 10 ? 1 : niceStep(decades, 8);
+    for (let p = Math.floor(low); p <= Math.ceil(high); p++) if (p % every === 0) ticks.push(10 ** p);
     low = Math.floor(low);
     high = Math.ceil(high);
   } else {
