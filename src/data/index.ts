@@ -4,6 +4,7 @@ import type { DataIR, ModelIR } from '../ir/types.js';
 import { loadCsv } from './csv.js';
 import { loadJsonl } from './jsonl.js';
 import { DEFAULT_LIMITS, type DataLimits } from './limits.js';
+import { loadMnist } from './mnist.js';
 import { loadSynthetic } from './synthetic.js';
 import { loadText } from './text.js';
 import { DataError, type ModelShape, type PreparedData, type Preprocessing } from './types.js';
@@ -52,6 +53,7 @@ const LOADERS: { [K in SourceType]: Loader<K> } = {
     loadCsv(forMessages(source, context), resolvePath(source.path, context), split, context.validationSplit, context.shape, context.saved, limitsOf(context)),
   jsonl: (source, split, context) =>
     loadJsonl(forMessages(source, context), resolvePath(source.path, context), split, context.validationSplit, context.shape, limitsOf(context)),
+  mnist: (source, split, context) => loadMnist(source, split, context.validationSplit, context.shape, limitsOf(context).sampleBytes),
   text: (source, split, context) =>
     loadText(forMessages(source, context), resolvePath(source.path, context), split, context.validationSplit, context.shape, context.saved, limitsOf(context)),
 };

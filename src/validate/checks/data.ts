@@ -3,6 +3,8 @@
  * the single head, and a split that sums to 1.
  */
 import { Code } from '../../diagnostics/codes.js';
+import { DEFAULTS } from '../../ir/defaults.js';
+import { imageShape, MNIST_CLASSES } from '../../ir/image-sources.js';
 import { SYNTHETIC_SHAPES } from '../../ir/synthetic-tasks.js';
 import type { SyntheticTask } from '../../ir/types.js';
 import type { Check, CheckContext } from './context.js';
@@ -29,6 +31,16 @@ export const checkData: Check = (context) => {
     }
     checkTargetHead(context, `${plural(source.targets.length, 'target column')}`, source.targets.length, null);
     checkLength(context, source.window, 'window', steps);
+  } else if (source.type === 'mnist') {
+    const order = source.order ?? DEFAULTS.data.mnist.order;
+    const image = imageShape(source.size ?? DEFAULTS.data.mnist.size, order);
+    if (image.features !== features) {
+      context.report(Code.DataMismatch, `mnist read one ${order === 'pixels' ? 'pixel' : 'row'} per step has ${plural(image.features, 'feature')}, but input declares ${features}`, '/data/source', 'header', `set \`features ${image.features}\` in input`);
+    }
+    if (steps !== null && steps !== image.steps) {
+      context.report(Code.DataMismatch, `mnist images give ${image.steps} steps per sequence, but input declares ${steps}`, '/data/source', 'header', `set \`steps ${image.steps}\` in input`);
+    }
+    checkTargetHead(context, 'mnist (10 classes)', MNIST_CLASSES, false);
   } else if (source.type === 'text') {
     // Next-character prediction: one-hot characters in, a distribution over the same characters at every step out.
     checkTargetHead(context, 'a text corpus', features, true);
