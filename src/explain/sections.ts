@@ -41,7 +41,7 @@ function recurrentVectorInitFacts(layer: RecurrentLayerIR): string[] {
   if (CELL_FACTS[layer.cell].recurrentWeight !== 'vector') return [];
   const { recurrentKernel: name, steps } = layer.initializers;
   if (name === 'identity') return ['U starts at 1 (identity: each unit carries its state over unchanged)'];
-  if (!isUniformInitializer(name)) return [`U starts ${name}`];
+  if (!isUniformInitializer(name)) return [`U starts from tfjs's ${name}`];
   const [low, high] = uniformRange(name, steps ?? null).map(short);
   const source: Record<typeof name, string> = {
     indrnn: steps === undefined ? 'indrnn: [0, 2^(1/T)] at its T → ∞ limit, steps being variable' : `indrnn: [0, 2^(1/T)], T = ${steps}; Li et al. 2018`,
