@@ -45,6 +45,8 @@ export const Code = {
   DataStepsRequired: 'SN2013',
   InvalidName: 'SN2014',
   ModelTooLarge: 'SN2015',
+  InitializerNotForCell: 'SN2016',
+  InitializerStepsRequired: 'SN2017',
   NoEffect: 'SN3001',
   LossActivation: 'SN3002',
   MoreWarnings: 'SN3003',
@@ -262,6 +264,24 @@ const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
       'Each size is bounded (units, features, steps, … see the limits in docs/language.md), and so is the whole model: at most ' +
       '50 million parameters. The error points at the layer or head where the running total crosses the limit.',
     example: 'lstm 20000 x 10',
+  },
+  {
+    code: Code.InitializerNotForCell,
+    severity: 'error',
+    title: 'initializer does not fit this recurrent weight',
+    explanation:
+      "An LSTM's, GRU's or simple RNN's recurrent weight is a matrix `U`; an IndRNN's is a vector `u`, one weight per unit. " +
+      '`orthogonal` exists only for a matrix; `indrnn`, `indrnn_long` and `haste` only for a vector. The hint names what the cell takes.',
+    example: 'indrnn 32 { initializer recurrent orthogonal }',
+  },
+  {
+    code: Code.InitializerStepsRequired,
+    severity: 'error',
+    title: 'initializer needs a fixed number of steps',
+    explanation:
+      "`indrnn` and `indrnn_long` draw the IndRNN's recurrent weights from ranges bounded by 2^(±1/T), T the sequence length " +
+      "(Li et al. 2018); with `steps variable` there is no T. Without an `initializer recurrent` statement an IndRNN then starts at the T → ∞ limit, uniform in [0, 1].",
+    example: 'input { steps variable; features 1 }\nindrnn 8 { initializer recurrent indrnn }',
   },
   {
     code: Code.NoEffect,

@@ -2,7 +2,7 @@
 import type { DenseLayerIR, DropoutLayerIR, HeadIR, ModelIR, NormalizationLayerIR, RecurrentLayerIR } from '../ir/types.js';
 import { recurrentEquations } from './equations.js';
 import { activationSymbol, describeNorm, num } from './notation.js';
-import { CELL_FACTS, hasGates, recurrentWeightShape, siteWidth } from '../variants/index.js';
+import { CELL_FACTS, hasGates, isUniformInitializer, recurrentWeightShape, siteWidth, uniformRange } from '../variants/index.js';
 
 export interface Section {
   title: string;
@@ -30,6 +30,28 @@ function forgetBiasFacts(layer: RecurrentLayerIR): string[] {
   return facts;
 }
 
+/** Uniform ranges printed to 6 significant digits: 2^(1/784) is 1.00088, not twelve digits of it. */
+const short = (value: number) => num(Number(value.toPrecision(6)));
+
+/**
+ * How a recurrent *vector* starts (a matrix's initializer names say it all): its name means a range that may
+ * depend on T, so the range is printed.
+ */
+function recurrentVectorInitFacts(layer: RecurrentLayerIR): string[] {
+  if (CELL_FACTS[layer.cell].recurrentWeight !== 'vector') return [];
+  const { recurrentKernel: name, steps } = layer.initializers;
+  if (name === 'identity') return ['U starts at 1 (identity: each unit carries its state over unchanged)'];
+  if (!isUniformInitializer(name)) return [`U starts from tfjs's ${name}`];
+  const [low, high] = uniformRange(name, steps ?? null).map(short);
+  const source: Record<typeof name, string> = {
+    indrnn: steps === undefined ? 'indrnn: [0, 2^(1/T)] at its T → ∞ limit, steps being variable' : `indrnn: [0, 2^(1/T)], T = ${steps}; Li et al. 2018`,
+    indrnn_long:
+      steps === undefined ? 'indrnn_long: [2^(−1/T), 2^(1/T)] at its T → ∞ limit' : `indrnn_long: [2^(−1/T), 2^(1/T)], T = ${steps}; Li et al. 2018's last layer`,
+    haste: "haste: haste's IndRNN default",
+  };
+  return [`U starts uniform in [${low}, ${high}] (${source[name]})`];
+}
+
 function dropoutFacts(layer: RecurrentLayerIR): string[] {
   const { input, recurrent, candidate, zoneout } = layer.dropout;
   const facts: string[] = [];
@@ -54,6 +76,7 @@ function recurrentSection(layer: RecurrentLayerIR, inputWidth: number, masked: b
   const facts = [
     layer.preset === null ? 'no normalization preset' : `preset ${layer.preset}, expanded to the settings below`,
     `input width ${inputWidth}; W is [${inputWidth}, ${gateUnits}], U is [${recurrentWeightShape(layer.cell, layer.units).join(', ')}]`,
+    ...recurrentVectorInitFacts(layer),
     `activation ${layer.activation}${!hasGates(layer.cell) ? '' : `, gate activation ${layer.recurrentActivation}`}`,
     layer.useBias ? `bias b of ${gateUnits} values` : 'no bias',
     ...forgetBiasFacts(layer),

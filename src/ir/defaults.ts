@@ -1,6 +1,7 @@
 /**
  * Every default of the language, in one place, except those that belong to one variant: a norm kind's ε and
- * centering (`NORM_FACTS`) and a cell's default norm grouping (`CELL_FACTS`), both in src/variants. Lowering
+ * centering (`NORM_FACTS`), a cell's default norm grouping (`CELL_FACTS`) and its recurrent weight's initializer
+ * (`defaultRecurrentInitializer`: orthogonal, or the cell table's own), all in src/variants. Lowering
  * (lower.ts) reads nothing else for a value the spec leaves out; docs/language.md documents the same values.
  */
 import type { Activation, InitializersIR, LossName, OptimizerIR } from './types.js';
@@ -16,7 +17,7 @@ export const DEFAULTS = {
     /** Keras `unit_forget_bias`: the LSTM forget slice of the bias starts at 1. */
     forgetBiasInit: 1,
     resetAfter: false,
-    initializers: { kernel: 'glorot_uniform', recurrentKernel: 'orthogonal', bias: 'zeros' } as InitializersIR,
+    initializers: { kernel: 'glorot_uniform', bias: 'zeros' } as Omit<InitializersIR, 'recurrentKernel' | 'steps'>,
   },
   norm: {
     gamma: 1,

@@ -2,7 +2,7 @@
 import type { BodyItemJson, CellNormJson, HeadJson, RecurrentJson } from './spec-json.js';
 import { DEFAULTS } from './defaults.js';
 import { lowerCellNorms } from './lower-norms.js';
-import { CELL_FACTS, cellFacts, isCellKind, NORM_FACTS } from '../variants/index.js';
+import { CELL_FACTS, cellFacts, defaultRecurrentInitializer, isCellKind, NORM_FACTS, RECURRENT_INITIALIZER_FACTS } from '../variants/index.js';
 import type { InitializersIR, LayerIR, RecurrentDropoutIR, RecurrentLayerIR } from './types.js';
 
 export interface LoweredBody {
@@ -129,7 +129,7 @@ function lowerRecurrent(item: RecurrentJson, name: string, returnSequences: bool
     norms: norms.norms,
     preset: norms.preset,
     dropout: cellDropout(item),
-    initializers: initializers(item),
+    initializers: initializers(item, steps),
     outputSize: bidirectional?.merge === 'concat' ? 2 * item.units : item.units,
   };
 }
@@ -157,11 +157,11 @@ function cellDropout(item: RecurrentJson): RecurrentDropoutIR {
   };
 }
 
-function initializers(item: RecurrentJson): InitializersIR {
+/** `steps` (T) is kept only for an initializer whose range depends on it; the checks reject a named one without it. */
+function initializers(item: RecurrentJson, steps: number | null): InitializersIR {
   const defaults = DEFAULTS.recurrent.initializers;
-  return {
-    kernel: (item.initializer?.kernel ?? defaults.kernel) as InitializersIR['kernel'],
-    recurrentKernel: (item.initializer?.recurrent ?? defaults.recurrentKernel) as InitializersIR['recurrentKernel'],
-    bias: defaults.bias,
-  };
+  const recurrentKernel = (item.initializer?.recurrent ?? defaultRecurrentInitializer(item.type)) as InitializersIR['recurrentKernel'];
+  const lowered: InitializersIR = { kernel: (item.initializer?.kernel ?? defaults.kernel) as InitializersIR['kernel'], recurrentKernel, bias: defaults.bias };
+  if (RECURRENT_INITIALIZER_FACTS[recurrentKernel].usesSteps && steps !== null) lowered.steps = steps;
+  return lowered;
 }

@@ -17,7 +17,7 @@
  * stage (including `seqnet/runtime`) can import its types without pulling in the compiler.
  */
 import type { ImageOrder, MnistSize } from './image-sources.js';
-import type { CellKind, NormGroups, NormKind, NormSite } from '../variants/index.js';
+import type { CellKind, NormGroups, NormKind, NormSite, RecurrentInitializer } from '../variants/index.js';
 
 export type { CellKind, NormGroups, NormKind, NormSite };
 
@@ -99,8 +99,14 @@ export interface RecurrentDropoutIR {
 
 export interface InitializersIR {
   kernel: 'glorot_uniform' | 'glorot_normal' | 'he_normal' | 'he_uniform' | 'orthogonal' | 'zeros';
-  recurrentKernel: 'orthogonal' | 'glorot_uniform' | 'glorot_normal' | 'identity';
+  /** Fits the cell's recurrent weight form (`initializerFits`, src/variants/initializers.ts). */
+  recurrentKernel: RecurrentInitializer;
   bias: 'zeros';
+  /**
+   * T, the sequence length the IndRNN ranges derive from (`indrnn`, `indrnn_long`: 2^(±1/T)): the input's
+   * `steps`. Present only for those initializers; absent with variable steps, which gives the T → ∞ limit.
+   */
+  steps?: number;
 }
 
 export interface RecurrentLayerIR {

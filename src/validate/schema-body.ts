@@ -77,7 +77,7 @@ const recurrentLayer = object(
     initializer: object(
       {
         kernel: oneOfWords(KERNEL_INITIALIZERS, 'Initializer of the input kernel W.'),
-        recurrent: oneOfWords(RECURRENT_INITIALIZERS, 'Initializer of the recurrent kernel U.'),
+        recurrent: oneOfWords(RECURRENT_INITIALIZERS, 'Initializer of the recurrent weight: the matrix U, or the IndRNN\'s vector u (which names fit which: docs/runtime.md, Weights).'),
       },
       'Weight initializers.',
     ),

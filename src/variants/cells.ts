@@ -4,6 +4,7 @@
  * norm sites it has, how a site's value is cut into spans, and its default norm grouping. Behaviour (the
  * equations) lives with each engine; this file holds only what all of them must agree on.
  */
+import type { RecurrentInitializer } from './initializers.js';
 import type { NormGroups, NormSite, ProjectionSite } from './sites.js';
 import { isProjectionSite } from './sites.js';
 
@@ -26,6 +27,8 @@ export interface CellFacts {
   recurrentWeight: 'matrix' | 'vector';
   /** The cell's `activation` when the spec names none, where it is not the language's default (tanh). */
   defaultActivation?: 'relu';
+  /** The recurrent weight's initializer when the spec names none, where it is not the language's (orthogonal). */
+  defaultRecurrentInitializer?: RecurrentInitializer;
   /** Index of the candidate block (under `activation`; the others are under `recurrentActivation`). */
   candidate: number;
   /** The recurrent states, `h` first (it is the output). */
@@ -92,6 +95,8 @@ export const CELL_FACTS = {
   indrnn: {
     recurrentWeight: 'vector',
     defaultActivation: 'relu',
+    // Li et al.'s U(0, 2^(1/T)); with variable steps its T → ∞ limit U(0, 1) (src/variants/initializers.ts).
+    defaultRecurrentInitializer: 'indrnn',
     gates: ['h'],
     candidate: 0,
     states: ['h'],

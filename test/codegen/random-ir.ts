@@ -3,6 +3,7 @@ import type {
   Activation,
   CellKind,
   HeadIR,
+  InitializersIR,
   LayerIR,
   ModelIR,
   NormIR,
@@ -11,7 +12,7 @@ import type {
   OptimizerIR,
   RecurrentLayerIR,
 } from '../../src/ir/types.js';
-import { CELL_FACTS, CELL_KINDS, hasGates } from '../../src/variants/index.js';
+import { CELL_FACTS, CELL_KINDS, hasGates, RECURRENT_INITIALIZER_FACTS, recurrentInitializersFor } from '../../src/variants/index.js';
 import { TRAIN } from '../compile/fixtures.js';
 
 type Random = () => number;
@@ -52,6 +53,12 @@ function randomNorm(random: Random, cell: CellKind, site: NormSite, steps: numbe
   };
 }
 
+/** A recurrent initializer that fits the cell's weight form, with T where its range needs one. */
+function randomRecurrentInitializer(random: Random, cell: CellKind, steps: number): Pick<InitializersIR, 'recurrentKernel' | 'steps'> {
+  const recurrentKernel = pick(random, recurrentInitializersFor(cell));
+  return RECURRENT_INITIALIZER_FACTS[recurrentKernel].usesSteps ? { recurrentKernel, steps } : { recurrentKernel };
+}
+
 function randomRecurrent(random: Random, index: number, inputWidth: number, steps: number, returnSequences: boolean): RecurrentLayerIR {
   const cell = pick(random, CELL_KINDS);
   const units = integer(random, 1, 6);
@@ -82,7 +89,7 @@ function randomRecurrent(random: Random, index: number, inputWidth: number, step
     },
     initializers: {
       kernel: pick(random, ['glorot_uniform', 'glorot_normal', 'he_uniform', 'orthogonal'] as const),
-      recurrentKernel: pick(random, ['orthogonal', 'glorot_uniform', 'identity'] as const),
+      ...randomRecurrentInitializer(random, cell, steps),
       bias: 'zeros',
     },
     outputSize,

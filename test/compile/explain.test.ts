@@ -118,7 +118,8 @@ describe('summarizeModel', () => {
   });
 
   it("counts the IndRNN's recurrent vector: W [in, u], u [u], b [u], as the built layer holds them", () => {
-    const indrnn = lstm('indrnn_1', 8, { cell: 'indrnn', activation: 'relu', forgetBias: { init: 0, constant: 0 }, norms: [layerNorm('recurrent')] });
+    const initializers = { kernel: 'glorot_uniform', recurrentKernel: 'indrnn', bias: 'zeros', steps: 10 } as const;
+    const indrnn = lstm('indrnn_1', 8, { cell: 'indrnn', activation: 'relu', forgetBias: { init: 0, constant: 0 }, norms: [layerNorm('recurrent')], initializers });
     const ir = model('ind', [indrnn], [head('y', 1)]);
     const row = summarizeModel(ir).rows.find((r) => r.name === 'indrnn_1');
     // 1 feature: W 1·8, u 8, b 8, then the recurrent site's γ and β over its 8 values.
@@ -130,6 +131,8 @@ describe('summarizeModel', () => {
     expect(text).toContain('W is [1, 8], U is [8]');
     expect(text).toContain('[v_h] = LN_h(U ⊙ h_{t−1})');
     expect(text).toContain('h_t = relu(u_h + v_h + b_h)');
+    // Li et al.'s range with T = 10: 2^(1/10) = 1.0717734…, printed to 6 significant digits.
+    expect(text).toContain('U starts uniform in [0, 1.07177] (indrnn: [0, 2^(1/T)], T = 10; Li et al. 2018)');
   });
 
   it('renders the table with totals', () => {

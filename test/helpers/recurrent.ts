@@ -8,7 +8,7 @@ import type { CellKind, NormIR, NormKind, NormSite } from '../../src/ir/types.js
 import { SeqnetRecurrent, type SeqnetRecurrentConfig } from '../../src/runtime/index.js';
 import type { DirectionWeights, NormParams, ReferenceConfig } from '../runtime/reference/types.js';
 import { recurrentKernelRows } from '../runtime/reference/cells.js';
-import { NORM_FACTS, siteWidth as siteWidthOf } from '../../src/variants/index.js';
+import { defaultRecurrentInitializer, NORM_FACTS, siteWidth as siteWidthOf } from '../../src/variants/index.js';
 import type { TestRandom } from './random.js';
 
 /** A reference config with every option off (sigmoid gates, tanh, bias, no norms, no dropout). */
@@ -46,7 +46,7 @@ export function makeNorm(site: NormSite, kind: NormKind, overrides: Partial<Norm
 }
 
 export function layerConfig(config: ReferenceConfig, extra: Partial<SeqnetRecurrentConfig> = {}): SeqnetRecurrentConfig {
-  return { ...config, initializers: { kernel: 'glorot_uniform', recurrentKernel: 'orthogonal', bias: 'zeros' }, ...extra };
+  return { ...config, initializers: { kernel: 'glorot_uniform', recurrentKernel: defaultRecurrentInitializer(config.cell), bias: 'zeros' }, ...extra };
 }
 
 /** Width of a norm site's parameters: G·u for projection sites, u for `cell` and `hidden`. */

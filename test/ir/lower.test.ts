@@ -110,6 +110,21 @@ describe('cell options', () => {
     expect(gru.forgetBias).toEqual({ init: 0, constant: 0 });
   });
 
+  it("gives an indrnn the cell table's recurrent initializer, with T = the input's steps where its range needs it", () => {
+    const recurrentInit = (ir: ModelIR) => ir.layers.flatMap((layer) => (layer.type === 'recurrent' ? [layer.initializers] : []));
+    const fixed = lower('indrnn 8 x 2\nindrnn 4 { initializer recurrent indrnn_long }\nindrnn 4 { initializer recurrent haste }\nlstm 4');
+    expect(recurrentInit(fixed).map(({ recurrentKernel, steps }) => [recurrentKernel, steps])).toEqual([
+      ['indrnn', 12],
+      ['indrnn', 12],
+      ['indrnn_long', 12],
+      ['haste', undefined],
+      ['orthogonal', undefined],
+    ]);
+    // Variable steps: no T, so the default `indrnn` starts at its T → ∞ limit (no `steps` in the IR).
+    const variable = lower('indrnn 8', 'head y { units 1 }', 'input { steps variable; features 3 }');
+    expect(recurrentInit(variable)).toEqual([{ kernel: 'glorot_uniform', recurrentKernel: 'indrnn', bias: 'zeros' }]);
+  });
+
   it('lowers layers between recurrent layers', () => {
     const ir = lower('lstm 8\nnorm batch { momentum 0.9 }\ndropout 0.2 per_sequence\nnorm rms');
     expect(ir.layers.slice(1)).toEqual([

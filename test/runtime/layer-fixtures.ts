@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Activation, CellKind, NormIR, RecurrentDropoutIR } from '../../src/ir/types.js';
 import { SeqnetRecurrent } from '../../src/runtime/recurrent/index.js';
 import type { SeqnetRecurrentConfig } from '../../src/runtime/recurrent/index.js';
+import { defaultRecurrentInitializer } from '../../src/variants/index.js';
 
 export const NO_DROPOUT: RecurrentDropoutIR = { input: null, recurrent: null, candidate: null, zoneout: null };
 
@@ -20,7 +21,7 @@ export function plainConfig(cell: CellKind, units: number, overrides: Partial<Se
     resetAfter: false,
     norms: [],
     dropout: NO_DROPOUT,
-    initializers: { kernel: 'glorot_uniform', recurrentKernel: 'orthogonal', bias: 'zeros' },
+    initializers: { kernel: 'glorot_uniform', recurrentKernel: defaultRecurrentInitializer(cell), bias: 'zeros' },
     seed: 7,
     ...overrides,
   };

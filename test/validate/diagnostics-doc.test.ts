@@ -38,6 +38,8 @@ describe('diagnostics registry', () => {
       SN2003: base('gru 32 { norm layer at gates { groups all } }'),
       SN2004: base('gru 32 { norm tf1_contrib }'),
       SN2010: base('lstm 8', 'data { source synthetic sine_cosine; split 0.8 0.1 0.2 }'),
+      SN2016: base('indrnn 32 { initializer recurrent orthogonal }'),
+      SN2017: base('indrnn 8 { initializer recurrent indrnn }').replace('steps 10', 'steps variable'),
       SN3001: base('gru 32 { forget_bias 1 }'),
     };
     for (const [code, source] of Object.entries(samples)) {

@@ -1,6 +1,6 @@
 /** The constructor config of `SeqnetRecurrent` (a slice of the IR's recurrent layer) and its checks. */
 import type { NormIR, NormSite, RecurrentLayerIR } from '../../ir/types.js';
-import { CELL_FACTS, isCellKind } from '../../variants/index.js';
+import { CELL_FACTS, initializerFits, isCellKind, isRecurrentInitializer, recurrentInitializersFor } from '../../variants/index.js';
 
 export type SeqnetRecurrentConfig = Pick<
   RecurrentLayerIR,
@@ -50,10 +50,21 @@ export function checkConfig(config: SeqnetRecurrentConfig): void {
     if (norm.kind === 'batch') checkBatch(norm, fail);
     else if (norm.batch !== null) fail(`norm at '${norm.site}' is '${norm.kind}' but has batch statistics`);
   }
+  checkRecurrentInitializer(config, fail);
   const rates = [config.dropout.input?.rate, config.dropout.recurrent?.rate, config.dropout.candidate?.rate];
   for (const rate of rates) if (rate !== undefined && !(rate >= 0 && rate < 1)) fail(`dropout rate must be in [0, 1), got ${rate}`);
   const zoneout = config.dropout.zoneout;
   if (zoneout !== null && ![zoneout.cell, zoneout.hidden].every((z) => z >= 0 && z <= 1)) fail('zoneout probabilities must be in [0, 1]');
+}
+
+/** No silent substitute: a name that does not fit the cell's recurrent weight (a matrix or a vector) is rejected. */
+function checkRecurrentInitializer(config: SeqnetRecurrentConfig, fail: (message: string) => never): void {
+  const { recurrentKernel: name, steps } = config.initializers;
+  if (!isRecurrentInitializer(name)) fail(`unknown recurrent initializer '${String(name)}'`);
+  if (!initializerFits(name, config.cell)) {
+    fail(`recurrent initializer '${name}' does not fit the recurrent ${CELL_FACTS[config.cell].recurrentWeight} of a '${config.cell}' cell; use one of: ${recurrentInitializersFor(config.cell).join(', ')}`);
+  }
+  if (steps !== undefined && !(Number.isInteger(steps) && steps >= 1)) fail(`initializers.steps must be a positive integer, got ${steps}`);
 }
 
 function checkBatch(norm: NormIR, fail: (message: string) => never): void {

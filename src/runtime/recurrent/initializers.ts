@@ -1,6 +1,7 @@
 /** Seeded initial values for a recurrent layer's weights, from the IR's initializer names. */
 import * as tf from '@tensorflow/tfjs';
 import type { InitializersIR } from '../../ir/types.js';
+import { isUniformInitializer, uniformRange, type MatrixRecurrentInitializer, type VectorRecurrentInitializer } from '../../variants/index.js';
 import { orthogonalMatrix } from './orthogonal.js';
 
 /**
@@ -14,7 +15,8 @@ export function weightSeed(layerSeed: number | undefined, index: number): number
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-type KernelName = InitializersIR['kernel'] | InitializersIR['recurrentKernel'];
+/** The names a matrix kernel takes: the input kernel's and those of a recurrent matrix `U`. */
+type KernelName = InitializersIR['kernel'] | MatrixRecurrentInitializer;
 
 /** tfjs's initializer type (its base class is not exported). */
 export type Initializer = ReturnType<typeof tf.initializers.zeros>;
@@ -52,6 +54,36 @@ export function initialKernelValue(name: KernelName, shape: [number, number], ga
   if (name !== 'orthogonal') return null;
   const [rows, cols] = shape;
   return tf.tensor2d(orthogonalMatrix(rows, cols, seed ?? Math.floor(Math.random() * 2 ** 32)), shape);
+}
+
+/**
+ * The tfjs initializer of a recurrent weight vector `u` (one weight per unit, the IndRNN's): `identity` gives
+ * u = 1 (each unit carries its state over unchanged) and the glorot names are tfjs's; the uniform names start
+ * from zeros and are then overwritten by `initialVectorValue` (tfjs's `randomUniform` initializer reads a
+ * `minval` of 0 as "not given" and draws from −0.05 instead).
+ */
+export function vectorInitializer(name: VectorRecurrentInitializer, seed: number | undefined): Initializer {
+  switch (name) {
+    case 'identity':
+      return constantInitializer(1);
+    case 'glorot_uniform':
+    case 'glorot_normal':
+      return kernelInitializer(name, seed);
+    case 'indrnn':
+    case 'indrnn_long':
+    case 'haste':
+      return tf.initializers.zeros();
+  }
+}
+
+/**
+ * The initial `u` of a uniform name, drawn from its range (`uniformRange`: `indrnn` and `indrnn_long` with
+ * T = `steps`, their T → ∞ limit when it is absent), or null when `vectorInitializer` already gave it.
+ */
+export function initialVectorValue(name: VectorRecurrentInitializer, steps: number | undefined, length: number, seed: number | undefined): tf.Tensor | null {
+  if (!isUniformInitializer(name)) return null;
+  const [low, high] = uniformRange(name, steps ?? null);
+  return tf.randomUniform([length], low, high, 'float32', seed);
 }
 
 /** `[u, G·u]` made of G identity blocks side by side: the identity initialization of every gate (Le et al. 2015). */

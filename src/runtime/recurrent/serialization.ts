@@ -38,10 +38,13 @@ export function configFromJson(json: tf.serialization.ConfigDict): SeqnetRecurre
   const config = JSON.parse(JSON.stringify(json)) as SeqnetRecurrentConfig;
   config.activation = snakeCase(config.activation) as SeqnetRecurrentConfig['activation'];
   config.recurrentActivation = snakeCase(config.recurrentActivation) as SeqnetRecurrentConfig['recurrentActivation'];
+  const { kernel, recurrentKernel, bias, steps } = config.initializers;
   config.initializers = {
-    kernel: snakeCase(config.initializers.kernel) as SeqnetRecurrentConfig['initializers']['kernel'],
-    recurrentKernel: snakeCase(config.initializers.recurrentKernel) as SeqnetRecurrentConfig['initializers']['recurrentKernel'],
-    bias: snakeCase(config.initializers.bias) as SeqnetRecurrentConfig['initializers']['bias'],
+    kernel: snakeCase(kernel) as SeqnetRecurrentConfig['initializers']['kernel'],
+    recurrentKernel: snakeCase(recurrentKernel) as SeqnetRecurrentConfig['initializers']['recurrentKernel'],
+    bias: snakeCase(bias) as SeqnetRecurrentConfig['initializers']['bias'],
+    // T of the IndRNN ranges, saved only for the initializers that read it.
+    ...(steps === undefined ? {} : { steps }),
   };
   config.norms = config.norms.map(
     (norm): NormIR => ({

@@ -1,9 +1,8 @@
 /** Creates the variables of one direction of a recurrent layer, with the contract's names and seeded inits. */
 import type { SeqnetRecurrentConfig } from './config.js';
 import * as tf from '@tensorflow/tfjs';
-import { constantInitializer, forgetBias, initialKernelValue, kernelInitializer, weightSeed } from './initializers.js';
-import type { Initializer } from './initializers.js';
-import { CELL_FACTS, recurrentWeightShape, siteWidth } from '../../variants/index.js';
+import { constantInitializer, forgetBias, initialKernelValue, initialVectorValue, kernelInitializer, vectorInitializer, weightSeed } from './initializers.js';
+import { CELL_FACTS, recurrentWeightShape, siteWidth, type MatrixRecurrentInitializer, type VectorRecurrentInitializer } from '../../variants/index.js';
 import { normDescriptor } from './norms/registry.js';
 import type { WeightFactory } from './norms/types.js';
 import type { DirectionWeights } from './sequence.js';
@@ -27,12 +26,12 @@ export function createDirectionWeights(
   const seed = () => weightSeed(config.seed, nextIndex());
   const kernel = seededKernel(addWeight, `${prefix}kernel`, [features, width], config.initializers.kernel, gates, seed());
   const recurrentName = `${prefix}recurrent_kernel`;
-  const recurrentInit = config.initializers.recurrentKernel;
-  const recurrentShape = recurrentWeightShape(config.cell, config.units);
+  // checkConfig has made sure the name fits the cell's recurrent weight form.
+  const { recurrentKernel: recurrentInit, steps } = config.initializers;
   const recurrentKernel =
-    recurrentShape.length === 2
-      ? seededKernel(addWeight, recurrentName, [config.units, width], recurrentInit, gates, seed())
-      : addWeight(recurrentName, recurrentShape, recurrentVectorInitializer(recurrentInit, seed()), true);
+    facts.recurrentWeight === 'matrix'
+      ? seededKernel(addWeight, recurrentName, [config.units, width], recurrentInit as MatrixRecurrentInitializer, gates, seed())
+      : seededVector(addWeight, recurrentName, recurrentWeightShape(config.cell, config.units)[0], recurrentInit as VectorRecurrentInitializer, steps, seed());
   const bias = config.useBias ? addWeight(`${prefix}bias`, [width], constantInitializer(0), true) : null;
   const forgetInit = facts.forgetGate === null ? 0 : config.forgetBias.init;
   if (bias !== null && facts.forgetGate !== null && forgetInit !== 0) overwrite(bias, forgetBias(gates, facts.forgetGate, config.units, forgetInit));
@@ -58,22 +57,19 @@ function seededKernel(
   return variable;
 }
 
-/**
- * The initializer of a recurrent weight vector `u` (one weight per unit). A vector has no orthogonal form, so
- * `orthogonal` (the default) gives haste's IndRNN default, uniform in [−0.5, 0.5]; `identity` gives u = 1 (the
- * identity matrix's diagonal: each unit carries its state over unchanged); the glorot names are tfjs's, whose
- * fans for a vector of n are both √n.
- */
-function recurrentVectorInitializer(name: SeqnetRecurrentConfig['initializers']['recurrentKernel'], seed: number | undefined): Initializer {
-  switch (name) {
-    case 'orthogonal':
-      return tf.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed });
-    case 'identity':
-      return constantInitializer(1);
-    case 'glorot_uniform':
-    case 'glorot_normal':
-      return kernelInitializer(name, seed);
-  }
+/** A recurrent vector `u` with its initializer's value (`steps`: T of the IndRNN ranges), overwritten as for kernels. */
+function seededVector(
+  addWeight: WeightFactory,
+  name: string,
+  length: number,
+  initializer: VectorRecurrentInitializer,
+  steps: number | undefined,
+  seed: number | undefined,
+): tf.LayerVariable {
+  const variable = addWeight(name, [length], vectorInitializer(initializer, seed), true);
+  const value = initialVectorValue(initializer, steps, length, seed);
+  if (value !== null) overwrite(variable, value);
+  return variable;
 }
 
 /** Replaces a fresh variable's value (initial values tfjs's initializers cannot express). */

@@ -7,6 +7,7 @@ import { checkCellNorms } from './cell-norms.js';
 import type { Part } from '../repair.js';
 import type { Check } from './context.js';
 import { checkData } from './data.js';
+import { checkInitializers } from './initializers.js';
 import { checkLossActivation } from './loss.js';
 import { checkUniqueNames } from './names.js';
 import { checkNoEffect } from './no-effect.js';
@@ -26,6 +27,7 @@ export const SEMANTIC_CHECKS: readonly { name: string; check: Check; reads: read
   { name: 'unique names', check: checkUniqueNames, reads: ['body', 'heads'] },
   { name: 'cell normalization', check: checkCellNorms, reads: ['body'] },
   { name: 'batch statistics', check: checkBatchStatistics, reads: ['body', 'input'] },
+  { name: 'recurrent initializers', check: checkInitializers, reads: ['body', 'input'] },
   { name: 'sequences', check: checkSequences, reads: ['body', 'heads'] },
   { name: 'residual widths', check: checkResidualWidths, reads: ['body', 'input'] },
   { name: 'model size', check: checkModelSize, reads: ['body', 'heads', 'input'] },
