@@ -5,3 +5,4 @@
 export * from './cells.js';
 export * from './norms.js';
 export * from './sites.js';
+export * from './equations.js';
