@@ -14,11 +14,12 @@ export function num(value: number): string {
   return Math.abs(clean) > 0 && Math.abs(clean) < 1e-3 ? clean.toExponential() : String(clean);
 }
 
-/** The symbol of the normalization at a site, e.g. `LN_in`, `BN_rec`, `RMS_c`. */
+/** How a norm's symbol names its site: `LN_x` at the input projection, `N_out` for any kind at `hidden`. */
+export const SITE_SUBSCRIPTS: Readonly<Record<NormSite, string>> = { input: 'x', recurrent: 'h', gates: 'gates', cell: 'c', hidden: 'out' };
+
+/** The symbol of the normalization at a site, e.g. `LN_x`, `BN_h`, `RMS_c`. */
 export function normSymbol(norm: NormIR): string {
-  const kind = NORM_FACTS[norm.kind].symbol;
-  const site: Record<NormSite, string> = { input: 'x', recurrent: 'h', gates: 'gates', cell: 'c', hidden: 'out' };
-  return `${kind}_${site[norm.site]}`;
+  return `${NORM_FACTS[norm.kind].symbol}_${SITE_SUBSCRIPTS[norm.site]}`;
 }
 
 export function findNorm(layer: RecurrentLayerIR, site: NormSite): NormIR | null {

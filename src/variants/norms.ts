@@ -99,9 +99,14 @@ export const NORM_FACTS = {
   },
 } as const satisfies Record<NormKind, NormKindFacts>;
 
-/** A kind's definition, e.g. `LN(v) = γ ⊙ (v − mean(v)) / √(var(v) + ε) + β`: β as its default centering has it. */
-export function normDefinition(kind: NormKind): string {
+/** A kind's equation, e.g. `LN(v) = γ ⊙ (v − mean(v)) / √(var(v) + ε) + β`: β as its default centering has it. */
+export function normEquation(kind: NormKind): string {
   const facts: NormKindFacts = NORM_FACTS[kind];
-  const beta = facts.center ? ' + β' : ' (+ β when it has one)';
-  return `${facts.symbol}(v) = ${facts.formula('v')}${beta}${facts.where === null ? '' : `, ${facts.where}`}`;
+  return `${facts.symbol}(v) = ${facts.formula('v')}${facts.center ? ' + β' : ' (+ β when it has one)'}`;
+}
+
+/** Its equation and what it says about its symbols (`seqnet explain`'s notation line). */
+export function normDefinition(kind: NormKind): string {
+  const where: string | null = NORM_FACTS[kind].where;
+  return `${normEquation(kind)}${where === null ? '' : `, ${where}`}`;
 }
