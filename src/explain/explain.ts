@@ -1,9 +1,8 @@
 /** `explainModel`: what every layer of a model computes with this spec's settings, as text or Markdown. */
 import { escapeControl } from '../diagnostics/escape.js';
 import type { ModelIR, NormKind } from '../ir/types.js';
-import { NORM_DEFINITIONS } from './notation.js';
 import { modelSections, type Section } from './sections.js';
-import { NORM_KINDS } from '../variants/index.js';
+import { NORM_KINDS, normDefinition } from '../variants/index.js';
 
 export interface ExplainOptions {
   format: 'text' | 'markdown';
@@ -33,7 +32,7 @@ function inputLine(ir: ModelIR): string {
 function renderText(ir: ModelIR, sections: Section[]): string {
   // The description is the only free text a spec carries into this output; its control characters are escaped.
   const lines = [`Model ${ir.name}${ir.description === null ? '' : ` — ${escapeControl(ir.description)}`}`, inputLine(ir), '', 'Notation:'];
-  lines.push(...LEGEND.map((line) => `  ${line}`), ...usedNormKinds(ir).map((kind) => `  ${NORM_DEFINITIONS[kind]}`));
+  lines.push(...LEGEND.map((line) => `  ${line}`), ...usedNormKinds(ir).map((kind) => `  ${normDefinition(kind)}`));
   sections.forEach((section, index) => {
     lines.push('', `${index + 1}. ${section.title}`, ...section.facts.map((fact) => `   - ${fact}`), '   Computes:');
     lines.push(...section.equations.map((equation) => `     ${equation}`));
@@ -45,7 +44,7 @@ function renderMarkdown(ir: ModelIR, sections: Section[]): string {
   const lines = [`# Model \`${ir.name}\``, ''];
   if (ir.description !== null) lines.push(escapeControl(ir.description), '');
   lines.push(inputLine(ir), '', '## Notation', '', ...LEGEND.map((line) => `- ${line}`));
-  lines.push(...usedNormKinds(ir).map((kind) => `- \`${NORM_DEFINITIONS[kind]}\``));
+  lines.push(...usedNormKinds(ir).map((kind) => `- \`${normDefinition(kind)}\``));
   sections.forEach((section, index) => {
     lines.push('', `## ${index + 1}. ${section.title}`, '', ...section.facts.map((fact) => `- ${fact}`), '', '```text');
     lines.push(...section.equations, '```');

@@ -1,6 +1,6 @@
 /** Shared notation of the explanations: activation symbols, number formatting, norm sites and their wording. */
 import type { Activation, NormIR, NormSite, RecurrentLayerIR } from '../ir/types.js';
-import { CELL_FACTS, NORM_FACTS, siteSpans, siteWidth } from '../variants/index.js';
+import { CELL_FACTS, NORM_FACTS, siteSpans, siteWidth, type BatchStatisticsWords } from '../variants/index.js';
 
 /** σ for the logistic sigmoid, the activation's own name otherwise. */
 export function activationSymbol(activation: Activation): string {
@@ -14,11 +14,12 @@ export function num(value: number): string {
   return Math.abs(clean) > 0 && Math.abs(clean) < 1e-3 ? clean.toExponential() : String(clean);
 }
 
-/** The symbol of the normalization at a site, e.g. `LN_in`, `BN_rec`, `RMS_c`. */
+/** How a norm's symbol names its site: `LN_x` at the input projection, `N_out` for any kind at `hidden`. */
+export const SITE_SUBSCRIPTS: Readonly<Record<NormSite, string>> = { input: 'x', recurrent: 'h', gates: 'gates', cell: 'c', hidden: 'out' };
+
+/** The symbol of the normalization at a site, e.g. `LN_x`, `BN_h`, `RMS_c`. */
 export function normSymbol(norm: NormIR): string {
-  const kind = NORM_FACTS[norm.kind].symbol;
-  const site: Record<NormSite, string> = { input: 'x', recurrent: 'h', gates: 'gates', cell: 'c', hidden: 'out' };
-  return `${kind}_${site[norm.site]}`;
+  return `${NORM_FACTS[norm.kind].symbol}_${SITE_SUBSCRIPTS[norm.site]}`;
 }
 
 export function findNorm(layer: RecurrentLayerIR, site: NormSite): NormIR | null {
@@ -46,24 +47,14 @@ function grouping(layer: RecurrentLayerIR, norm: NormIR): string {
   return `statistics for the gates [${sigmoidGates.join(', ')}] together over ${sigmoidGates.length * layer.units} values, and for the candidate ${candidate} separately over ${layer.units}${reason}`;
 }
 
-function statistics(norm: NormIR): string {
-  switch (norm.kind) {
-    case 'layer':
-      return 'mean and variance over the features of each example at each step';
-    case 'rms':
-      return 'mean square over the features of each example at each step (no centering)';
-    case 'batch':
-      return batchStatistics(norm);
-  }
+/** Batch-statistics settings as the descriptions print them (`momentum` defaults as the IR's between-layer norm does). */
+export function batchWords(statistics: 'shared' | 'per_step', maxSteps: number | null, momentum: number): BatchStatisticsWords {
+  return { shared: statistics === 'shared', lastStep: String(maxSteps ?? '?'), momentum: num(momentum), complement: num(1 - momentum) };
 }
 
-function batchStatistics(norm: NormIR): string {
-  const batch = norm.batch;
-  if (batch === null) return 'batch statistics';
-  const population = `population statistics at inference, updated as pop = ${num(batch.momentum)}·pop + ${num(1 - batch.momentum)}·batch`;
-  if (batch.statistics === 'shared') return `mean and variance over the batch and all valid steps together; ${population}`;
-  const last = batch.maxSteps ?? '?';
-  return `mean and variance over the batch's valid (unpadded) examples, separately for each step t ≤ ${last} (later steps use step ${last}'s); ${population}`;
+function statistics(norm: NormIR): string {
+  const batch = norm.batch === null ? null : batchWords(norm.batch.statistics, norm.batch.maxSteps, norm.batch.momentum);
+  return NORM_FACTS[norm.kind].statistics({ place: 'cell', batch });
 }
 
 /** One line describing a norm site with all its settings. */
@@ -80,10 +71,3 @@ export function describeNorm(layer: RecurrentLayerIR, norm: NormIR): string {
   if (norm.site === 'hidden') parts.push('the normalized h_t is both the output and the carried state');
   return parts.join('; ');
 }
-
-/** The definition of each norm kind, printed once per explanation when used. */
-export const NORM_DEFINITIONS: Record<NormIR['kind'], string> = {
-  layer: 'LN(v) = γ ⊙ (v − mean(v)) / √(var(v) + ε) + β',
-  batch: 'BN(v) = γ ⊙ (v − μ_B) / √(σ²_B + ε) + β, with μ_B, σ²_B batch statistics (population statistics at inference)',
-  rms: 'RMS(v) = γ ⊙ v / √(mean(v²) + ε) (+ β when it has one)',
-};

@@ -1,8 +1,8 @@
 /** The explanation as data: one section per layer and head, each with its settings in words and its equations. */
 import type { DenseLayerIR, DropoutLayerIR, HeadIR, ModelIR, NormalizationLayerIR, RecurrentLayerIR } from '../ir/types.js';
 import { recurrentEquations } from './equations.js';
-import { activationSymbol, describeNorm, num } from './notation.js';
-import { CELL_FACTS, hasGates, isUniformInitializer, recurrentWeightShape, siteWidth, uniformRange } from '../variants/index.js';
+import { activationSymbol, batchWords, describeNorm, num } from './notation.js';
+import { CELL_FACTS, hasGates, isUniformInitializer, NORM_FACTS, recurrentWeightShape, siteWidth, uniformRange } from '../variants/index.js';
 
 export interface Section {
   title: string;
@@ -95,20 +95,13 @@ function recurrentSection(layer: RecurrentLayerIR, inputWidth: number, masked: b
 }
 
 function normalizationSection(layer: NormalizationLayerIR): Section {
+  const facts = NORM_FACTS[layer.kind];
   const beta = layer.center ? `β init ${num(layer.betaInit)}` : 'no β';
-  const facts = [`ε = ${num(layer.epsilon)}, γ init ${num(layer.gammaInit)}, ${beta}`];
-  const shift = layer.center ? ' + β' : '';
-  switch (layer.kind) {
-    case 'batch':
-      facts.push(`statistics per feature over the batch and all steps together (padded steps included); at inference population statistics, pop = ${num(layer.momentum ?? 0.99)}·pop + ${num(1 - (layer.momentum ?? 0.99))}·batch`);
-      return { title: `${layer.name}: batch norm between layers`, facts, equations: [`y_t = γ ⊙ (h_t − μ_B) / √(σ²_B + ε)${shift}`] };
-    case 'layer':
-      facts.push('statistics over the features of each example at each step');
-      return { title: `${layer.name}: layer norm between layers`, facts, equations: [`y_t = γ ⊙ (h_t − mean(h_t)) / √(var(h_t) + ε)${shift}`] };
-    case 'rms':
-      facts.push('mean square over the features of each example at each step (no centering)');
-      return { title: `${layer.name}: RMS norm between layers`, facts, equations: [`y_t = γ ⊙ h_t / √(mean(h_t²) + ε)${shift}`] };
-  }
+  // Between layers batch statistics are shared over all steps; `momentum` is null for the other kinds.
+  const batch = batchWords('shared', null, layer.momentum ?? 0.99);
+  const statistics = facts.statistics({ place: 'between_layers', batch });
+  const equation = `y_t = ${facts.formula('h_t')}${layer.center ? ' + β' : ''}`;
+  return { title: `${layer.name}: ${facts.title} between layers`, facts: [`ε = ${num(layer.epsilon)}, γ init ${num(layer.gammaInit)}, ${beta}`, statistics], equations: [equation] };
 }
 
 function dropoutSection(layer: DropoutLayerIR): Section {

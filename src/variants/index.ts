@@ -6,3 +6,4 @@ export * from './cells.js';
 export * from './initializers.js';
 export * from './norms.js';
 export * from './sites.js';
+export * from './equations.js';

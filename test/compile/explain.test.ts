@@ -86,6 +86,16 @@ describe('explainModel', () => {
     expect(after).toContain('ĥ_t = tanh(LN_gates(u_h + r_t ⊙ v_h) + b_h)');
   });
 
+  it('words a norm kind the same in a cell and between layers (one wording per kind, from NORM_FACTS)', () => {
+    const text = explainModel(MULTI_HEAD);
+    const perExample = 'mean and variance over the features of each example at each step';
+    expect(text).toContain(`LN_out: layer norm at hidden; ε = 1e-5; γ init 1; β init 0; statistics over all 8 values together; ${perExample}`);
+    expect(text).toContain(`6. norm_2: layer norm between layers\n   - ε = 0.001, γ init 0.5, β init 0.1\n   - ${perExample}\n`);
+    expect(text).toContain('y_t = γ ⊙ (h_t − mean(h_t)) / √(var(h_t) + ε) + β');
+    expect(text).toContain('y_t = γ ⊙ h_t / √(mean(h_t²) + ε)\n');
+    expect(text).toContain('  RMS(v) = γ ⊙ v / √(mean(v²) + ε) (+ β when it has one)');
+  });
+
   it('renders Markdown with a section per layer and head', () => {
     const markdown = explainModel(MULTI_HEAD, { format: 'markdown' });
     expect(markdown.startsWith('# Model `multi_head`')).toBe(true);

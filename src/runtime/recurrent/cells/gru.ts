@@ -4,18 +4,9 @@ import { applyZoneout } from '../dropout.js';
 import type { CellDefinition, CellCall, StepFn } from './types.js';
 
 /**
- * Gate blocks z, r, h; `x̂ = N_in(x_t·W)`, `ĥ = m_rec ⊙ h_{t−1}`, σ = recurrentActivation:
- * ```
- * [z, r] = σ(N_gates(x̂_zr + N_rec(ĥ·U_zr)) + b_zr)
- * reset before (tfjs, Keras reset_after=False):  h̃ = act(N_gates(x̂_h + N_rec((r ⊙ ĥ)·U_h)) + b_h)
- * reset after  (Ba et al. LN-GRU, cuDNN):        h̃ = act(N_gates(x̂_h + r ⊙ N_rec(ĥ·U)_h) + b_h)
- * h_t = N_hidden(z ⊙ h_{t−1} + (1 − z) ⊙ m_cand ⊙ h̃)          (the undropped h_{t−1}, as Keras 3)
- * zoneout: h ← h_t + d_h ⊙ (h_{t−1} − h_t)
- * ```
- * With the reset gate before the matmul the candidate's recurrent term depends on r, so the `recurrent` and
- * `gates` norms are applied to `[z, r]` and to `h` separately (statistics never span both; `all` groups act
- * as `gates_and_candidate` there). Sources: Cho et al. 2014 in the tfjs layout; Ba et al. 2016 (authors'
- * LN-GRU code, reset after with separate LNs); Semeniuta et al. 2016; Krueger et al. 2017.
+ * Computes the equations of `src/variants/cells/gru.ts` (`CELL_FACTS.gru.equations`). With the reset gate
+ * before the matmul the candidate's recurrent term depends on r, so the `recurrent` and `gates` norms are
+ * applied to `[z, r]` and to `h` separately (the spans of `CELL_FACTS.gru.spans`).
  */
 export const gruCell: CellDefinition = {
   createStep(call: CellCall): StepFn {

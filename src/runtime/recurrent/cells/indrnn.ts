@@ -4,13 +4,8 @@ import { applyZoneout } from '../dropout.js';
 import type { CellDefinition, CellCall, StepFn } from './types.js';
 
 /**
- * ```
- * h_t = N_hidden(m_cand ⊙ act(N_gates(N_in(x_t·W) + N_rec(u ⊙ (m_rec ⊙ h_{t−1}))) + b))
- * zoneout: h ← h_t + d_h ⊙ (h_{t−1} − h_t)
- * ```
- * `u` (`recurrentKernel`, `[units]`) scales each unit's own previous state: no unit sees another's, which is
- * what lets a relu IndRNN keep a state over long sequences. Source: Li et al. 2018, "Independently Recurrent
- * Neural Network (IndRNN)"; the norm sites and dropout forms are the simple RNN's.
+ * Computes the equations of `src/variants/cells/indrnn.ts` (`CELL_FACTS.indrnn.equations`): `u`
+ * (`recurrentKernel`, `[units]`) scales each unit's own previous state.
  */
 export const indrnnCell: CellDefinition = {
   createStep(call: CellCall): StepFn {

@@ -4,18 +4,8 @@ import { applyZoneout } from '../dropout.js';
 import type { CellDefinition, CellCall, StepFn } from './types.js';
 
 /**
- * ```
- * z   = N_gates(N_in(x_t·W) + N_rec((m_rec ⊙ h_{t−1})·U)) + b          gate blocks i, f, c(g), o
- * i = σ(z_i)   f = σ(z_f + forgetConstant)   g = m_cand ⊙ act(z_g)   o = σ(z_o)      σ = recurrentActivation
- * c_t = f ⊙ c_{t−1} + i ⊙ g
- * ĉ   = N_cell(c_t)                       h_t = N_hidden(o ⊙ act(ĉ))
- * carried c = ĉ if the cell norm carries (TF1 contrib, TF Addons) else c_t (Ba et al., Cooijmans et al.)
- * zoneout: c ← c_t + d_c ⊙ (c_{t−1} − c_t), h ← h_t + d_h ⊙ (h_{t−1} − h_t)
- * ```
- * Absent norms are the identity. Sources: Hochreiter & Schmidhuber 1997 with the forget gate of Gers et al.
- * 2000 in the Keras/tfjs layout; norm placements from Ba et al. 2016 (LN), Cooijmans et al. 2016 (BN), TF1
- * contrib LayerNormBasicLSTMCell (gates site, forget constant, carried ĉ); candidate dropout Semeniuta et al.
- * 2016; zoneout Krueger et al. 2017.
+ * Computes the equations of `src/variants/cells/lstm.ts` (`CELL_FACTS.lstm.equations`). Absent norms are the
+ * identity; the carried c is the normalized one only when the cell norm has `carry`.
  */
 export const lstmCell: CellDefinition = {
   createStep(call: CellCall): StepFn {

@@ -3,14 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { applyZoneout } from '../dropout.js';
 import type { CellDefinition, CellCall, StepFn } from './types.js';
 
-/**
- * ```
- * h_t = N_hidden(m_cand ⊙ act(N_gates(N_in(x_t·W) + N_rec((m_rec ⊙ h_{t−1})·U)) + b))
- * zoneout: h ← h_t + d_h ⊙ (h_{t−1} − h_t)
- * ```
- * Sources: Elman 1990 as tfjs `simpleRNN`; input-only batch norm `φ(BN(W·x_t) + U·h_{t−1})` is Laurent et
- * al. 2016; layer norm on both projections is TF Addons LayerNormSimpleRNNCell's placement.
- */
+/** Computes the equations of `src/variants/cells/rnn.ts` (`CELL_FACTS.rnn.equations`). */
 export const rnnCell: CellDefinition = {
   createStep(call: CellCall): StepFn {
     const { norms, dropout } = call;

@@ -13,11 +13,6 @@ import type { NormContext, NormDescriptor, NormSpan, NormWeights } from './types
 
 export const batchNorm: NormDescriptor = {
   kind: 'batch',
-  equation:
-    'BN(v) = γ ⊙ (v − μ) / √(σ² + ε) + β; training: μ, σ² the minibatch mean and (population) variance of the valid ' +
-    'examples at step t (per_step) or over batch and time (shared); inference: the moving averages ' +
-    'pop ← momentum·pop + (1 − momentum)·batch, step t > maxSteps using row maxSteps',
-  source: 'Cooijmans et al. 2016, "Recurrent Batch Normalization", eqs. 6–8 and §3; Laurent et al. 2016, eq. 5',
 
   createWeights(addWeight, site, width, norm) {
     const stats = norm.batch as BatchStatisticsIR;

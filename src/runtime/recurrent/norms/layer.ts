@@ -7,8 +7,6 @@ import type { NormDescriptor } from './types.js';
 
 export const layerNorm: NormDescriptor = {
   kind: 'layer',
-  equation: 'LN(v) = γ ⊙ (v − mean_g(v)) / √(var_g(v) + ε) + β, mean and (population) variance over each group g of one example',
-  source: 'Ba, Kiros & Hinton 2016, "Layer Normalization", eqs. 20–22; ryankiros/layer-norm (authors\' code)',
 
   createWeights(addWeight, site, width, norm) {
     const gamma = addWeight(`${site}_norm/gamma`, [width], constantInitializer(norm.gammaInit), true);

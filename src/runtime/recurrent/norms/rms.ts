@@ -7,8 +7,6 @@ import type { NormDescriptor } from './types.js';
 
 export const rmsNorm: NormDescriptor = {
   kind: 'rms',
-  equation: 'RMS(v) = γ ⊙ v / √(mean_g(v²) + ε) (+ β when centered), the mean over each group g of one example',
-  source: 'Zhang & Sennrich 2019, "Root Mean Square Layer Normalization", eq. 4; bzhangGo/rmsnorm (authors\' code)',
 
   createWeights(addWeight, site, width, norm) {
     const gamma = addWeight(`${site}_norm/gamma`, [width], constantInitializer(norm.gammaInit), true);

@@ -57,12 +57,9 @@ export interface NormContext {
  */
 export type FusedNormForm = { statistics: 'example'; subtractMean: boolean } | { statistics: 'batch' };
 
+/** How a kind computes; its equation, source and wording are its `NORM_FACTS` entry (`src/variants/norms.ts`). */
 export interface NormDescriptor {
   kind: NormKind;
-  /** The equation, as documented in docs/runtime.md. */
-  equation: string;
-  /** Where the equation comes from. */
-  source: string;
   createWeights(addWeight: WeightFactory, site: NormSite, width: number, norm: NormIR): NormWeights;
   apply(span: NormSpan, value: tf.Tensor, context: NormContext): tf.Tensor;
   /** Whether this norm needs `prepareSequence` in a call (absent: never). */
