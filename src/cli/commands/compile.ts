@@ -177,7 +177,7 @@ interface GenerateOptions {
 async function generateCommand(files: string[], options: GenerateOptions): Promise<void> {
   if (options.watch !== true) return generateAction(files, options);
   if (options.check === true) throw new CliError('--watch and --check cannot be combined: --check writes nothing', ExitCode.Usage);
-  process.exitCode = await watchAndGenerate(watchPlan(files, SPEC_FOLDER), () => generateAction(files, options));
+  process.exitCode = await watchAndGenerate(watchPlan(files, SPEC_FOLDER, SPEC_EXTENSION), () => generateAction(files, options));
 }
 
 async function generateAction(files: string[], options: GenerateOptions): Promise<void> {

@@ -27,11 +27,10 @@ export interface WatchPlan {
   description: string;
 }
 
-/** The given specs, or (none given) every `.seqnet` file that is or will be in `specFolder`. */
-export function watchPlan(files: readonly string[], specFolder: string): WatchPlan {
-  const isSpec = (name: string) => name.endsWith('.seqnet') || name.endsWith('.seqnet.json');
+/** The given specs, or (none given) every spec that is or will be in `specFolder`, as `generate` lists them. */
+export function watchPlan(files: readonly string[], specFolder: string, specExtension: string): WatchPlan {
   if (files.length === 0) {
-    return { folders: [specFolder], concerns: (_, name) => isSpec(name), description: `the specs in ${specFolder}/` };
+    return { folders: [specFolder], concerns: (_, name) => name.endsWith(specExtension), description: `the specs in ${specFolder}/` };
   }
   const names = new Set(files.map((file) => path.resolve(file)));
   const folders = [...new Set(files.map((file) => path.dirname(file)))];
@@ -42,7 +41,7 @@ export function watchPlan(files: readonly string[], specFolder: string): WatchPl
 /** Runs `generate` now and after every change; resolves with the exit status when a stop signal arrives. */
 export function watchAndGenerate(plan: WatchPlan, generate: () => Promise<void>): Promise<number> {
   const watchers: FSWatcher[] = [];
-  return new Promise((resolve) => {
+  return new Promise<number>((resolve) => {
     let timer: NodeJS.Timeout | undefined;
     let running: Promise<void> | null = null;
     let again = false;
@@ -76,15 +75,18 @@ export function watchAndGenerate(plan: WatchPlan, generate: () => Promise<void>)
     void runNow().then(() => {
       if (!stopped) process.stderr.write(`watching ${plan.description} for changes (Ctrl-C to stop)\n`);
     });
-  }).finally(() => watchers.forEach((watcher) => watcher.close())) as Promise<number>;
+  }).finally(() => watchers.forEach((watcher) => watcher.close()));
 }
 
 function watchFolder(folder: string, plan: WatchPlan, onChange: () => void): FSWatcher {
   try {
     // A platform that cannot say which file changed (fileName null) gets a run for every event in the folder.
-    return watch(folder, (_, fileName) => {
+    const watcher = watch(folder, (_, fileName) => {
       if (fileName === null || plan.concerns(folder, fileName.toString())) onChange();
     });
+    // The folder removed or renamed: say so (the other folders are still watched) rather than crash.
+    watcher.on('error', (error) => process.stderr.write(`seqnet: stopped watching ${folder}: ${error.message}\n`));
+    return watcher;
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (error as Error).message;
     throw new CliError(`cannot watch ${folder}: ${reason}`, ExitCode.Usage);
