@@ -15,6 +15,7 @@ import { describeInternalError, ExitCode } from './errors.js';
 import { asUserError } from './user-errors.js';
 import { registerCheckCommands } from './commands/check.js';
 import { registerFormatCommand } from './commands/fmt.js';
+import { registerInitCommand } from './commands/init.js';
 import { registerCompileCommands } from './commands/compile.js';
 import { registerTrainCommands } from './commands/train.js';
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerFormatCommand(program);
   registerCompileCommands(program);
   registerTrainCommands(program);
+  registerInitCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

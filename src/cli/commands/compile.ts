@@ -14,6 +14,7 @@ import { temporaryPath } from '../../io/atomic.js';
 import type { ModelIR } from '../../ir/types.js';
 import { loadSpecFile } from '../../validate/index.js';
 import { CliError, ExitCode } from '../errors.js';
+import { watchAndGenerate, watchPlan } from './watch.js';
 
 const SPEC_FOLDER = 'specs';
 const SPEC_EXTENSION = '.seqnet';
@@ -167,7 +168,19 @@ async function writeAll(changes: readonly { target: string; text: string }[], ou
   }
 }
 
-async function generateAction(files: string[], options: { out: string; check?: boolean }): Promise<void> {
+interface GenerateOptions {
+  out: string;
+  check?: boolean;
+  watch?: boolean;
+}
+
+async function generateCommand(files: string[], options: GenerateOptions): Promise<void> {
+  if (options.watch !== true) return generateAction(files, options);
+  if (options.check === true) throw new CliError('--watch and --check cannot be combined: --check writes nothing', ExitCode.Usage);
+  process.exitCode = await watchAndGenerate(watchPlan(files, SPEC_FOLDER, SPEC_EXTENSION), () => generateAction(files, options));
+}
+
+async function generateAction(files: string[], options: GenerateOptions): Promise<void> {
   const specs = files.length > 0 ? files : await defaultSpecFiles();
   const check = options.check === true;
   const assigned = assignTargets(specs, options.out);
@@ -214,5 +227,6 @@ export function registerCompileCommands(program: Command): void {
     .argument('[files...]', 'specs to generate (default: specs/*.seqnet)')
     .option('--out <dir>', 'output folder', 'generated')
     .option('--check', 'write nothing; list stale or missing files and exit 1 if there are any')
-    .action(generateAction);
+    .option('--watch', 'generate, then again whenever a spec changes (errors are printed, not fatal) until Ctrl-C')
+    .action(generateCommand);
 }
