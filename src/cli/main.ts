@@ -17,6 +17,7 @@ import { registerCheckCommands } from './commands/check.js';
 import { registerFormatCommand } from './commands/fmt.js';
 import { registerCompileCommands } from './commands/compile.js';
 import { registerTrainCommands } from './commands/train.js';
+import { registerLspCommand } from './commands/lsp.js';
 
 export function buildProgram(): Command {
   const program = new Command('seqnet')
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerFormatCommand(program);
   registerCompileCommands(program);
   registerTrainCommands(program);
+  registerLspCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
