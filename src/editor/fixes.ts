@@ -22,7 +22,9 @@ export function quickFixes(text: string, diagnostic: EditorDiagnostic): EditorQu
     const start = { line: 0, character: 0 };
     return [{ title: 'Add `seqnet 1` as the first line', edits: [{ range: { start, end: start }, newText: 'seqnet 1\n' }] }];
   }
-  const replacements = replacementWords(hint);
+  const written = text.slice(offsetAt(text, diagnostic.range.start), offsetAt(text, diagnostic.range.end));
+  // A suggestion of the very word written (a key valid in another branch of a union) would change nothing.
+  const replacements = replacementWords(hint).filter((word) => word !== written && JSON.stringify(word) !== written);
   if (replacements.length > 0) return replacements.map((word) => replaceFix(text, diagnostic.range, word));
   if (REMOVE.test(hint)) return removeLineFix(text, diagnostic.range);
   return [];
