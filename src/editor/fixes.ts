@@ -1,11 +1,13 @@
 /**
  * Quick fixes, read from the checker's hints: a did-you-mean, the single valid value or example a hint names,
- * `use \`X\`` (each alternative), the `seqnet 1` line a file must start with, and removing a statement that a
- * hint says to remove. The hint is the checker's own word on what would be right, so the fixes never disagree
- * with `seqnet check`.
+ * `use \`X\`` (each alternative), `set \`KEY VALUE\` in BLOCK` (a value elsewhere in the file), the `seqnet 1`
+ * line a file must start with, and removing a statement that a hint says to remove. The hint is the checker's
+ * own word on what would be right, so the fixes never disagree with `seqnet check`.
  */
+import { parseSpec } from '../ast/index.js';
 import { Code } from '../diagnostics/codes.js';
-import { offsetAt } from './positions.js';
+import { documentName } from './diagnose.js';
+import { offsetAt, rangeOfSpan } from './positions.js';
 import type { EditorDiagnostic, EditorQuickFix, EditorRange } from './types.js';
 
 const DID_YOU_MEAN = /did you mean '([^']+)'\?/;
@@ -15,6 +17,8 @@ const EXAMPLE = /^rename it, e\.g\. '([^']+)'$/;
 /** `use \`hidden\``, `use \`groups per_gate\` or \`groups gates_and_candidate\``: the last word of each phrase. */
 const USE = /^use (`[^`]+`(?: or `[^`]+`)*)/;
 const REMOVE = /^remove (?:it|the statement|one of them)\b/;
+/** `set \`features 2\` in input`: the one value a statement elsewhere in the file must have. */
+const SET_IN_BLOCK = /^set `(\w+) ([\w.-]+)` in (\w+)$/;
 
 export function quickFixes(text: string, diagnostic: EditorDiagnostic): EditorQuickFix[] {
   const hint = diagnostic.hint ?? '';
@@ -27,7 +31,19 @@ export function quickFixes(text: string, diagnostic: EditorDiagnostic): EditorQu
   const replacements = replacementWords(hint).filter((word) => word !== written && JSON.stringify(word) !== written);
   if (replacements.length > 0) return replacements.map((word) => replaceFix(text, diagnostic.range, word));
   if (REMOVE.test(hint)) return removeLineFix(text, diagnostic.range);
+  const set = SET_IN_BLOCK.exec(hint);
+  if (set !== null) return setInBlockFix(text, set[3], set[1], set[2]);
   return [];
+}
+
+/** Replaces the argument of `keyword` in the top-level `block` (`features 3` in `input { … }`) with `value`. */
+function setInBlockFix(text: string, block: string, keyword: string, value: string): EditorQuickFix[] {
+  const { ast } = parseSpec(text, documentName());
+  const owner = ast.statements.find((statement) => statement.keyword === block && statement.block !== null);
+  const target = owner?.block?.find((statement) => statement.keyword === keyword && statement.args.length === 1);
+  if (target === undefined) return [];
+  const range = rangeOfSpan(target.args[0].span);
+  return [{ title: `Set \`${keyword} ${value}\` in ${block}`, edits: [{ range, newText: value }] }];
 }
 
 function replacementWords(hint: string): string[] {

@@ -216,6 +216,14 @@ describe('quick fixes', () => {
     expect(fixed).toBeGreaterThan(10);
   });
 
+  it('set a value that another statement must have', () => {
+    const text = `${SPEC.replace('features 1', 'features 3')}data {\n  source synthetic adding\n}\n`;
+    const mismatch = diagnose(text).find((item) => item.code === 'SN2009');
+    const fixes = mismatch === undefined ? [] : quickFixes(text, mismatch);
+    expect(fixes.map((fix) => fix.title)).toEqual(['Set `features 2` in input']);
+    expect(applyEdits(text, fixes[0].edits)).toBe(text.replace('features 3', 'features 2'));
+  });
+
   it('offer each alternative a hint names, and keep JSON strings quoted', () => {
     const text = SPEC.replace('lstm 16', 'gru 16').replace('norm ba2016', 'norm layer at gates { groups all }');
     const diagnostic = diagnose(text).find((item) => item.code === 'SN2003');
