@@ -18,6 +18,7 @@ import { registerFormatCommand } from './commands/fmt.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerCompileCommands } from './commands/compile.js';
 import { registerTrainCommands } from './commands/train.js';
+import { registerLspCommand } from './commands/lsp.js';
 
 export function buildProgram(): Command {
   const program = new Command('seqnet')
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerCompileCommands(program);
   registerTrainCommands(program);
   registerInitCommand(program);
+  registerLspCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
