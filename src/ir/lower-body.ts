@@ -152,7 +152,7 @@ function lifetime(mask: MaskJson | undefined, defaultMask: MaskJson): MaskLifeti
 }
 
 function cellDropout(item: RecurrentJson): RecurrentDropoutIR {
-  const { input, recurrent, candidate } = item.dropout ?? {};
+  const { input, recurrent, candidate, recurrent_weights: weights } = item.dropout ?? {};
   const zoneCell = item.zoneout?.cell ?? 0;
   const zoneHidden = item.zoneout?.hidden ?? 0;
   return {
@@ -160,6 +160,7 @@ function cellDropout(item: RecurrentJson): RecurrentDropoutIR {
     recurrent: isOff(recurrent) ? null : { rate: recurrent.rate },
     candidate: isOff(candidate) ? null : { rate: candidate.rate, mask: lifetime(candidate.mask, DROPOUT_FACTS.candidate.defaultMask) },
     zoneout: zoneCell === 0 && zoneHidden === 0 ? null : { cell: zoneCell, hidden: zoneHidden },
+    ...(isOff(weights) ? {} : { recurrentWeights: { rate: weights.rate } }),
   };
 }
 

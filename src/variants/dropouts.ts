@@ -5,7 +5,7 @@
  * How a form's mask is drawn and applied lives with the runtime (`src/runtime/recurrent/dropout.ts`).
  * Zoneout is not a dropout form: it has its own statement and mixes states rather than scaling them.
  */
-export const DROPOUT_FORMS = ['input', 'recurrent', 'candidate'] as const;
+export const DROPOUT_FORMS = ['input', 'recurrent', 'candidate', 'recurrent_weights'] as const;
 export type DropoutForm = (typeof DROPOUT_FORMS)[number];
 
 /** A mask lifetime as the language writes it. */
@@ -72,6 +72,22 @@ export const DROPOUT_FACTS = {
     description: 'Dropout on the candidate without memory loss (Semeniuta et al.).',
     rateDescription: 'Fraction of units dropped.',
     explain: { title: 'candidate dropout (no memory loss)', symbol: 'm_cand', scope: '', atInference: 'identity at inference' },
+  },
+  // DropConnect on the recurrent weight (Wan et al. 2013) as Merity et al. 2017's AWD-LSTM and haste use it.
+  recurrent_weights: {
+    field: 'recurrentWeights',
+    defaultMask: null,
+    description:
+      'DropConnect on the recurrent weight U (Wan et al. 2013; AWD-LSTM’s weight drop): one mask of U’s shape per call in training, none at inference.',
+    rateDescription: 'Fraction of the entries of U dropped.',
+    explain: {
+      title: 'weight drop (DropConnect on U)',
+      symbol: 'M_U',
+      scope: ' per entry of U',
+      lifetime: 'one mask per call (and direction), the same at every step and for every example',
+      atInference: 'U unchanged at inference',
+      perCall: (keep) => `U ← U ⊙ M_U / ${keep}    (once per call, before the first step; every U below is this one)`,
+    },
   },
 } as const satisfies Record<DropoutForm, DropoutFormFacts>;
 
