@@ -1,8 +1,9 @@
 /** The explanation as data: one section per layer and head, each with its settings in words and its equations. */
-import type { DenseLayerIR, DropoutLayerIR, HeadIR, ModelIR, NormalizationLayerIR, RecurrentLayerIR } from '../ir/types.js';
+import type { DenseLayerIR, DropoutLayerIR, HeadIR, MaskLifetime, ModelIR, NormalizationLayerIR, RecurrentLayerIR } from '../ir/types.js';
 import { recurrentEquations } from './equations.js';
 import { activationSymbol, batchWords, describeNorm, num } from './notation.js';
-import { CELL_FACTS, hasGates, isUniformInitializer, NORM_FACTS, recurrentWeightShape, siteWidth, uniformRange } from '../variants/index.js';
+import { CELL_FACTS, DROPOUT_FACTS, DROPOUT_FORMS, dropoutFacts as dropoutFormFacts, hasGates, isUniformInitializer, NORM_FACTS, recurrentWeightShape, siteWidth, uniformRange } from '../variants/index.js';
+import type { DropoutExplainFacts } from '../variants/index.js';
 
 export interface Section {
   title: string;
@@ -18,7 +19,7 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-function lifetime(mask: 'sequence' | 'step'): string {
+function lifetime(mask: MaskLifetime): string {
   return mask === 'sequence' ? 'one mask per sequence, reused at every step' : 'a new mask at every step';
 }
 
@@ -52,15 +53,28 @@ function recurrentVectorInitFacts(layer: RecurrentLayerIR): string[] {
   return [`U starts uniform in [${low}, ${high}] (${source[name]})`];
 }
 
+/** The dropout forms the layer uses, with their settings, in `DROPOUT_FORMS` order. */
+function dropoutsOn(layer: RecurrentLayerIR): { facts: DropoutExplainFacts; rate: number; mask: MaskLifetime | null }[] {
+  return DROPOUT_FORMS.flatMap((form) => {
+    // `?? null`: a form that is absent when off has no field at all.
+    const setting: { rate: number; mask?: MaskLifetime } | null = layer.dropout[DROPOUT_FACTS[form].field] ?? null;
+    if (setting === null) return [];
+    return [{ facts: dropoutFormFacts(form).explain, rate: setting.rate, mask: setting.mask ?? null }];
+  });
+}
+
+/** Lines computed once per call before the first step (a form's `perCall` equation). */
+function perCallDropoutLines(layer: RecurrentLayerIR): string[] {
+  return dropoutsOn(layer).flatMap(({ facts, rate }) => (facts.perCall === undefined ? [] : [facts.perCall(num(1 - rate))]));
+}
+
 function dropoutFacts(layer: RecurrentLayerIR): string[] {
-  const { input, recurrent, candidate, zoneout } = layer.dropout;
-  const facts: string[] = [];
-  const keep = (rate: number) => `Bernoulli(${num(1 - rate)})`;
-  if (input !== null) facts.push(`input dropout: m_x ~ ${keep(input.rate)} per feature, ${lifetime(input.mask)}; identity at inference`);
-  if (recurrent !== null) facts.push(`recurrent dropout (variational): m_h ~ ${keep(recurrent.rate)}, one mask per sequence; identity at inference`);
-  if (candidate !== null) {
-    facts.push(`candidate dropout (no memory loss): m_cand ~ ${keep(candidate.rate)}, ${lifetime(candidate.mask)}; identity at inference`);
-  }
+  const zoneout = layer.dropout.zoneout;
+  const facts = dropoutsOn(layer).map(({ facts: form, rate, mask }) => {
+    const draws = `${form.symbol} ~ Bernoulli(${num(1 - rate)})${form.scope}`;
+    const when = mask === null ? form.lifetime : lifetime(mask);
+    return `${form.title}: ${[draws, when].filter((part) => part !== undefined).join(', ')}; ${form.atInference}`;
+  });
   if (zoneout !== null) {
     const parts = hasState(layer, 'c') ? [`c with probability z_c = ${num(zoneout.cell)}`] : [];
     parts.push(`h with probability z_h = ${num(zoneout.hidden)}`);
@@ -91,7 +105,7 @@ function recurrentSection(layer: RecurrentLayerIR, inputWidth: number, masked: b
   facts.push(layer.returnSequences ? 'returns h_t at every step' : 'returns only the last step’s h_t');
   if (layer.residual) facts.push('residual: the layer’s input is added to its output');
   const title = `${layer.name}: ${layer.cell.toUpperCase()}, ${layer.units} units`;
-  return { title, facts, equations: recurrentEquations(layer) };
+  return { title, facts, equations: [...perCallDropoutLines(layer), ...recurrentEquations(layer)] };
 }
 
 function normalizationSection(layer: NormalizationLayerIR): Section {

@@ -1,7 +1,8 @@
 /**
  * Every default of the language, in one place, except those that belong to one variant: a norm kind's ε and
- * centering (`NORM_FACTS`), a cell's default norm grouping (`CELL_FACTS`) and its recurrent weight's initializer
- * (`defaultRecurrentInitializer`: orthogonal, or the cell table's own), all in src/variants. Lowering
+ * centering (`NORM_FACTS`), a cell's default norm grouping (`CELL_FACTS`), its recurrent weight's initializer
+ * (`defaultRecurrentInitializer`: orthogonal, or the cell table's own) and a dropout form's default mask
+ * lifetime (`DROPOUT_FACTS`), all in src/variants. Lowering
  * (lower.ts) reads nothing else for a value the spec leaves out; docs/language.md documents the same values.
  */
 import type { Activation, InitializersIR, LossName, OptimizerIR } from './types.js';
@@ -27,8 +28,6 @@ export const DEFAULTS = {
     momentum: 0.99,
   },
   dropout: {
-    inputMask: 'per_sequence' as const,
-    candidateMask: 'per_step' as const,
     betweenLayersMask: 'per_step' as const,
   },
   dense: { activation: 'linear' as Activation },

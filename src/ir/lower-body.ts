@@ -1,9 +1,9 @@
 /** Lowering of the body: stacks expanded and named, widths inferred, every layer setting resolved. */
-import type { BodyItemJson, CellNormJson, HeadJson, RecurrentJson } from './spec-json.js';
+import type { BodyItemJson, CellNormJson, HeadJson, MaskJson, RecurrentJson } from './spec-json.js';
 import { DEFAULTS } from './defaults.js';
 import { lowerCellNorms } from './lower-norms.js';
-import { CELL_FACTS, cellFacts, defaultRecurrentInitializer, isCellKind, NORM_FACTS, RECURRENT_INITIALIZER_FACTS } from '../variants/index.js';
-import type { InitializersIR, LayerIR, RecurrentDropoutIR, RecurrentLayerIR } from './types.js';
+import { CELL_FACTS, cellFacts, defaultRecurrentInitializer, DROPOUT_FACTS, isCellKind, NORM_FACTS, RECURRENT_INITIALIZER_FACTS } from '../variants/index.js';
+import type { InitializersIR, LayerIR, MaskLifetime, RecurrentDropoutIR, RecurrentLayerIR } from './types.js';
 
 export interface LoweredBody {
   layers: LayerIR[];
@@ -144,16 +144,23 @@ function forgetBias(item: RecurrentJson, fromPreset: { init: number; constant: n
 }
 
 /** A rate of 0 is the same as no dropout; the checks warn about it. */
+const isOff = (setting: { rate: number } | undefined): setting is undefined => setting === undefined || setting.rate === 0;
+
+/** The IR's mask lifetime of a form that takes one, its default (`DROPOUT_FACTS`) where the spec names none. */
+function lifetime(mask: MaskJson | undefined, defaultMask: MaskJson): MaskLifetime {
+  return (mask ?? defaultMask) === 'per_step' ? 'step' : 'sequence';
+}
+
 function cellDropout(item: RecurrentJson): RecurrentDropoutIR {
-  const { input, recurrent, candidate } = item.dropout ?? {};
-  const lifetime = (mask: string) => (mask === 'per_step' ? ('step' as const) : ('sequence' as const));
+  const { input, recurrent, candidate, recurrent_weights: weights } = item.dropout ?? {};
   const zoneCell = item.zoneout?.cell ?? 0;
   const zoneHidden = item.zoneout?.hidden ?? 0;
   return {
-    input: input === undefined || input.rate === 0 ? null : { rate: input.rate, mask: lifetime(input.mask ?? DEFAULTS.dropout.inputMask) },
-    recurrent: recurrent === undefined || recurrent.rate === 0 ? null : { rate: recurrent.rate },
-    candidate: candidate === undefined || candidate.rate === 0 ? null : { rate: candidate.rate, mask: lifetime(candidate.mask ?? DEFAULTS.dropout.candidateMask) },
+    input: isOff(input) ? null : { rate: input.rate, mask: lifetime(input.mask, DROPOUT_FACTS.input.defaultMask) },
+    recurrent: isOff(recurrent) ? null : { rate: recurrent.rate },
+    candidate: isOff(candidate) ? null : { rate: candidate.rate, mask: lifetime(candidate.mask, DROPOUT_FACTS.candidate.defaultMask) },
     zoneout: zoneCell === 0 && zoneHidden === 0 ? null : { cell: zoneCell, hidden: zoneHidden },
+    ...(isOff(weights) ? {} : { recurrentWeights: { rate: weights.rate } }),
   };
 }
 

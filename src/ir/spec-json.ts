@@ -6,8 +6,9 @@
  */
 import type { ImageOrder, MnistSize } from './image-sources.js';
 import type { Activation, CellKind, HeadPosition, LossName, MetricName, NormGroups, NormKind, NormSite, SyntheticTask } from './types.js';
+import type { DROPOUT_FACTS, DropoutForm, DropoutMask } from '../variants/index.js';
 
-export type MaskJson = 'per_sequence' | 'per_step';
+export type MaskJson = DropoutMask;
 
 /** Parameters shared by `norm` statements inside a cell (explicit sites and preset overrides). */
 export interface NormParamsJson {
@@ -28,6 +29,12 @@ export interface CellNormJson extends NormParamsJson {
   sites?: NormSite[];
 }
 
+/** One dropout form's settings: a rate, and a mask lifetime where the form takes one (`DROPOUT_FACTS`). */
+export type DropoutFormJson<F extends DropoutForm> = (typeof DROPOUT_FACTS)[F]['defaultMask'] extends null ? { rate: number } : { rate: number; mask?: MaskJson };
+
+/** `dropout FORM RATE [MASK]` statements inside a recurrent layer, by form. */
+export type DropoutJson = { [F in DropoutForm]?: DropoutFormJson<F> };
+
 export interface RecurrentJson {
   type: CellKind;
   units: number;
@@ -43,11 +50,7 @@ export interface RecurrentJson {
   reset?: 'before' | 'after';
   initializer?: { kernel?: string; recurrent?: string };
   norm?: CellNormJson[];
-  dropout?: {
-    input?: { rate: number; mask?: MaskJson };
-    recurrent?: { rate: number };
-    candidate?: { rate: number; mask?: MaskJson };
-  };
+  dropout?: DropoutJson;
   zoneout?: { cell?: number; hidden?: number };
 }
 

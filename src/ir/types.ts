@@ -95,6 +95,13 @@ export interface RecurrentDropoutIR {
   candidate: { rate: number; mask: MaskLifetime } | null;
   /** Zoneout (Krueger et al. 2017): probability that each unit keeps its previous value, per step. */
   zoneout: { cell: number; hidden: number } | null;
+  /**
+   * Weight drop, DropConnect on the recurrent weight `U` (Wan et al. 2013; Merity et al. 2017): in training one
+   * inverted mask of `U`'s shape per call and direction, the same at every step and for every example; `U`
+   * unchanged at inference. Absent (not null) when off, so IR, saved layer configs and generated code written
+   * before this form existed are unchanged and still valid.
+   */
+  recurrentWeights?: { rate: number };
 }
 
 export interface InitializersIR {

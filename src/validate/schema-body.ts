@@ -13,6 +13,7 @@ import {
   type Schema,
 } from './schema-helpers.js';
 import { LIMITS } from './limits.js';
+import { DROPOUT_FORMS, dropoutFacts, takesMask, type DropoutForm } from '../variants/index.js';
 
 
 const activation = (description: string): Schema => oneOfWords(ACTIVATIONS, description);
@@ -46,12 +47,12 @@ const cellNorm = object(
   'Normalization inside the cell: a preset, or a kind at explicit sites; later entries replace earlier ones site by site.',
 );
 
-const maskedRate = (description: string): Schema =>
-  object(
-    { rate: rate('Fraction of units dropped.'), mask: oneOfWords(MASKS, 'One mask per sequence, or a new mask every step.') },
-    description,
-    ['rate'],
-  );
+/** One dropout form's settings: its rate, and a mask lifetime where the form takes one. */
+function dropoutForm(form: DropoutForm): Schema {
+  const facts = dropoutFacts(form);
+  const mask: Record<string, Schema> = takesMask(form) ? { mask: oneOfWords(MASKS, 'One mask per sequence, or a new mask every step.') } : {};
+  return object({ rate: rate(facts.rateDescription), ...mask }, facts.description, ['rate']);
+}
 
 const recurrentLayer = object(
   {
@@ -83,11 +84,7 @@ const recurrentLayer = object(
     ),
     norm: { type: 'array', items: cellNorm, description: 'Normalizations inside the cell, in order.' },
     dropout: object(
-      {
-        input: maskedRate('Dropout on the input x_t.'),
-        recurrent: object({ rate: rate('Fraction of units dropped.') }, 'Variational dropout on h_{t−1} (one mask per sequence).', ['rate']),
-        candidate: maskedRate('Dropout on the candidate without memory loss (Semeniuta et al.).'),
-      },
+      Object.fromEntries(DROPOUT_FORMS.map((form) => [form, dropoutForm(form)])),
       'Dropout inside the cell.',
     ),
     zoneout: object(

@@ -4,7 +4,7 @@
  * the language means adding a row here and a property to the schema.
  */
 import type { ArgumentNode } from '../ast/types.js';
-import { CELL_KINDS, NORM_KINDS } from '../variants/index.js';
+import { CELL_KINDS, DROPOUT_FORMS, NORM_KINDS } from '../variants/index.js';
 
 /** A positional argument (`name`), the rest of the arguments as a list, or an optional `WORD value` pair. */
 export type ArgSpec =
@@ -113,7 +113,8 @@ export const VOCABULARY: Record<ContextName, Record<string, StatementRule>> = {
     dropout: {
       store: 'keyed',
       args: [{ name: 'rate' }, { name: 'mask', optional: true }],
-      usage: 'input|recurrent|candidate RATE [per_step|per_sequence]',
+      // The mask argument is for the forms that take one (the schema rejects it on the others).
+      usage: `${DROPOUT_FORMS.join('|')} RATE [per_step|per_sequence]`,
     },
     zoneout: { store: 'keyed', args: one('value'), keyedValue: true, usage: 'cell|hidden RATE' },
   },

@@ -86,6 +86,7 @@ function randomRecurrent(random: Random, index: number, inputWidth: number, step
       recurrent: chance(random, 0.3) ? { rate: rate(random) } : null,
       candidate: chance(random, 0.3) ? { rate: rate(random), mask: pick(random, ['sequence', 'step'] as const) } : null,
       zoneout: chance(random, 0.2) ? { cell: cell === 'lstm' ? 0.1 : 0, hidden: 0.05 } : null,
+      ...(chance(random, 0.3) ? { recurrentWeights: { rate: rate(random) } } : {}),
     },
     initializers: {
       kernel: pick(random, ['glorot_uniform', 'glorot_normal', 'he_uniform', 'orthogonal'] as const),

@@ -72,6 +72,14 @@ describe('explainModel', () => {
     expect(after).toContain('ĥ_t = tanh(u_h + r_t ⊙ v_h + b_h)    (reset after the recurrent product)');
   });
 
+  it('writes weight drop on U as one mask per call, and nothing without it', () => {
+    const dropout = { input: null, recurrent: null, candidate: null, zoneout: null, recurrentWeights: { rate: 0.2 } };
+    const text = explainModel(single(lstm('lstm_1', 8, { dropout })));
+    expect(text).toContain('U ← U ⊙ M_U / 0.8    (once per call, before the first step');
+    expect(text).toContain('weight drop (DropConnect on U): M_U ~ Bernoulli(0.8) per entry of U, one mask per call (and direction), the same at every step and for every example; U unchanged at inference');
+    expect(ba).not.toContain('M_U');
+  });
+
   it('states how a GRU with the reset gate before the product groups its recurrent and joint norms', () => {
     const gru = lstm('gru_1', 8, {
       cell: 'gru',

@@ -125,6 +125,15 @@ describe('cell options', () => {
     expect(recurrentInit(variable)).toEqual([{ kernel: 'glorot_uniform', recurrentKernel: 'indrnn', bias: 'zeros' }]);
   });
 
+  it('maps weight drop (recurrent_weights) and leaves it out when off or 0', () => {
+    const ir = lower('gru 4 { dropout recurrent_weights 0.25 }\nrnn 4 { dropout recurrent_weights 0 }\nlstm 4');
+    const [dropped, zero, plain] = ir.layers;
+    if (dropped.type !== 'recurrent' || zero.type !== 'recurrent' || plain.type !== 'recurrent') throw new Error('expected recurrent layers');
+    expect(dropped.dropout).toEqual({ input: null, recurrent: null, candidate: null, zoneout: null, recurrentWeights: { rate: 0.25 } });
+    expect('recurrentWeights' in zero.dropout).toBe(false);
+    expect('recurrentWeights' in plain.dropout).toBe(false);
+  });
+
   it('lowers layers between recurrent layers', () => {
     const ir = lower('lstm 8\nnorm batch { momentum 0.9 }\ndropout 0.2 per_sequence\nnorm rms');
     expect(ir.layers.slice(1)).toEqual([

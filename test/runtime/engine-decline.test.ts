@@ -75,9 +75,11 @@ describe('engine selection declines what a descriptor does not accelerate', () =
   }
 });
 
-// A few reference cases of every cell and norm kind, in training and at inference.
+// A few reference cases of every cell and norm kind, in training and at inference, and every cell's weight-drop
+// cases (the step loop's masked U in training, where the fused op would otherwise run).
 const CASES = numericCases().filter((testCase) => {
   const kinds = new Set(testCase.config.norms.map((norm) => norm.kind));
+  if (testCase.config.dropout.recurrentWeights !== undefined) return true;
   return testCase.config.norms.length >= 2 && NORM_KINDS.some((kind) => kinds.has(kind)) && /mixed|every site|preset/.test(testCase.name);
 });
 
@@ -87,6 +89,8 @@ describeBackends(['cpu', 'wasm'], () => {
     expect(new Set(CASES.flatMap((testCase) => testCase.config.norms.map((norm) => norm.kind)))).toEqual(new Set(NORM_KINDS));
     expect(new Set(CASES.map((testCase) => testCase.training))).toEqual(new Set([true, false]));
     expect(NORM_KINDS.some((kind) => NORM_FACTS[kind].batchStatistics)).toBe(true);
+    const weightDrop = CASES.filter((testCase) => testCase.training && testCase.config.dropout.recurrentWeights !== undefined);
+    expect(new Set(weightDrop.map((testCase) => testCase.config.cell))).toEqual(new Set(CELL_KINDS));
   });
   for (const testCase of CASES) it(`step loop only: ${testCase.name}`, () => compareWithReference(testCase));
 });

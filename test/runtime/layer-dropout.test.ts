@@ -17,6 +17,7 @@ const FORMS: Record<string, RecurrentDropoutIR> = {
   'candidate per sequence': { ...NO_DROPOUT, candidate: { rate: 0.5, mask: 'sequence' } },
   'candidate per step': { ...NO_DROPOUT, candidate: { rate: 0.5, mask: 'step' } },
   'zoneout on h': { ...NO_DROPOUT, zoneout: { cell: 0, hidden: 0.5 } },
+  'weight drop on U': { ...NO_DROPOUT, recurrentWeights: { rate: 0.5 } },
 };
 
 /** A layer with the given dropout and the weights of a plain twin, plus the twin. */

@@ -1,5 +1,5 @@
 /**
- * The fused LSTM, GRU and RNN loops (normalized, and with variational recurrent dropout) against the step loop (the same layer with the fused op switched off):
+ * The fused LSTM, GRU and RNN loops (normalized, and with variational recurrent dropout and weight drop) against the step loop (the same layer with the fused op switched off):
  * outputs in training and at inference, every gradient, and the population statistics a training call leaves.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -122,6 +122,13 @@ const CONFIGS: Record<string, SeqnetRecurrentConfig> = {
         return [`registry: ${cell} with ${kind} norm at recurrent and hidden, recurrent dropout`, plainConfig(cell, 4, { norms, dropout: { ...NO_DROPOUT, recurrent: { rate: 0.3 } } })];
       }),
     ),
+  ),
+  // Weight drop: the fused op gets the masked U (both instances draw the same mask from the seed stream).
+  ...Object.fromEntries(
+    CELL_KINDS.map((cell) => [
+      `registry: ${cell}, weight drop with LN at recurrent`,
+      plainConfig(cell, 4, { norms: [layerNormAt('recurrent', hasGates(cell) ? 'gates_and_candidate' : 'all')], dropout: { ...NO_DROPOUT, recurrentWeights: { rate: 0.4 } } }),
+    ]),
   ),
 };
 

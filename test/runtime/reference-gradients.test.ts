@@ -10,7 +10,9 @@ import { CELL_FACTS, CELL_KINDS, NORM_FACTS, NORM_KINDS } from '../../src/varian
 import { describeBackends, expectClose } from '../helpers/backends.js';
 import { TestRandom } from '../helpers/random.js';
 import { buildLayer, findWeight, makeNorm, maskTensor, plainConfig, randomWeights } from '../helpers/recurrent.js';
+import { seedRandom } from '../../src/runtime/random.js';
 import { RAGGED_MASK } from './reference/cases.js';
+import { seededWeightMasks } from './reference/weight-drop.js';
 import { inputGradient, weightGradients } from './reference/finite-differences.js';
 import type { DirectionWeights, ReferenceConfig } from './reference/types.js';
 
@@ -73,6 +75,9 @@ function gradientCases(): GradientCase[] {
     cases.push({ name: `${label}: ragged mask, zoneout expectation, last output`, config: zoned, training: false, mask: RAGGED_MASK });
     // Minibatch statistics over the valid examples only: padding must not reach the gradient either.
     cases.push({ name: `${label}: ragged mask, batch minibatch statistics`, config: plainConfig(cell, 3, { resetAfter, norms: normSets(cell, 'batch').projections }), training: true, mask: RAGGED_MASK });
+    // Weight drop in training: the gradient reaches U through the fixed (seeded) mask, dropped entries get 0.
+    const weightDrop = { ...ZONEOUT_ONLY(cell), zoneout: null, recurrentWeights: { rate: 0.4 } };
+    cases.push({ name: `${label}: weight drop in training, layer norm at recurrent`, config: plainConfig(cell, 3, { resetAfter, norms: [kindNorm('layer', 'recurrent')], dropout: weightDrop }), training: true });
   }
   const perGate = [kindNorm('layer', 'gates', { groups: 'per_gate' })];
   const bidirectional = plainConfig('lstm', 3, { bidirectional: { merge: 'concat' }, forgetBias: { init: 0, constant: 1 }, norms: perGate });
@@ -104,7 +109,8 @@ function prepare(testCase: GradientCase): Prepared {
   const x = random.tensor3(BATCH, STEPS, FEATURES, -1.5, 1.5);
   const outputSize = (config.returnSequences ? STEPS : 1) * BATCH * config.units * (config.bidirectional === null ? 1 : 2);
   const coefficients = random.vector(outputSize);
-  const options = { training, mask };
+  const recurrentWeightMasks = training ? seededWeightMasks(config, weights, seedOf(testCase.name), { batch: BATCH, steps: STEPS, features: FEATURES }) : undefined;
+  const options = { training, mask, recurrentWeightMasks };
   const result = {
     weights,
     x,
@@ -125,7 +131,11 @@ function checkGradients(testCase: GradientCase): void {
     const variables = paths.map((path) => findWeight(layer, path).read() as tf.Variable);
     const { grads, inputGrad } = tf.tidy(() => {
       const kwargs = { training, ...(mask === undefined ? {} : { mask: maskTensor(mask) }) };
-      const loss = (input: tf.Tensor) => tf.sum(tf.mul(tf.reshape(layer.apply(input, kwargs) as tf.Tensor, [-1]), tf.tensor1d(coefficients))) as tf.Scalar;
+      // Each call draws weight drop's masks afresh: seeding first gives every call the reference's masks.
+      const loss = (input: tf.Tensor): tf.Scalar => {
+        seedRandom(seedOf(testCase.name));
+        return tf.sum(tf.mul(tf.reshape(layer.apply(input, kwargs) as tf.Tensor, [-1]), tf.tensor1d(coefficients)));
+      };
       const input = tf.tensor3d(x);
       const byVariable = tf.variableGrads(() => loss(input), variables).grads;
       return { grads: variables.map((v) => Array.from(byVariable[v.name].dataSync())), inputGrad: tf.grad(loss)(input).arraySync() };

@@ -1,6 +1,6 @@
 /** The constructor config of `SeqnetRecurrent` (a slice of the IR's recurrent layer) and its checks. */
 import type { NormIR, NormSite, RecurrentLayerIR } from '../../ir/types.js';
-import { CELL_FACTS, initializerFits, isCellKind, isRecurrentInitializer, recurrentInitializersFor } from '../../variants/index.js';
+import { CELL_FACTS, DROPOUT_FACTS, DROPOUT_FORMS, initializerFits, isCellKind, isRecurrentInitializer, recurrentInitializersFor } from '../../variants/index.js';
 
 export type SeqnetRecurrentConfig = Pick<
   RecurrentLayerIR,
@@ -51,8 +51,11 @@ export function checkConfig(config: SeqnetRecurrentConfig): void {
     else if (norm.batch !== null) fail(`norm at '${norm.site}' is '${norm.kind}' but has batch statistics`);
   }
   checkRecurrentInitializer(config, fail);
-  const rates = [config.dropout.input?.rate, config.dropout.recurrent?.rate, config.dropout.candidate?.rate];
-  for (const rate of rates) if (rate !== undefined && !(rate >= 0 && rate < 1)) fail(`dropout rate must be in [0, 1), got ${rate}`);
+  for (const form of DROPOUT_FORMS) {
+    // `?.` also covers a form that is absent when off (no field in configs saved before it existed).
+    const rate = config.dropout[DROPOUT_FACTS[form].field]?.rate;
+    if (rate !== undefined && !(rate >= 0 && rate < 1)) fail(`dropout rate must be in [0, 1), got ${rate}`);
+  }
   const zoneout = config.dropout.zoneout;
   if (zoneout !== null && ![zoneout.cell, zoneout.hidden].every((z) => z >= 0 && z <= 1)) fail('zoneout probabilities must be in [0, 1]');
 }

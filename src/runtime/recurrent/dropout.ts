@@ -1,9 +1,11 @@
 /**
- * The four stochastic forms inside a recurrent layer, drawn fresh on every training call with seeds from
+ * The five stochastic forms inside a recurrent layer, drawn fresh on every training call with seeds from
  * `nextSeed()` (tfjs's own RNN layers cache their masks across calls; these never do):
  * - input dropout on `x_t`: one mask per sequence `[b, 1, in]` (Keras/tfjs) or per step `[b, t, in]`;
  * - variational recurrent dropout on `h_{t−1}` entering `U·h` (Gal & Ghahramani 2016), one `[b, u]` mask;
  * - candidate dropout without memory loss (Semeniuta et al. 2016), per sequence or per step;
+ * - DropConnect on the recurrent kernel (Wan et al. 2013; Merity et al. 2017's weight drop): one mask of
+ *   `U`'s shape per call, `U' = U ⊙ M / (1 − rate)` used at every step (each direction draws its own);
  * - zoneout on `c` and `h` (Krueger et al. 2017): per step and element, `new = d·prev + (1 − d)·new` with
  *   `d ~ Bernoulli(z)` in training, `z·prev + (1 − z)·new` at inference.
  * All but zoneout are inverted (kept units scaled by 1/(1 − rate)), so inference is the identity.
@@ -19,6 +21,8 @@ export interface CallDropout {
   input: tf.Tensor | null;
   /** Multiplies `h_{t−1}` before the recurrent matmul. */
   recurrent: tf.Tensor | null;
+  /** Multiplies the recurrent kernel `U` for the whole call (weight drop), already scaled by 1/(1 − rate). */
+  recurrentWeights: tf.Tensor | null;
   /** Multiplies the candidate at step t. */
   candidate: (step: number) => tf.Tensor | null;
   /** Zoneout of the cell state at step t: `{ mask }` in training, `{ probability }` at inference. */
@@ -45,12 +49,22 @@ function perStep(steps: number, batch: number, units: number, draw: (shape: numb
   return { whole, steps: splitSteps(whole, steps) };
 }
 
-export function drawDropout(dropout: RecurrentDropoutIR, training: boolean, shape: { batch: number; steps: number; features: number; units: number }): CallDropout {
+/** The sizes one call's masks are drawn for; `recurrentKernel` is the shape of `U` (`[u, G·u]` for a matrix). */
+export interface DropoutShape {
+  batch: number;
+  steps: number;
+  features: number;
+  units: number;
+  recurrentKernel: number[];
+}
+
+export function drawDropout(dropout: RecurrentDropoutIR, training: boolean, shape: DropoutShape): CallDropout {
   const { batch, steps, features, units } = shape;
   const none = () => null;
   const result: CallDropout = {
     input: null,
     recurrent: null,
+    recurrentWeights: null,
     candidate: none,
     zoneoutCell: none,
     zoneoutHidden: none,
@@ -66,6 +80,9 @@ export function drawDropout(dropout: RecurrentDropoutIR, training: boolean, shap
   const input = dropout.input;
   if (input !== null && input.rate > 0) result.input = keepMask([batch, input.mask === 'step' ? steps : 1, features], input.rate);
   if (dropout.recurrent !== null && dropout.recurrent.rate > 0) result.recurrent = keepMask([batch, units], dropout.recurrent.rate);
+  // Absent in configs saved before weight drop existed.
+  const weights = dropout.recurrentWeights;
+  if (weights !== undefined && weights.rate > 0) result.recurrentWeights = keepMask(shape.recurrentKernel, weights.rate);
   const candidate = dropout.candidate;
   if (candidate !== null && candidate.rate > 0) {
     if (candidate.mask === 'sequence') {

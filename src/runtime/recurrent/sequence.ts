@@ -92,6 +92,8 @@ interface Prelude {
   bias: tf.Tensor | null;
   /** `x·W` of all steps `[steps·batch, G·u]`, computed on first use. */
   projection: () => tf.Tensor;
+  /** `U`, or `U ⊙ M` under weight drop: the kernel every step of this call multiplies by (both engines). */
+  recurrentKernel: tf.Tensor;
 }
 
 export function runDirection(
@@ -105,7 +107,8 @@ export function runDirection(
   const [batch, steps, features] = input.x.shape as [number, number, number];
   const units = config.units;
   const norms = new CallNorms(weights.norms, config.cell, units, input.training, population);
-  const dropout = drawDropout(config.dropout, input.training, { batch, steps, features, units });
+  const recurrentKernel = weights.recurrentKernel.read();
+  const dropout = drawDropout(config.dropout, input.training, { batch, steps, features, units, recurrentKernel: recurrentKernel.shape });
   const x = dropout.input === null ? input.x : tf.mul(input.x, dropout.input);
   const transpose = (variable: tf.LayerVariable) => (input.training ? tf.transpose(variable.read()) : null);
   let projection: tf.Tensor | null = null;
@@ -125,12 +128,13 @@ export function runDirection(
       projection ??= prelude.matMul(prelude.timeMajorX, prelude.kernel, prelude.kernelT);
       return projection;
     },
+    recurrentKernel: dropout.recurrentWeights === null ? recurrentKernel : tf.mul(recurrentKernel, dropout.recurrentWeights),
   };
   if (norms.needsSequence('input')) norms.prepareSequence('input', prelude.projection(), prelude.timeMajorMask);
   const initial = input.initialState ?? CELL_FACTS[config.cell].states.map(() => tf.zeros([batch, units]));
   const plan = fusedRuns(input.training) ? fusedPlanFor(config) : null;
   if (plan !== null) return runFusedDirection(config, plan, weights, prelude, initial, input);
-  return runStepLoop(config, weights, prelude, initial, input, transpose);
+  return runStepLoop(config, prelude, initial, input);
 }
 
 /**
@@ -180,7 +184,7 @@ function runFusedDirection(
     sites,
     params,
   };
-  const result = runFused(call, inputTerm, weights.recurrentKernel.read(), initial);
+  const result = runFused(call, inputTerm, prelude.recurrentKernel, initial);
   for (const { site, firstColumn, steps: stepStatistics } of result.statistics) {
     stepStatistics.forEach((statistics, t) => {
       norms.population.recordStep(site, t, firstColumn, tf.tensor1d(statistics.mean), tf.tensor1d(statistics.variance), tf.scalar(statistics.valid));
@@ -212,14 +216,7 @@ function runHeapLoop(kernels: HeapKernels, config: SeqnetRecurrentConfig, weight
 }
 
 /** The general loop: one cell step of tfjs ops per time step, differentiated by tfjs. */
-function runStepLoop(
-  config: SeqnetRecurrentConfig,
-  weights: DirectionWeights,
-  prelude: Prelude,
-  initial: tf.Tensor[],
-  input: DirectionInput,
-  transpose: (variable: tf.LayerVariable) => tf.Tensor | null,
-): DirectionResult {
+function runStepLoop(config: SeqnetRecurrentConfig, prelude: Prelude, initial: tf.Tensor[], input: DirectionInput): DirectionResult {
   const { steps, units, norms, dropout, matMul, kernel, kernelT, bias } = prelude;
   // The bias joins the input term unless a `gates` norm sits between the sum and the bias.
   const biasInStep = norms.norm('gates') !== undefined;
@@ -230,10 +227,11 @@ function runStepLoop(
     const projected = norms.apply('input', matMul(stepXs[t], kernel, kernelT), t, stepMask(t));
     return bias === null || biasInStep ? projected : tf.add(projected, bias);
   };
+  const { recurrentKernel } = prelude;
   const step = cellDescriptor(config.cell).step.createStep({
     units,
-    recurrentKernel: weights.recurrentKernel.read(),
-    recurrentKernelTransposed: transpose(weights.recurrentKernel),
+    recurrentKernel,
+    recurrentKernelTransposed: input.training ? tf.transpose(recurrentKernel) : null,
     matMul,
     bias: biasInStep ? bias : null,
     norms,

@@ -2,7 +2,8 @@
  * The combination table of the numeric comparison: every cell × norm site × kind × grouping the IR allows
  * (docs/language.md and the validator's rules: `cell` is LSTM-only, `shared` batch statistics only at
  * `input`, a GRU's `gates` cannot be grouped `all`), plus feature cases (activations, bias, forget bias,
- * GRU reset position, masking, directions, merges, states, zoneout and dropout at inference, presets).
+ * GRU reset position, masking, directions, merges, states, zoneout and dropout at inference, weight drop in
+ * training with seeded masks, presets).
  */
 import type { CellKind, NormGroups, NormIR, NormKind, NormSite } from '../../../src/ir/types.js';
 import { alwaysSplit, CELL_FACTS, CELL_KINDS, hasGates, isProjectionSite, NORM_FACTS, NORM_GROUPS, NORM_KINDS } from '../../../src/variants/index.js';
@@ -214,6 +215,16 @@ function addStatisticsAndDropoutCases(cell: CellKind, add: AddCase): void {
   add(`${cell}: zoneout at inference is its expectation`, withStates(cell, zoneout));
   const zoneNorms = [layerNorm('hidden'), ...(cell === 'lstm' ? [layerNorm('cell', { carry: true })] : [])];
   add(`${cell}: zoneout expectation after the hidden and cell norms`, withStates(cell, { ...zoneout, norms: zoneNorms }), { mask: RAGGED_MASK });
+  addWeightDropCases(cell, add);
+}
+
+/** Weight drop (DropConnect on U): in training with the layer's seeded masks, and the identity at inference. */
+function addWeightDropCases(cell: CellKind, add: AddCase): void {
+  const weightDrop = { dropout: { input: null, recurrent: null, candidate: null, zoneout: null, recurrentWeights: { rate: 0.4 } } };
+  add(`${cell}: weight drop at inference uses U unchanged`, withStates(cell, weightDrop));
+  add(`${cell}: weight drop in training, seeded mask`, withStates(cell, weightDrop), { training: true, mask: RAGGED_MASK });
+  add(`${cell}: weight drop in training with a recurrent norm`, withStates(cell, { ...weightDrop, norms: [layerNorm('recurrent')] }), { training: true });
+  add(`${cell}: weight drop in training, bidirectional (a mask per direction)`, withStates(cell, { ...weightDrop, bidirectional: { merge: 'concat' } }), { training: true });
 }
 
 /** Everything that is not a norm placement: see the two helpers above, plus the LSTM forget bias. */

@@ -5,6 +5,8 @@ import { TestRandom } from '../../helpers/random.js';
 import { applyLayer, buildLayer, randomWeights } from '../../helpers/recurrent.js';
 import { STEPS, type NumericCase } from './cases.js';
 import { runReference } from './run.js';
+import { seededWeightMasks } from './weight-drop.js';
+import { seedRandom } from '../../../src/runtime/random.js';
 
 const BATCH = 3;
 const FEATURES = 2;
@@ -26,10 +28,14 @@ export function compareWithReference(testCase: NumericCase): void {
   const x = random.tensor3(BATCH, steps, FEATURES, -1.5, 1.5);
   const stateCount = CELL_FACTS[config.cell].states.length * (config.bidirectional === null ? 1 : 2);
   const initialState = testCase.initialState === true ? Array.from({ length: stateCount }, () => random.matrix(BATCH, config.units)) : undefined;
-  const options = { training: testCase.training, mask: testCase.mask, maskDtype: testCase.maskDtype, initialState };
+  // Weight drop in training: the layer's masks come from the seed stream, and the reference gets the same ones.
+  const dropSeed = seedOf(`${testCase.name} masks`);
+  const recurrentWeightMasks = testCase.training ? seededWeightMasks(config, weights, dropSeed, { batch: BATCH, steps, features: FEATURES }) : undefined;
+  const options = { training: testCase.training, mask: testCase.mask, maskDtype: testCase.maskDtype, initialState, recurrentWeightMasks };
   const expected = runReference(config, weights, x, options);
   const layer = buildLayer(config, weights, steps, FEATURES);
   try {
+    seedRandom(dropSeed);
     const actual = applyLayer(layer, x, options);
     expectClose(actual[0] as number[][], expected.output, TOLERANCE, 'output');
     if (config.returnState === true) {

@@ -8,6 +8,8 @@
  * - `goBackwards` reads the sequence from the end and, as in tfjs, returns outputs in processing order.
  * - Bidirectional: the backward direction reads the sequence reversed; its outputs are reversed back to time
  *   order before the merge (concat `[forward, backward]`, sum, mul, ave), as Keras's `Bidirectional` does.
+ * - Weight drop (DropConnect on U, docs/runtime.md) in training: the direction's kernel is `U ⊙ M / (1 − rate)`
+ *   with the given 0/1 mask M, at every step; at inference `U` itself.
  * - Batch norm at training time uses the minibatch statistics of each step (or of batch and time for `shared`)
  *   over valid examples only, and the population moves as `pop = m·pop + (1 − m)·batch` (IR `momentum`), with
  *   the biased (population) variance.
@@ -82,6 +84,16 @@ function merge(mode: 'concat' | 'sum' | 'mul' | 'ave', forward: number[], backwa
   return forward.map((f, k) => (mode === 'sum' ? f + backward[k] : mode === 'mul' ? f * backward[k] : (f + backward[k]) / 2));
 }
 
+/** The recurrent kernel a direction uses: `U ⊙ M / (1 − rate)` in training under weight drop, else `U`. */
+function droppedWeights(config: ReferenceConfig, weights: DirectionWeights, options: RunOptions, direction: number): DirectionWeights {
+  const weightDrop = config.dropout.recurrentWeights;
+  if (!options.training || weightDrop === undefined) return weights;
+  const mask = options.recurrentWeightMasks?.[direction];
+  if (mask === undefined) throw new Error('weight drop in training needs a mask per direction (recurrentWeightMasks)');
+  const keep = 1 - weightDrop.rate;
+  return { ...weights, recurrentKernel: weights.recurrentKernel.map((row, i) => row.map((u, j) => (u * mask[i][j]) / keep)) };
+}
+
 /** Runs the reference layer on `x` (`[batch][time][features]`) with one `DirectionWeights` per direction. */
 export function runReference(config: ReferenceConfig, weights: DirectionWeights[], x: number[][][], options: RunOptions): RunResult {
   const batch = x.length;
@@ -96,7 +108,7 @@ export function runReference(config: ReferenceConfig, weights: DirectionWeights[
       h: given?.[0] ?? zeros(batch, config.units),
       c: config.cell === 'lstm' ? (given?.[1] ?? zeros(batch, config.units)) : null,
     };
-    const run = runDirection(config, weights[d], reversed ? reverseTime(x) : x, reversed ? reverseTime(valid) : valid, initial, options.training);
+    const run = runDirection(config, droppedWeights(config, weights[d], options, d), reversed ? reverseTime(x) : x, reversed ? reverseTime(valid) : valid, initial, options.training);
     // The backward direction of a bidirectional layer is realigned with time; goBackwards alone is not (tfjs).
     return { ...run, outputs: d === 1 ? reverseTime(run.outputs) : run.outputs };
   });

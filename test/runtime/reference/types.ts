@@ -40,6 +40,11 @@ export interface RunOptions {
   mask?: boolean[][];
   /** `[h]` or `[h, c]` per direction, forward first, each `[batch][units]`. */
   initialState?: number[][][];
+  /**
+   * Weight drop's masks, one `[units][G·units]` per direction (forward first), 1 where an entry of `U` is kept
+   * and 0 where dropped; required in training when `config.dropout.recurrentWeights` is set.
+   */
+  recurrentWeightMasks?: number[][][];
 }
 
 /** Population statistics after a training call, per direction and site. */

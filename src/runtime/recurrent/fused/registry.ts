@@ -27,9 +27,10 @@ export function isVectorizedInputNorm(norm: NormIR): boolean {
 
 /**
  * The fused plan for this config, or null when the step loop must run it: a cell or a norm kind inside the
- * loop without a fused form, or activations the fused loops do not implement. Every dropout form runs inside
- * the fused loops (recurrent, candidate, zoneout: `FusedArgs`). The descriptors are parameters so that a test
- * can show what is declined.
+ * loop without a fused form, or activations the fused loops do not implement. Every dropout form runs with
+ * the op: recurrent, candidate and zoneout inside the loops (`FusedArgs`); input dropout, and weight drop as
+ * the masked `U` handed to the op (tfjs carries the op's `dU` back through the mask), before it. The
+ * descriptors are parameters so that a test can show what is declined.
  */
 export function fusedPlanFor(
   config: SeqnetRecurrentConfig,
