@@ -60,6 +60,7 @@ const STAGES = [
   ['src/validate'],
   ['src/runtime'],
   ['src/compile', 'src/codegen', 'src/explain'],
+  ['src/editor'],
   ['src/backend', 'src/io', 'src/data', 'src/train'],
   ['src/cli', 'src/node'],
 ];
@@ -157,6 +158,14 @@ describe('architecture', () => {
     const closure = [...closureOf('src/runtime/index.ts')];
     expect(closure.length).toBeGreaterThan(10);
     expect(closure.filter((path) => !path.endsWith('.ts') && path !== '@tensorflow/tfjs')).toEqual([]);
+  });
+
+  it('the editor core (language server and browser playground) loads without Node, tfjs or the code generator', () => {
+    const closure = [...closureOf('src/editor/index.ts')];
+    expect(closure).toContain('src/validate/check.ts');
+    expect(closure).toContain('src/explain/sections.ts');
+    const offending = closure.filter((path) => path.startsWith('node:') || path.startsWith('@tensorflow/') || path === 'ts-morph' || under('src/runtime')(path));
+    expect(offending).toEqual([]);
   });
 
   it('seqnet/node loads trained runs without the compiler (parser, validator, code generator)', () => {

@@ -13,6 +13,12 @@ export interface SourceSpan {
   endColumn: number;
 }
 
+/** A second location of a diagnostic, in the same file, with what it is. */
+export interface RelatedLocation {
+  message: string;
+  span: SourceSpan;
+}
+
 export type Severity = 'error' | 'warning';
 
 export interface Diagnostic {
@@ -26,6 +32,8 @@ export interface Diagnostic {
   span: SourceSpan | null;
   /** What would be right: `did you mean 'recurrent'?`, a valid range, the list of valid values. */
   hint?: string;
+  /** Other places the problem concerns (where a duplicate was first given), for editors' related information. */
+  related?: RelatedLocation[];
   /** Only on the last diagnostic of a capped list (list.ts): how many were left out, counted in the summary line. */
   omitted?: { errors: number; warnings: number };
 }

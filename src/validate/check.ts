@@ -1,8 +1,7 @@
 /**
- * The front end's API: spec text (`.seqnet`, or `.seqnet.json` by file extension) → diagnostics and, when there
- * are no errors, the ModelIR. Stages: parse → JSON form → JSON Schema → lowering → semantic checks.
- *
- * Free of Node's modules, so the browser playground bundles it; reading spec files is in index.ts.
+ * The front end's checking, free of Node's modules so editors and the browser playground can run it: spec text
+ * (`.seqnet`, or `.seqnet.json` by file extension) → diagnostics and, when there are no errors, the ModelIR.
+ * Stages: parse → JSON form → JSON Schema → lowering → semantic checks. index.ts adds reading files.
  */
 import type { ErrorObject } from 'ajv';
 import { parseSpec } from '../ast/index.js';

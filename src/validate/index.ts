@@ -1,10 +1,13 @@
-/** The front end's API (check.ts, which runs anywhere) plus reading a spec file from disk (Node only). */
+/**
+ * The front end's API: spec text (`.seqnet`, or `.seqnet.json` by file extension) → diagnostics and, when there
+ * are no errors, the ModelIR (check.ts, which has no Node imports), plus reading a spec file.
+ */
 import { readFile } from 'node:fs/promises';
 import { Code } from '../diagnostics/codes.js';
 import { createDiagnostic } from '../diagnostics/create.js';
 import { checkSpec, type CheckResult } from './check.js';
 
-export * from './check.js';
+export { checkSpec, isJsonFile, toJsonForm, type CheckResult, type JsonForm } from './check.js';
 
 export interface LoadResult extends CheckResult {
   /** The file's text ('' when it could not be read). */

@@ -277,7 +277,10 @@ function isDuplicate(converter: Converter, statement: StatementNode, target: Jso
   if (!Object.hasOwn(target, property)) return false;
   const first = converter.spans.get(pointer)?.header;
   const where = first === undefined ? '' : ` (first given on line ${first.startLine})`;
-  report(converter, Code.DuplicateStatement, `'${statementName(statement)}' is given more than once${where}`, headerSpan(statement), 'remove one of them');
+  const name = statementName(statement);
+  const diagnostic = createDiagnostic(Code.DuplicateStatement, `'${name}' is given more than once${where}`, converter.file, headerSpan(statement), 'remove one of them');
+  if (first !== undefined) diagnostic.related = [{ message: `'${name}' is first given here`, span: first }];
+  converter.diagnostics.push(diagnostic);
   return true;
 }
 

@@ -13,7 +13,14 @@ export interface CheckContext {
   ir: ModelIR;
   origins: LoweredSpec['origins'];
   /** Report at the span of `role` at `pointer` (or its nearest ancestor with spans). */
-  report(code: CodeValue, message: string, pointer: string, role: SpanRole, hint?: string): void;
+  report(code: CodeValue, message: string, pointer: string, role: SpanRole, hint?: string, related?: RelatedPointer): void;
+}
+
+/** A second place a diagnostic concerns, by pointer (see Diagnostic.related). */
+export interface RelatedPointer {
+  pointer: string;
+  role: SpanRole;
+  message: string;
 }
 
 export type Check = (context: CheckContext) => void;
@@ -23,8 +30,11 @@ export function createContext(spec: SpecJson, lowered: LoweredSpec, spans: SpanM
     spec,
     ir: lowered.ir,
     origins: lowered.origins,
-    report(code, message, pointer, role, hint) {
-      diagnostics.add(createDiagnostic(code, message, diagnostics.file, spanAt(spans, pointer, role), hint));
+    report(code, message, pointer, role, hint, related) {
+      const diagnostic = createDiagnostic(code, message, diagnostics.file, spanAt(spans, pointer, role), hint);
+      const relatedSpan = related === undefined ? null : spanAt(spans, related.pointer, related.role);
+      if (related !== undefined && relatedSpan !== null) diagnostic.related = [{ message: related.message, span: relatedSpan }];
+      diagnostics.add(diagnostic);
     },
   };
 }

@@ -17,16 +17,18 @@ import type { Check, CheckContext } from './context.js';
 const OBJECT_MEMBERS: ReadonlySet<string> = new Set(['constructor', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'toString', 'valueOf']);
 
 export const checkUniqueNames: Check = (context) => {
-  const seen = new Map<string, string>();
+  /** Each name's first pointer and the pointer of its name's span. */
+  const seen = new Map<string, { pointer: string; at: string }>();
   const reported = new Set<string>();
   for (const { name, pointer, isHead } of namedEntries(context)) {
     const at = namePointer(context.spec, pointer);
     if (!reported.has(pointer) && !usable(name, isHead, at, context)) reported.add(pointer);
     const first = seen.get(name);
     if (first === undefined) {
-      seen.set(name, pointer);
-    } else if (first !== pointer) {
-      context.report(Code.DuplicateName, `the name '${name}' is already used`, at, 'value', 'give each layer and head its own name');
+      seen.set(name, { pointer, at });
+    } else if (first.pointer !== pointer) {
+      const related = { pointer: first.at, role: 'value' as const, message: `'${name}' is first used here` };
+      context.report(Code.DuplicateName, `the name '${name}' is already used`, at, 'value', 'give each layer and head its own name', related);
     }
   }
 };
