@@ -1,11 +1,11 @@
 /**
- * The compiler as the editor sees it, running in the page: diagnostics from `checkSpec` (the same as
- * `seqnet check`), and keyword completion and hover from the statement vocabulary and the presets.
+ * The compiler as the page sees it: the editor core (src/editor, the same functions the language server
+ * serves) for diagnostics, completion, hover and formatting, and `checkSpec` for the IR behind the panels.
+ * Ranges come as lines and characters (the language server protocol's shape) and become offsets here.
  */
-import { checkSpec } from '../../src/validate/check.js';
-import { VOCABULARY } from '../../src/validate/vocabulary.js';
-import { PRESETS } from '../../src/ir/presets/index.js';
+import { diagnose, offsetAt, quickFixes, type EditorDiagnostic, type EditorQuickFix } from '../../src/editor/index.js';
 import type { ModelIR } from '../../src/ir/types.js';
+import { checkSpec } from '../../src/validate/check.js';
 
 /** A diagnostic with 0-based offsets into the text (`to` exclusive), as CodeMirror's lint wants it. */
 export interface PageDiagnostic {
@@ -17,6 +17,8 @@ export interface PageDiagnostic {
   hint: string | null;
   /** 1-based, for the status line. */
   line: number;
+  /** The edits that fix it, where the checker knows one (a did-you-mean, a single valid value). */
+  fixes: Array<{ title: string; edits: Array<{ from: number; to: number; insert: string }> }>;
 }
 
 export interface Analysis {
@@ -25,41 +27,36 @@ export interface Analysis {
   ir: ModelIR | null;
 }
 
+function toOffsets(text: string, fix: EditorQuickFix): PageDiagnostic['fixes'][number] {
+  return { title: fix.title, edits: fix.edits.map((edit) => ({ from: offsetAt(text, edit.range.start), to: offsetAt(text, edit.range.end), insert: edit.newText })) };
+}
+
+function located(text: string, diagnostic: EditorDiagnostic): PageDiagnostic {
+  const from = offsetAt(text, diagnostic.range.start);
+  // CodeMirror draws nothing for an empty range at the very end; widen it to the last character.
+  const to = Math.max(offsetAt(text, diagnostic.range.end), Math.min(from + 1, text.length));
+  return {
+    from: Math.min(from, to),
+    to,
+    severity: diagnostic.severity,
+    code: diagnostic.code,
+    message: diagnostic.message,
+    hint: diagnostic.hint ?? null,
+    line: diagnostic.range.start.line + 1,
+    fixes: quickFixes(text, diagnostic).map((fix) => toOffsets(text, fix)),
+  };
+}
+
 export function analyze(text: string): Analysis {
-  const { diagnostics, ir } = checkSpec(text, 'playground.seqnet');
-  const located = diagnostics.map((diagnostic) => {
-    const span = diagnostic.span;
-    // A diagnostic without a position (rare: none for text already in memory) marks the first character.
-    const from = span === null ? 0 : Math.min(span.startOffset, text.length);
-    const to = span === null ? Math.min(1, text.length) : Math.min(Math.max(span.endOffset, from), text.length);
-    return { from, to, severity: diagnostic.severity, code: diagnostic.code, message: diagnostic.message, hint: diagnostic.hint ?? null, line: span?.startLine ?? 1 };
-  });
-  return { diagnostics: located, ir };
+  return { diagnostics: diagnose(text).map((diagnostic) => located(text, diagnostic)), ir: checkSpec(text, 'playground.seqnet').ir };
 }
 
-export interface KeywordInfo {
-  keyword: string;
-  usage: string;
-}
-
-/** Every statement keyword of the language with how it is written, one entry per keyword (first context wins). */
-export function keywords(): KeywordInfo[] {
-  const seen = new Map<string, string>();
-  for (const rules of Object.values(VOCABULARY)) {
-    for (const [keyword, rule] of Object.entries(rules)) if (!seen.has(keyword)) seen.set(keyword, rule.usage);
-  }
-  return [...seen].map(([keyword, usage]) => ({ keyword, usage }));
-}
-
-export function presetNames(): string[] {
-  return PRESETS.map((preset) => preset.name);
-}
-
-/** What hovering `word` shows: a preset's documentation or a statement's usage; null for anything else. */
-export function hoverText(word: string): string | null {
-  const preset = PRESETS.find((candidate) => candidate.name === word);
-  if (preset !== undefined) return `norm ${preset.name} (${preset.cells.join(', ')})\n${preset.doc}`;
-  const usages = Object.values(VOCABULARY).flatMap((rules) => (Object.hasOwn(rules, word) ? [rules[word].usage] : []));
-  if (usages.length === 0) return null;
-  return [...new Set(usages)].map((usage) => `${word} ${usage}`).join('\n');
+/** Hover text is Markdown for the language server; the page shows it as text, without the code fences. */
+export function plainText(markdown: string): string {
+  return markdown
+    .split('\n')
+    .filter((line) => !line.startsWith('```'))
+    .join('\n')
+    .replace(/\*\*(.+?)\*\*/g, '$1')
+    .replace(/`([^`]+)`/g, '$1');
 }

@@ -1,12 +1,11 @@
-/** The CodeMirror 6 editor: seqnet highlighting, diagnostics in a lint gutter, completion and hover. */
-import { autocompletion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
+/** The CodeMirror 6 editor: seqnet highlighting, diagnostics (with quick fixes) in a lint gutter, completion and hover. */
+import { autocompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
 import { linter, lintGutter, type Diagnostic as LintDiagnostic } from '@codemirror/lint';
 import { EditorView, hoverTooltip, type Tooltip } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
-import { analyze, hoverText, keywords, presetNames } from './analysis.js';
+import { complete, hover, offsetAt, type EditorCompletionKind } from '../../src/editor/index.js';
+import { analyze, plainText } from './analysis.js';
 import { seqnetLanguage } from './language.js';
-
-const WORD = /[A-Za-z_][A-Za-z0-9_.-]*/;
 
 function lintSource(view: EditorView): LintDiagnostic[] {
   return analyze(view.state.doc.toString()).diagnostics.map((diagnostic) => ({
@@ -15,45 +14,45 @@ function lintSource(view: EditorView): LintDiagnostic[] {
     severity: diagnostic.severity,
     source: diagnostic.code,
     message: diagnostic.hint === null ? diagnostic.message : `${diagnostic.message}\nhint: ${diagnostic.hint}`,
+    actions: diagnostic.fixes.map((fix) => ({
+      name: fix.title,
+      apply: (target: EditorView) => target.dispatch({ changes: fix.edits.map(({ from, to, insert }) => ({ from, to, insert })) }),
+    })),
   }));
 }
 
-/** Statement keywords at the start of a statement; preset names after `norm`. */
+const COMPLETION_TYPES: Record<EditorCompletionKind, string> = { keyword: 'keyword', block: 'class', value: 'enum', preset: 'constant', site: 'property' };
+
 function completionSource(context: CompletionContext): CompletionResult | null {
-  const word = context.matchBefore(WORD);
-  if (word === null && !context.explicit) return null;
-  const from = word?.from ?? context.pos;
-  const before = context.state.doc.lineAt(from).text.slice(0, from - context.state.doc.lineAt(from).from);
-  if (/\bnorm\s+$/.test(before)) {
-    return { from, options: presetNames().map((label) => ({ label, type: 'constant', detail: 'preset' })) };
-  }
-  if (/^\s*$|[{;]\s*$/.test(before)) {
-    return { from, options: keywords().map(({ keyword, usage }) => ({ label: keyword, type: 'keyword', detail: usage })) };
-  }
-  return null;
+  const text = context.state.doc.toString();
+  const candidates = complete(text, context.pos);
+  if (candidates.length === 0) return null;
+  const from = offsetAt(text, candidates[0].range.start);
+  // Only while typing a word, or when asked (Ctrl-Space): not after every space.
+  if (from === context.pos && !context.explicit) return null;
+  const options: Completion[] = candidates.map((candidate) => ({
+    label: candidate.label,
+    apply: candidate.insertText,
+    type: COMPLETION_TYPES[candidate.kind],
+    detail: candidate.detail,
+    ...(candidate.documentation === undefined ? {} : { info: candidate.documentation }),
+  }));
+  return { from, options, validFor: /^[A-Za-z0-9_.-]*$/ };
 }
 
 function hoverSource(view: EditorView, pos: number): Tooltip | null {
-  const line = view.state.doc.lineAt(pos);
-  for (const match of line.text.matchAll(new RegExp(WORD, 'g'))) {
-    const start = line.from + (match.index ?? 0);
-    const end = start + match[0].length;
-    if (pos < start || pos > end) continue;
-    const text = hoverText(match[0]);
-    if (text === null) return null;
-    return {
-      pos: start,
-      end,
-      above: true,
-      create: () => {
-        const dom = document.createElement('div');
-        dom.className = 'hover-body';
-        dom.textContent = text;
-        return { dom };
-      },
-    };
-  }
-  return null;
+  const markdown = hover(view.state.doc.toString(), pos);
+  if (markdown === null) return null;
+  return {
+    pos,
+    above: true,
+    create: () => {
+      const dom = document.createElement('div');
+      dom.className = 'hover-body';
+      dom.textContent = plainText(markdown);
+      return { dom };
+    },
+  };
 }
 
 export function createEditor(parent: HTMLElement, doc: string, onChange: (text: string) => void): EditorView {

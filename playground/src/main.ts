@@ -4,7 +4,7 @@ import type { EditorView } from '@codemirror/view';
 import { explainModel } from '../../src/explain/explain.js';
 import { renderSummary } from '../../src/explain/render-summary.js';
 import { summarizeModel } from '../../src/explain/summary.js';
-import { formatSpec } from '../../src/format/format.js';
+import { format } from '../../src/editor/index.js';
 import type { ModelIR } from '../../src/ir/types.js';
 import '../../src/runtime/index.js';
 import { analyze, type Analysis } from './analysis.js';
@@ -158,7 +158,7 @@ function wireButtons(): void {
       .finally(() => (ui.downloadTs.disabled = current.ir === null));
   });
   ui.format.addEventListener('click', () => {
-    const formatted = formatSpec(view.state.doc.toString()).text;
+    const formatted = format(view.state.doc.toString());
     if (formatted !== null) setText(formatted);
   });
   ui.share.addEventListener('click', async () => {
