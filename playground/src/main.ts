@@ -97,7 +97,7 @@ async function train(): Promise<void> {
     trained?.model.dispose();
     trained = null;
     ui.downloadModel.disabled = true;
-    const history: Array<{ epoch: number; loss: number; valLoss: number | null }> = [];
+    const points: Array<{ epoch: number; loss: number; valLoss: number | null }> = [];
     const run = await trainInPage(ir, epochs, running.signal, {
       batchLoss: (epoch, batch, batches, meanLoss) => {
         plot.batches.push([epoch - 1 + batch / batches, meanLoss]);
@@ -105,8 +105,9 @@ async function train(): Promise<void> {
         if (batch % 5 === 0 || batch === batches) drawPlot(ui.plot, plot);
       },
       epochEnd: (point) => {
-        history.push(point);
-        ui.trainStatus.dataset.history = JSON.stringify(history);
+        points.push(point);
+        // The epochs so far, for scripts and the browser test.
+        ui.trainStatus.dataset.history = JSON.stringify(points);
         plot.train.push([point.epoch, point.loss]);
         if (point.valLoss !== null) plot.validation.push([point.epoch, point.valLoss]);
         drawPlot(ui.plot, plot);
