@@ -65,10 +65,10 @@ async function clickLineEnd(page: Page, prefix: string): Promise<void> {
 
 /** Waits until the download folder holds every file in `names`, each complete (Chromium writes .crdownload first). */
 async function waitForFiles(dir: string, names: string[]): Promise<void> {
-  await expect.poll(() => names.every((name) => existsSync(join(dir, name))) && !readdirSync(dir).some((file) => file.endsWith('.crdownload')), { timeout: 20_000, interval: 100 }).toBe(true);
+  await expect.poll(() => names.every((name) => existsSync(join(dir, name))) && !readdirSync(dir).some((file) => file.endsWith('.crdownload')), { timeout: 60_000, interval: 100 }).toBe(true);
 }
 
-describe.skipIf(!hasChromium)(title, () => {
+describe.skipIf(!hasChromium)(title, { timeout: 120_000 }, () => {
   let server: Server;
   let url: string;
   let browser: Browser;
@@ -86,11 +86,14 @@ describe.skipIf(!hasChromium)(title, () => {
     const session = await browser.target().createCDPSession();
     await session.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
     page = await browser.newPage();
+    // Generous waits: the suite runs files in parallel, and a loaded machine slows the browser down; nothing
+    // here depends on how long a step takes, only on it finishing.
+    page.setDefaultTimeout(90_000);
     await page.setViewport({ width: 1280, height: 860 });
     page.on('pageerror', (error) => pageErrors.push(String(error)));
     await page.goto(url);
     await page.waitForSelector('body[data-ready="true"]');
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -162,7 +165,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.type('#epochs', '2');
     expect(await page.$eval('#epochs', (node) => (node as unknown as { value: string }).value)).toBe('2');
     await page.click('#train');
-    await page.waitForSelector('#train-status:not([data-state="running"])[data-state]', { timeout: 50_000 });
+    await page.waitForSelector('#train-status:not([data-state="running"])[data-state]', { timeout: 170_000 });
     const state = await page.$eval('#train-status', (node) => ({ state: node.dataset.state, text: node.textContent, history: node.dataset.history }));
     expect(state.state, state.text ?? '').toBe('completed');
     const history = JSON.parse(state.history ?? '[]') as Array<{ epoch: number; loss: number; valLoss: number }>;
@@ -189,7 +192,7 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(Math.abs(mse - expected)).toBeLessThan(1e-3 * expected + 1e-6);
     tf.dispose([x, y]);
     model.dispose();
-  });
+  }, 180_000);
 
   it('downloads the IR and the generated TypeScript exactly as Node produces them', async () => {
     await page.click('#download-ir');
@@ -225,7 +228,7 @@ describe.skipIf(!hasChromium)(title, () => {
     // A string, evaluated in the page (this file is type-checked without the DOM's types).
     await page.waitForFunction("/batch \\d+/.test(document.getElementById('train-status').textContent)");
     await page.click('#stop');
-    await page.waitForSelector('#train-status:not([data-state="running"])[data-state]', { timeout: 30_000 });
+    await page.waitForSelector('#train-status:not([data-state="running"])[data-state]');
     expect(await page.$eval('#train-status', (node) => node.dataset.state)).toBe('stopped');
     expect(await page.$eval('#train', (node) => (node as unknown as { disabled: boolean }).disabled)).toBe(false);
     expect(pageErrors).toEqual([]);
