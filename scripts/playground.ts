@@ -15,7 +15,10 @@ import { build } from 'esbuild';
 /** The repository root, whether this runs from `scripts/` (vitest) or from `dist/scripts/` (npm run playground). */
 function repositoryRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
-  while (!statSync(join(dir, 'package.json'), { throwIfNoEntry: false })?.isFile()) dir = dirname(dir);
+  while (!statSync(join(dir, 'package.json'), { throwIfNoEntry: false })?.isFile()) {
+    if (dirname(dir) === dir) throw new Error('cannot find the repository (no package.json above scripts/playground)');
+    dir = dirname(dir);
+  }
   return dir;
 }
 
