@@ -1,15 +1,16 @@
 /** Data sources by type: each turns a spec's `data` block into train / validation / test samples. */
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { DataIR, ModelIR } from '../ir/types.js';
+import type { DataIR } from '../ir/types.js';
 import { loadCsv } from './csv.js';
 import { loadJsonl } from './jsonl.js';
 import { DEFAULT_LIMITS, type DataLimits } from './limits.js';
 import { loadMnist } from './mnist.js';
 import { loadSynthetic } from './synthetic.js';
 import { loadText } from './text.js';
-import { DataError, type ModelShape, type PreparedData, type Preprocessing } from './types.js';
+import type { ModelShape, PreparedData, Preprocessing } from './types.js';
 
 export * from './types.js';
+export { modelShape } from './shape.js';
 export { Prng } from './prng.js';
 export { makeWindows } from './csv.js';
 export { readNumericCsv } from './csv-table.js';
@@ -17,7 +18,8 @@ export { parseJsonl, padSamples } from './jsonl.js';
 export { encodeText } from './text.js';
 export { unstandardize } from './standardize.js';
 export { COPY_BLANK, COPY_DELIMITER } from './synthetic.js';
-export { checkFileBytes, checkSampleBytes, DEFAULT_LIMITS, type DataLimits } from './limits.js';
+export { checkSampleBytes, DEFAULT_LIMITS, type DataLimits } from './limits.js';
+export { checkFileBytes } from './file-limits.js';
 
 type SourceType = DataIR['source']['type'];
 
@@ -57,15 +59,6 @@ const LOADERS: { [K in SourceType]: Loader<K> } = {
   text: (source, split, context) =>
     loadText(forMessages(source, context), resolvePath(source.path, context), split, context.validationSplit, context.shape, context.saved, limitsOf(context)),
 };
-
-/** The model's input and (single) head, as the data sources need them. */
-export function modelShape(ir: ModelIR): ModelShape {
-  if (ir.heads.length !== 1) {
-    throw new DataError(`seqnet train reads one target per sample; model '${ir.name}' has ${ir.heads.length} heads`);
-  }
-  const head = ir.heads[0];
-  return { ...ir.input, targetUnits: head.units, perStep: head.at === 'each_step' };
-}
 
 /** Loads and splits the data a spec describes. */
 export function loadData(data: DataIR, context: LoadContext): Promise<PreparedData> {

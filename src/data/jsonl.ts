@@ -4,7 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { DataIR } from '../ir/types.js';
-import { checkFileBytes, checkSampleBytes, DEFAULT_LIMITS, type DataLimits } from './limits.js';
+import { checkFileBytes } from './file-limits.js';
+import { checkSampleBytes, DEFAULT_LIMITS, type DataLimits } from './limits.js';
 import { splitCounts, splitSamples } from './split.js';
 import { DataError, type ModelShape, type PreparedData, type SampleSet } from './types.js';
 

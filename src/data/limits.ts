@@ -1,8 +1,8 @@
 /**
  * Memory limits checked before data is read or windowed, so a file that cannot fit fails at once with a
  * message saying what to change, instead of exhausting the heap minutes later (docs/training.md, "Data").
+ * Free of Node's modules (the playground generates synthetic data in the browser); file sizes are in file-limits.ts.
  */
-import { stat } from 'node:fs/promises';
 import { DataError } from './types.js';
 
 export interface DataLimits {
@@ -53,19 +53,4 @@ export function checkSampleBytes(displayPath: string, budget: SampleBudget, limi
     `${displayPath}: the samples would take ${formatBytes(bytes)} (${budget.windows} samples × ${budget.steps} steps × ${budget.features} features × 4 bytes, ` +
       `plus targets), more than the ${formatBytes(limit)} limit; ${advice}`,
   );
-}
-
-/** Throws before reading a file that is read whole when it is larger than `limit`. */
-export async function checkFileBytes(path: string, displayPath: string, limit: number, kind: string): Promise<void> {
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch (error) {
-    throw new DataError(`cannot read ${displayPath}: ${(error as Error).message}`);
-  }
-  if (size > limit) {
-    throw new DataError(
-      `${displayPath}: ${formatBytes(size)}, more than the ${formatBytes(limit)} seqnet reads for a ${kind} file (it is read whole); use a smaller file or a sample of it`,
-    );
-  }
 }

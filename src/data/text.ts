@@ -5,7 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { DataIR } from '../ir/types.js';
-import { checkFileBytes, checkSampleBytes, type DataLimits } from './limits.js';
+import { checkFileBytes } from './file-limits.js';
+import { checkSampleBytes, type DataLimits } from './limits.js';
 import { splitCounts } from './split.js';
 import { DataError, type ModelShape, type PreparedData, type Preprocessing, type SampleSet } from './types.js';
 

@@ -1,6 +1,6 @@
 /** Tensors for a batch of samples picked by index from a flat sample set. */
 import * as tf from '@tensorflow/tfjs';
-import { targetSize, type SampleSet } from '../data/index.js';
+import { targetSize, type SampleSet } from '../data/types.js';
 
 export interface Batch {
   x: tf.Tensor;
