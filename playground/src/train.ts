@@ -54,7 +54,8 @@ function syntheticData(ir: ModelIR) {
   if (ir.data === null) throw new PageTrainError(`model '${ir.name}' has no data block, so there is nothing to train it on`);
   const source = ir.data.source;
   if (source.type !== 'synthetic') {
-    throw new PageTrainError(`this spec reads a ${source.type} file (${source.path}); the playground trains on synthetic sources only — use 'seqnet train' for files`);
+    const what = 'path' in source ? `a ${source.type} file (${source.path})` : `the ${source.type} source`;
+    throw new PageTrainError(`this spec reads ${what}; the playground trains on synthetic sources only — use 'seqnet train' for the others`);
   }
   try {
     return loadSynthetic(source, ir.data.split, ir.train.validationSplit, modelShape(ir), DEFAULT_LIMITS.sampleBytes);
