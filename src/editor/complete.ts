@@ -6,7 +6,7 @@
 import { PRESETS } from '../ir/presets/index.js';
 import { SUPPORTED_VERSIONS } from '../validate/enums.js';
 import { VOCABULARY, type StatementRule } from '../validate/vocabulary.js';
-import { CELL_FACTS, NORM_KINDS, hasGates, type CellKind } from '../variants/index.js';
+import { CELL_FACTS, NORM_KINDS, hasGates, initializerFits, isRecurrentInitializer, type CellKind } from '../variants/index.js';
 import { cursorContext, type CursorContext, type StatementHeader } from './cursor.js';
 import { LineIndex, rangeBetween } from './positions.js';
 import { argumentSchema, blockSchema, descriptionOf, expectedArgument, ruleOf, statementSchema, wordsOf } from './schema-lookup.js';
@@ -57,7 +57,12 @@ function argumentCandidates(cursor: CursorContext, statement: StatementHeader): 
   const argument = argumentSchema(statementSchema(blockSchema(cursor.blocks), rule, statement), rule, statement.args);
   if ('keys' in argument) return keyCandidates(argument.keys, cursor.cell, rule);
   const detail = descriptionOf(argument.node);
-  return unique(wordsOf(argument.node)).map((word) => ({ label: word, kind: 'value', detail }));
+  const words = unique(wordsOf(argument.node));
+  // `initializer recurrent NAME` in a cell: only the names its recurrent weight's form accepts (a matrix or a vector).
+  const fitting = cursor.context === 'recurrent' && cursor.cell !== null && statement.keyword === 'initializer' && statement.args[0] === 'recurrent';
+  const cell = cursor.cell;
+  const offered = fitting && cell !== null ? words.filter((word) => !isRecurrentInitializer(word) || initializerFits(word, cell)) : words;
+  return offered.map((word) => ({ label: word, kind: 'value', detail }));
 }
 
 function literalCandidate(word: string, rule: StatementRule): Candidate {

@@ -13,7 +13,7 @@ import { formatSpec } from '../../src/format/index.js';
 import { PRESETS } from '../../src/ir/presets/index.js';
 import { checkSpec } from '../../src/validate/check.js';
 import { VOCABULARY } from '../../src/validate/vocabulary.js';
-import { CELL_FACTS } from '../../src/variants/index.js';
+import { CELL_FACTS, DROPOUT_FORMS, recurrentInitializersFor } from '../../src/variants/index.js';
 import { PROJECT_ROOT } from '../cli/subprocess.js';
 
 const SPEC = `seqnet 1
@@ -135,9 +135,12 @@ describe('complete', () => {
     expect(labelsAt(SPEC, 'norm batch', 'norm ')).toEqual(['layer', 'batch', 'rms']);
     expect(labelsAt(SPEC, 'dropout 0.2', 'dropout 0.2 ')).toEqual(['per_sequence', 'per_step']);
     expect(labelsAt(SPEC, 'lstm 16 {', 'lstm 16 ')).toEqual(['x']);
-    expect(labelsAt(SPEC, 'norm ba2016', 'dropout ')).toEqual(['input', 'recurrent', 'candidate']);
+    expect(labelsAt(SPEC, 'norm ba2016', 'dropout ')).toEqual([...DROPOUT_FORMS]);
     expect(labelsAt(SPEC, 'norm ba2016', 'dropout input 0.1 ')).toEqual(['per_sequence', 'per_step']);
     expect(labelsAt(SPEC, 'norm ba2016', 'initializer recurrent ')).toEqual(['orthogonal', 'glorot_uniform', 'glorot_normal', 'identity']);
+    // An IndRNN's recurrent weight is a vector: the names that fit it, not `orthogonal`.
+    const indrnn = SPEC.replace('lstm 16', 'indrnn 16').replace(/\n\s*norm ba2016/, '\n    dropout input 0.1');
+    expect(labelsAt(indrnn, 'dropout input 0.1', 'initializer recurrent ')).toEqual(recurrentInitializersFor('indrnn'));
     expect(labelsAt(SPEC, 'norm ba2016', 'zoneout ')).toEqual(['cell', 'hidden']);
     expect(labelsAt(SPEC.replace('lstm 16', 'gru 16'), 'norm ba2016', 'zoneout ')).toEqual(['hidden']);
     expect(labelsAt(SPEC, 'seqnet 1', 'seqnet ')).toEqual(['1']);
