@@ -681,10 +681,18 @@ def mean_over_steps(x, valid):
     return (x * weights).sum(dim=1) / torch.clamp(weights.sum(dim=1), min=1.0)
 
 
+def max_with_tfjs_gradient(x, dim):
+    """The max over 'dim', whose gradient reaches every element equal to the max, in full (tfjs's max gradient;
+    PyTorch's goes to one of them). The added term is exactly zero, so the value is the max itself."""
+    values = x.detach().max(dim=dim, keepdim=True).values
+    at_max = (x.detach() == values).to(x.dtype)
+    return values.squeeze(dim) + ((x - x.detach()) * at_max).sum(dim=dim)
+
+
 def max_over_steps(x, valid):
     if valid is None:
-        return x.max(dim=1).values
-    pooled = torch.where(valid.unsqueeze(-1), x, torch.full_like(x, PADDING_FLOOR)).max(dim=1).values
+        return max_with_tfjs_gradient(x, 1)
+    pooled = max_with_tfjs_gradient(torch.where(valid.unsqueeze(-1), x, torch.full_like(x, PADDING_FLOOR)), 1)
     # Rows without any valid step pool to 0 rather than the floor.
     return pooled * torch.clamp(valid.to(x.dtype).sum(dim=1, keepdim=True), max=1.0)
 
