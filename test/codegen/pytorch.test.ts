@@ -21,6 +21,8 @@ import { planModel } from '../../src/compile/plan.js';
 import type { LayerIR, LossName, ModelIR } from '../../src/ir/types.js';
 import { lossFor } from '../../src/runtime/training/losses.js';
 import { checkSpec } from '../../src/validate/index.js';
+import { CELL_FACTS, CELL_KINDS, NORM_KINDS } from '../../src/variants/index.js';
+import { coverage, handmadeIRs } from './pytorch/cases.js';
 import { randomModelIR, seeded } from './random-ir.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -62,6 +64,7 @@ interface Result {
   loss: number;
   gradients: number;
   population: number;
+  update: boolean;
 }
 
 function encode(tensor: tf.Tensor): Encoded {
@@ -202,6 +205,7 @@ const folder = mkdtempSync(path.join(tmpdir(), 'seqnet-pytorch-'));
 const irs: [string, ModelIR, number][] = [
   ...SPECS.map((file, index): [string, ModelIR, number] => [`specs/${file}`, specIr(file), 100 + index]),
   ...RANDOM_SEEDS.map((seed): [string, ModelIR, number] => [`random IR ${seed}`, randomModelIR(seed), seed]),
+  ...handmadeIRs().map((ir, index): [string, ModelIR, number] => [`IR ${ir.name}`, ir, 500 + index]),
 ];
 let results: Record<string, Result> = {};
 
@@ -234,7 +238,26 @@ describe.skipIf(torchMissing)('generate --target pytorch computes what the tfjs 
     expect(result.training).toBeLessThanOrEqual(OUTPUT_TOLERANCE);
     expect(result.population).toBeLessThanOrEqual(OUTPUT_TOLERANCE);
     expect(result.loss).toBeLessThanOrEqual(OUTPUT_TOLERANCE);
-    if (!constantLayerNorm(ir)) expect(result.gradients).toBeLessThanOrEqual(GRADIENT_TOLERANCE);
+    if (!constantLayerNorm(ir)) {
+      expect(result.gradients).toBeLessThanOrEqual(GRADIENT_TOLERANCE);
+      expect(result.update).toBe(true);
+    }
+  });
+
+  it('the cases reach every cell, norm kind at every site, grouping, statistics, merge, dropout form, head and loss', () => {
+    const reached = new Set(irs.flatMap(([, ir]) => coverage(ir)));
+    const expected = [
+      ...CELL_KINDS.map((cell) => `cell:${cell}`),
+      ...CELL_KINDS.flatMap((cell) => CELL_FACTS[cell].sites.flatMap((site) => NORM_KINDS.map((kind) => `norm:${kind}:${site}`))),
+      ...['all', 'per_gate', 'gates_and_candidate'].map((groups) => `groups:${groups}`),
+      'statistics:per_step', 'statistics:shared', 'reset_after:true', 'reset_after:false', 'residual:true', 'padding:true',
+      ...['concat', 'sum', 'mul', 'ave'].map((merge) => `merge:${merge}`),
+      ...['input', 'recurrent', 'candidate', 'zoneout'].map((form) => `dropout:${form}`),
+      ...['batch', 'layer', 'rms'].map((kind) => `between:${kind}`), 'layer:dropout', 'layer:dense',
+      ...['each_step', 'last_step', 'mean', 'max'].map((at) => `head:${at}`),
+      ...['mse', 'mae', 'huber', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy'].map((loss) => `loss:${loss}`),
+    ];
+    expect(expected.filter((word) => !reached.has(word))).toEqual([]);
   });
 
   it('TFJS_WEIGHTS lists the tfjs model weights in its save order', () => {

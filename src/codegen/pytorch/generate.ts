@@ -109,8 +109,7 @@ function writeModel(writer: PythonWriter, ir: ModelIR, plan: ModelPlan, names: R
 /** The constructor call of a node's submodule, or null for nodes computed inline. */
 function submodule(node: PlanNode, widths: ReadonlyMap<string, number>): string | null {
   const features = widths.get(node.inputs[0]) as number;
-  const call = (factory: string, args: PythonValue[], keywords: Record<string, PythonValue> = {}) =>
-    `st.${factory}(${[...args.map(pythonLiteral), ...Object.entries(keywords).map(([key, value]) => `${key}=${pythonLiteral(value)}`)].join(', ')})`;
+  const call = (factory: string, args: PythonValue[], keywords: Record<string, PythonValue> = {}) => callText(`st.${factory}`, args, keywords);
   switch (node.factory) {
     case 'recurrent':
       return call('Recurrent', [node.name], recurrentArguments(node.config, features));
@@ -130,6 +129,20 @@ function submodule(node: PlanNode, widths: ReadonlyMap<string, number>): string 
     case 'pooling':
       return null;
   }
+}
+
+/**
+ * A call on one line when it is short, else one argument per line (a list argument one item per line), so
+ * that a layer's settings read as a table.
+ */
+function callText(callee: string, args: PythonValue[], keywords: Record<string, PythonValue>): string {
+  const items = [...args.map(pythonLiteral), ...Object.entries(keywords).map(([key, value]) => `${key}=${pythonLiteral(value)}`)];
+  const oneLine = `${callee}(${items.join(', ')})`;
+  if (oneLine.length <= 100) return oneLine;
+  const argument = (value: PythonValue) =>
+    Array.isArray(value) && value.length > 0 ? `[\n${value.map((item) => `        ${pythonLiteral(item)},\n`).join('')}    ]` : pythonLiteral(value);
+  const lines = [...args.map((value) => `    ${pythonLiteral(value)},`), ...Object.entries(keywords).map(([key, value]) => `    ${key}=${argument(value)},`)];
+  return `${callee}(\n${lines.join('\n')}\n)`;
 }
 
 function constantOf(ref: { initializer: string; value?: number }): number {

@@ -50,8 +50,9 @@ export class PythonWriter {
   private readonly lines: string[] = [];
   private depth = 0;
 
+  /** One line, or several (split at line breaks), each indented to the current level. */
   line(text = ''): this {
-    this.lines.push(text === '' ? '' : `${'    '.repeat(this.depth)}${text}`);
+    for (const line of text.split('\n')) this.lines.push(line === '' ? '' : `${'    '.repeat(this.depth)}${line}`);
     return this;
   }
 

@@ -766,6 +766,11 @@ def optimizer(params, settings):
     raise ValueError("unknown optimizer " + str(kind))
 
 
+def gradients_finite(params):
+    """Whether every gradient is finite; seqnet's trainer skips an update otherwise (docs/training.md)."""
+    return all(bool(torch.isfinite(p.grad).all()) for p in params if p.grad is not None)
+
+
 def clip_gradients(params, train):
     """The train block's clipping: element-wise (clip_value) first, then the global norm (clip_norm), as seqnet's
     GuardedOptimizer does: g <- g * norm / max(|g|, norm) with |g| the norm over all gradients together."""

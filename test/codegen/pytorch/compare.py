@@ -95,7 +95,26 @@ def run_case(folder, case):
     result["gradients"] = largest((gradients[name], array(entry), gradients64[name]) for name, entry in case["gradients"].items())
     result["population"] = largest((after[name], array(entry), after64[name]) for name, entry in case["population"].items())
     result["conditioning"] = largest((outputs[name], outputs64[name]) for name in outputs)
+    result["update"] = update_step(module, x, targets)
     return result
+
+
+def update_step(module, x, targets):
+    """From the module's own initial weights, with every dropout form on: one optimizer step of the train block.
+    Returns whether outputs, loss and updated weights are finite and the weights moved."""
+    torch.manual_seed(0)
+    model = module.Model()
+    model.train()
+    before = [p.detach().clone() for p in model.parameters()]
+    value = module.loss(model(x), targets)
+    optimizer = module.make_optimizer(model.parameters())
+    optimizer.zero_grad()
+    value.backward()
+    module.st.clip_gradients(model.parameters(), module.TRAIN)
+    optimizer.step()
+    after = list(model.parameters())
+    finite = bool(torch.isfinite(value)) and all(bool(torch.isfinite(p).all()) for p in after)
+    return finite and any(not torch.equal(a, b) for a, b in zip(after, before))
 
 
 def main(cases_path, folder, results_path):
