@@ -269,3 +269,17 @@ describe.skipIf(torchMissing)('generate --target pytorch computes what the tfjs 
     }
   });
 });
+
+describe.skipIf(torchMissing)('the committed generated/pytorch/ modules', () => {
+  it('compile with python3 -m py_compile', () => {
+    const folder = `${ROOT}generated/pytorch`;
+    const files = readdirSync(folder).filter((name) => name.endsWith('.py')).map((name) => path.join(folder, name));
+    expect(files.length).toBe(SPECS.length + 1);
+    // The byte code goes to a temporary folder, not into the repository's __pycache__.
+    const cache = mkdtempSync(path.join(tmpdir(), 'seqnet-pycache-'));
+    const run = spawnSync(PYTHON, ['-m', 'py_compile', ...files], { encoding: 'utf8', env: { ...process.env, PYTHONPYCACHEPREFIX: cache } });
+    rmSync(cache, { recursive: true, force: true });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+});
