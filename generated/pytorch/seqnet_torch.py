@@ -208,6 +208,8 @@ class CellNorm(TfjsWeighted):
     def __init__(self, cell, site, kind, units, blocks, epsilon, center, gamma_init, beta_init, groups="all",
                  carry=False, statistics=None, max_steps=None, momentum=None):
         super().__init__()
+        if kind not in ("layer", "rms", "batch"):
+            raise ValueError("seqnet_torch has no %s norm" % kind)
         self.cell, self.site, self.kind, self.units, self.blocks = cell, site, kind, units, blocks
         self.epsilon, self.groups, self.carry = epsilon, groups, carry
         self.statistics, self.max_steps, self.momentum = statistics, max_steps, momentum
@@ -593,6 +595,8 @@ class Normalization(TfjsWeighted):
 
     def __init__(self, name, kind, features, epsilon, center, gamma_init, beta_init, momentum=None):
         super().__init__()
+        if kind not in ("layer", "rms", "batch"):
+            raise ValueError("seqnet_torch has no %s norm" % kind)
         self.name, self.kind, self.epsilon, self.momentum = name, kind, epsilon, momentum
         self.gamma_init, self.beta_init = gamma_init, beta_init
         self.gamma = nn.Parameter(torch.full((features,), float(gamma_init)))
