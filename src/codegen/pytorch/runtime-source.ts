@@ -123,7 +123,8 @@ def tfjs_weights(entries):
 
 def fans(shape):
     if len(shape) == 1:
-        return shape[0], shape[0]
+        # tfjs's fans of a vector of n values are both sqrt(n).
+        return shape[0] ** 0.5, shape[0] ** 0.5
     return shape[0], shape[1]
 
 
@@ -281,7 +282,7 @@ class CellNorm(TfjsWeighted):
         block_means = blocks.mean(dim=-1)
         if averaging is False:
             return block_means.unsqueeze(-1)
-        return (block_means @ averaging.to(blocks.dtype)).unsqueeze(-1)
+        return (block_means @ averaging.to(device=blocks.device, dtype=blocks.dtype)).unsqueeze(-1)
 
     def forward(self, v, first=0, count=None, step=0, valid=None):
         """Normalizes v [..., count*u], the blocks first..first+count of the site, at processing step 'step'.
@@ -397,6 +398,11 @@ class Direction(TfjsWeighted):
             blocks = gates if norm["site"] in ("input", "recurrent", "gates") else 1
             self.norms[norm["site"]] = CellNorm(cell, units=units, blocks=blocks, **norm)
         self.dropout = dropout
+        # PyTorch's own LSTM (one fused op per sequence) computes exactly this layer when nothing seqnet adds to
+        # the cell is on: the same gate order i, f, g, o, tanh and sigmoid, one bias (its second bias is 0).
+        self.torch_lstm = (cell == "lstm" and activation_name == "tanh" and recurrent_activation == "sigmoid"
+                           and not norms and forget_constant == 0 and dropout["recurrent"] is None
+                           and dropout["candidate"] is None and dropout["zoneout"] is None)
 
     def reset_weights(self, generator):
         gates, units = self.gates, self.units
@@ -436,6 +442,8 @@ class Direction(TfjsWeighted):
         if training and dropout["input"] is not None:
             rate, lifetime = dropout["input"]
             x = x * dropout_mask((batch, 1, x.shape[2]) if lifetime == "sequence" else x.shape, rate, x)
+        if self.torch_lstm and valid is None:
+            return self.run_torch_lstm(x)
         weights = None if valid is None else valid.unsqueeze(-1).to(x.dtype)
         projected = x @ self.kernel
         if "input" in self.norms:
@@ -484,6 +492,15 @@ class Direction(TfjsWeighted):
             for norm in self.norms.values():
                 norm.update_population()
         return torch.stack(outputs, dim=1), h
+
+    def run_torch_lstm(self, x):
+        """The layer as torch's LSTM op on the tfjs-layout weights (transposed views, so gradients reach them)."""
+        weights = [self.kernel.t(), self.recurrent_kernel.t()]
+        if self.bias is not None:
+            weights += [self.bias, torch.zeros_like(self.bias)]
+        zeros = x.new_zeros((1, x.shape[0], self.units))
+        outputs, h, _ = torch._VF.lstm(x, (zeros, zeros), weights, self.bias is not None, 1, 0.0, self.training, False, True)
+        return outputs, h[0]
 
     def joint(self, u, v, t, valid, bias, first=0, count=None):
         """N_gates(u + v) + b over the blocks first..first+count."""

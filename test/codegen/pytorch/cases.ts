@@ -85,6 +85,11 @@ export function handmadeIRs(): ModelIR[] {
       { type: 'normalization', name: 'rms', kind: 'rms', epsilon: 1e-5, momentum: null, center: true, gammaInit: 1, betaInit: 0, outputSize: 6 },
       recurrent('lstm_2', 'lstm', 2, { norms: [norm('gates', 'layer', { groups: 'gates_and_candidate' }), norm('cell', 'rms', { carry: true })], activation: 'softsign' }),
     ], [head('k', 4, 'max', 'sparse_categorical_crossentropy', 'softmax', 5), head('r', 2, 'last_step', 'huber', 'tanh', 5)]),
+    // Plain LSTMs without padding run on torch's own LSTM op; the second has no bias.
+    model('torch_lstm', 5, 3, null, [
+      recurrent('lstm_1', 'lstm', 4, { bidirectional: { merge: 'concat' }, dropout: { ...NO_DROPOUT, input: { rate: 0.2, mask: 'step' } } }),
+      recurrent('lstm_2', 'lstm', 3, { useBias: false, returnSequences: false }),
+    ], [head('z', 2, 'last_step', 'mse', 'linear', 5)]),
     model('shared_indrnn', 4, 2, null, [
       recurrent('indrnn_1', 'indrnn', 3, { activation: 'relu', norms: [norm('input', 'batch', { batch: { statistics: 'shared', maxSteps: null, momentum: 0.5 } })], bidirectional: { merge: 'mul' } }),
     ], [head('m', 2, 'mean', 'mae', 'linear', 4)]),
