@@ -67,6 +67,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import seqnet_runs  # noqa: E402  (beside this file)
 
 CHECKPOINT_FILE = 'pytorch-checkpoint.pt'
+# Test-only: 'exit-after-epoch:K' ends every process right after the checkpoint of epoch K (exit 75, as a
+# crash would), unless it resumed; how the tests reach a resume, with or without torchrun's --max-restarts.
+FAULT = os.environ.get('SEQNET_TRAIN_FAULT', '')
 
 
 def parse_args(argv):
@@ -117,6 +120,14 @@ class Distributed:
             if buffer.is_floating_point():
                 dist.all_reduce(buffer, op=dist.ReduceOp.SUM)
                 buffer.div_(self.world)
+
+    def gather(self, value):
+        """Every process's value (any picklable object), in rank order."""
+        if not self.enabled:
+            return [value]
+        values = [None] * self.world
+        dist.all_gather_object(values, value)
+        return values
 
     def barrier(self):
         if self.enabled:
@@ -258,7 +269,8 @@ def train(args, place):
     monitor = Monitor(settings)
     state = {'epoch': 0, 'history': [], 'stopped': False, 'best': None, 'skipped': 0}
 
-    if os.path.exists(checkpoint_path):
+    resumed = os.path.exists(checkpoint_path)
+    if resumed:
         saved = torch.load(checkpoint_path, map_location=place.device)
         if saved['fingerprint'] != identity:
             raise SystemExit(f'seqnet_train: {checkpoint_path} belongs to another model or export; remove it or pass another --checkpoint')
@@ -266,6 +278,12 @@ def train(args, place):
         optimizer.load_state_dict(saved['optimizer'])
         monitor = Monitor(settings, saved['monitor'])
         state = saved['state']
+        # Each process's random stream (dropout masks) continues where it was, when the process count is the same.
+        if len(saved['random']) == place.world:
+            random = saved['random'][place.rank]
+            torch.set_rng_state(random['cpu'].cpu())
+            if random['cuda'] is not None and place.device.type == 'cuda':
+                torch.cuda.set_rng_state(random['cuda'].cpu())
         say(args, place, f'resuming from {checkpoint_path} after epoch {state["epoch"]}')
 
     x_train, y_train = tensors(arrays['train'], head)
@@ -314,11 +332,14 @@ def train(args, place):
             state['best'] = {key: value.detach().clone() for key, value in model.state_dict().items()}
         state['stopped'] = 'early_stopping' if stop else False
         say(args, place, f'epoch {state["epoch"]}/{settings["epochs"]}: ' + ' · '.join(f'{k} {v:.6g}' for k, v in metrics.items()) + f' ({log["seconds"]:.2f} s)', log)
+        random = place.gather({'cpu': torch.get_rng_state(), 'cuda': torch.cuda.get_rng_state() if place.device.type == 'cuda' else None})
         if place.leader:
             os.makedirs(os.path.dirname(os.path.abspath(checkpoint_path)), exist_ok=True)
             save_checkpoint(checkpoint_path, {'fingerprint': identity, 'model': model.state_dict(), 'optimizer': optimizer.state_dict(),
-                                              'monitor': monitor.state, 'state': state})
+                                              'monitor': monitor.state, 'state': state, 'random': random})
         place.barrier()
+        if FAULT == f'exit-after-epoch:{state["epoch"]}' and not resumed:
+            os._exit(75)
 
     if state['best'] is not None:
         model.load_state_dict(state['best'])
