@@ -6,6 +6,8 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CodegenError } from '../../codegen/errors.js';
+import { generatePyTorch } from '../../codegen/pytorch/generate.js';
+import { RUNTIME_FILE, runtimeSource } from '../../codegen/pytorch/runtime-source.js';
 import { CompileError } from '../../compile/errors.js';
 import { Code } from '../../diagnostics/codes.js';
 import { renderDiagnostics } from '../../diagnostics/render.js';
@@ -74,9 +76,17 @@ async function defaultSpecFiles(): Promise<string[]> {
   return names.filter((name) => name.endsWith(SPEC_EXTENSION)).sort().map((name) => path.join(SPEC_FOLDER, name));
 }
 
-/** The file name a spec generates: `specs/sine.seqnet` → `sine.ts` (also for `.seqnet.json`). */
-function generatedName(file: string): string {
-  return `${path.basename(file).replace(/\.seqnet(\.json)?$/, '')}.ts`;
+/** The back ends `generate` writes code for. */
+const TARGETS = ['typescript', 'pytorch'] as const;
+type Target = (typeof TARGETS)[number];
+
+/** Where each target writes when `--out` is not given. */
+const DEFAULT_OUT: Record<Target, string> = { typescript: 'generated', pytorch: path.join('generated', 'pytorch') };
+const EXTENSION: Record<Target, string> = { typescript: '.ts', pytorch: '.py' };
+
+/** The file name a spec generates: `specs/sine.seqnet` → `sine.ts` or `sine.py` (also for `.seqnet.json`). */
+function generatedName(file: string, target: Target): string {
+  return `${path.basename(file).replace(/\.seqnet(\.json)?$/, '')}${EXTENSION[target]}`;
 }
 
 async function readIfExists(file: string): Promise<string | null> {
@@ -101,11 +111,13 @@ type Outcome = 'written' | 'unchanged' | 'stale' | 'missing';
  * Two different specs with the same base name (`a/x.seqnet`, `b/x.seqnet`) would write the same module, the
  * second silently replacing the first; refuse before generating anything. A spec named twice is one spec.
  */
-function assignTargets(specs: readonly string[], outDir: string): { spec: string; target: string }[] {
+function assignTargets(specs: readonly string[], outDir: string, kind: Target): { spec: string; target: string }[] {
   const byTarget = new Map<string, string>();
+  // The PyTorch modules share a runtime file beside them, which no spec's module may replace.
+  if (kind === 'pytorch') byTarget.set(path.join(outDir, RUNTIME_FILE), '(the seqnet_torch runtime)');
   const assigned: { spec: string; target: string }[] = [];
   for (const spec of specs) {
-    const target = path.join(outDir, generatedName(spec));
+    const target = path.join(outDir, generatedName(spec, kind));
     const earlier = byTarget.get(target);
     if (earlier !== undefined && path.resolve(earlier) === path.resolve(spec)) continue;
     if (earlier !== undefined) throw new CliError(`${earlier} and ${spec} would both generate ${target}; generate them into different --out folders`, ExitCode.Usage);
@@ -126,10 +138,11 @@ async function checkOutDir(outDir: string): Promise<void> {
   if (!info.isDirectory()) throw new CliError(`--out ${outDir} is not a folder`, ExitCode.Usage);
 }
 
-async function generateOne(spec: string, target: string): Promise<Generated> {
+async function generateOne(spec: string, target: string, kind: Target): Promise<Generated> {
   const ir = await loadIr(spec);
   if (ir === null) return { spec, target, text: null };
   const sourcePath = path.relative(process.cwd(), path.resolve(spec)).split(path.sep).join('/');
+  if (kind === 'pytorch') return { spec, target, text: backEnd(spec, () => generatePyTorch(ir, { sourcePath })) };
   // The generator brings in the TypeScript compiler (ts-morph); only this command pays for loading it.
   const { generateTypeScript } = await import('../../codegen/generate.js');
   return { spec, target, text: backEnd(spec, () => generateTypeScript(ir, { sourcePath })) };
@@ -167,13 +180,21 @@ async function writeAll(changes: readonly { target: string; text: string }[], ou
   }
 }
 
-async function generateAction(files: string[], options: { out: string; check?: boolean }): Promise<void> {
+function parseTarget(target: string): Target {
+  if ((TARGETS as readonly string[]).includes(target)) return target as Target;
+  throw new CliError(`--target must be ${TARGETS.join(' or ')}, not '${target}'`, ExitCode.Usage);
+}
+
+async function generateAction(files: string[], options: { out?: string; check?: boolean; target: string }): Promise<void> {
+  const kind = parseTarget(options.target);
+  const outDir = options.out ?? DEFAULT_OUT[kind];
   const specs = files.length > 0 ? files : await defaultSpecFiles();
   const check = options.check === true;
-  const assigned = assignTargets(specs, options.out);
-  await checkOutDir(options.out);
+  const assigned = assignTargets(specs, outDir, kind);
+  await checkOutDir(outDir);
   const generated: Generated[] = [];
-  for (const { spec, target } of assigned) generated.push(await generateOne(spec, target));
+  for (const { spec, target } of assigned) generated.push(await generateOne(spec, target, kind));
+  if (kind === 'pytorch') generated.push({ spec: RUNTIME_FILE, target: path.join(outDir, RUNTIME_FILE), text: runtimeSource() });
   const invalid = generated.filter((entry) => entry.text === null).length;
   // Nothing is written unless every spec generated: a partial update would mix old and new modules.
   if (invalid > 0) throw new CliError(`${invalid} spec${invalid === 1 ? ' is' : 's are'} invalid; nothing written`, ExitCode.Invalid);
@@ -188,7 +209,7 @@ async function generateAction(files: string[], options: { out: string; check?: b
       outcomes.push([target, 'written']);
     }
   }
-  if (changes.length > 0) await writeAll(changes, options.out);
+  if (changes.length > 0) await writeAll(changes, outDir);
   for (const [target, outcome] of outcomes) {
     if (outcome !== 'unchanged') process.stdout.write(`${outcome}: ${target}\n`);
   }
@@ -210,9 +231,10 @@ export function registerCompileCommands(program: Command): void {
     .action(explainAction);
   program
     .command('generate')
-    .description('write TypeScript that builds each spec’s model (default: every specs/*.seqnet into generated/)')
+    .description('write TypeScript (or PyTorch) code that builds each spec’s model (default: every specs/*.seqnet into generated/)')
     .argument('[files...]', 'specs to generate (default: specs/*.seqnet)')
-    .option('--out <dir>', 'output folder', 'generated')
+    .option('--target <target>', 'typescript, or pytorch (Python modules and their seqnet_torch.py)', 'typescript')
+    .option('--out <dir>', 'output folder (default: generated/, for pytorch generated/pytorch/)')
     .option('--check', 'write nothing; list stale or missing files and exit 1 if there are any')
     .action(generateAction);
 }
