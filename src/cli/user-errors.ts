@@ -36,7 +36,7 @@ const USER_ERRORS: readonly (readonly [ErrorClass, ExitCodeValue])[] = [
 export function asUserError(error: unknown): CliError | null {
   if (error instanceof CliError) return error;
   // Of the commands, only `train` lets an invalid spec throw (trainSpec); the others print its diagnostics themselves.
-  if (error instanceof InvalidSpecError) return invalidSpec(error.fileName, error.source, error.diagnostics, 'not trained (the spec has errors)');
+  if (error instanceof InvalidSpecError) return invalidSpec(error.fileName, error.source, error.diagnostics, `${error.refused} (the spec has errors)`);
   const known = USER_ERRORS.find(([type]) => error instanceof type);
   if (known !== undefined) return new CliError((error as Error).message, known[1]);
   return systemUserError(error);

@@ -5,6 +5,7 @@ export { trainIr, resumeRun, type ModelBuilder, type TrainOptions, type TrainRes
 export { evaluateRun, type EvaluateOptions, type Evaluation } from './evaluate.js';
 export { predictRun, type PredictOptions, type Prediction } from './predict.js';
 export { generateText, type GenerateOptions } from './generate.js';
+export { exportData, type ExportDataOptions, type ExportIndex, type ExportResult } from './export-data.js';
 export { renderHistorySvg } from './plot.js';
 export { createReporter, type Streams } from './progress.js';
 export type { EpochLog, ProgressReporter } from './types.js';

@@ -40,7 +40,7 @@ export interface TrainOptions {
 
 export type ModelBuilder = (ir: ModelIR, seed: number) => tf.LayersModel;
 
-const defaultBuilder: ModelBuilder = (ir, seed) => compileModel(ir, { seed });
+export const defaultBuilder: ModelBuilder = (ir, seed) => compileModel(ir, { seed });
 
 export interface TrainResult {
   runDir: string;
@@ -59,7 +59,7 @@ export interface TrainResult {
 const defaultStreams = (): Streams => ({ out: process.stdout, err: process.stderr });
 
 /** The IR with command-line overrides applied and the data path made absolute (so a resume finds it). */
-function resolveIr(ir: ModelIR, specDir: string, options: TrainOptions): ModelIR & { data: DataIR } {
+export function resolveIr(ir: ModelIR, specDir: string, options: Pick<TrainOptions, 'epochs' | 'batchSize' | 'seed' | 'data'>): ModelIR & { data: DataIR } {
   const resolved = structuredClone(ir);
   if (resolved.data === null) throw new TrainError(`model '${ir.name}' has no data block; add one (see docs/training.md) to train it`);
   if (options.epochs !== undefined) resolved.train.epochs = options.epochs;

@@ -12,6 +12,8 @@ export class InvalidSpecError extends Error {
     readonly fileName: string,
     readonly source: string,
     readonly diagnostics: Diagnostic[],
+    /** What the command did not do, for its closing line ("not trained", "not exported"). */
+    readonly refused: string = 'not trained',
   ) {
     const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
     super(`${fileName}: ${errors} error${errors === 1 ? '' : 's'} in the spec`);

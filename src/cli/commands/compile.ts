@@ -7,7 +7,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { CodegenError } from '../../codegen/errors.js';
 import { generatePyTorch } from '../../codegen/pytorch/generate.js';
+import { RUNS_FILE, runsSource } from '../../codegen/pytorch/runs-source.js';
 import { RUNTIME_FILE, runtimeSource } from '../../codegen/pytorch/runtime-source.js';
+import { TRAINER_FILE, trainerSource } from '../../codegen/pytorch/trainer-source.js';
 import { CompileError } from '../../compile/errors.js';
 import { Code } from '../../diagnostics/codes.js';
 import { renderDiagnostics } from '../../diagnostics/render.js';
@@ -108,14 +110,21 @@ interface Generated {
 
 type Outcome = 'written' | 'unchanged' | 'stale' | 'missing';
 
+/** The files written once beside the PyTorch modules: the layers, run-directory I/O, the torchrun trainer. */
+const PYTORCH_SHARED: readonly { file: string; role: string; text: () => string }[] = [
+  { file: RUNTIME_FILE, role: '(the seqnet_torch runtime)', text: runtimeSource },
+  { file: RUNS_FILE, role: '(the seqnet_runs run-directory helper)', text: runsSource },
+  { file: TRAINER_FILE, role: '(the seqnet_train trainer)', text: trainerSource },
+];
+
 /**
  * Two different specs with the same base name (`a/x.seqnet`, `b/x.seqnet`) would write the same module, the
  * second silently replacing the first; refuse before generating anything. A spec named twice is one spec.
  */
 function assignTargets(specs: readonly string[], outDir: string, kind: Target): { spec: string; target: string }[] {
   const byTarget = new Map<string, string>();
-  // The PyTorch modules share a runtime file beside them, which no spec's module may replace.
-  if (kind === 'pytorch') byTarget.set(path.join(outDir, RUNTIME_FILE), '(the seqnet_torch runtime)');
+  // The PyTorch modules share files beside them (runtime, run I/O, trainer), which no spec's module may replace.
+  if (kind === 'pytorch') for (const { file, role } of PYTORCH_SHARED) byTarget.set(path.join(outDir, file), role);
   const assigned: { spec: string; target: string }[] = [];
   for (const spec of specs) {
     const target = path.join(outDir, generatedName(spec, kind));
@@ -209,7 +218,7 @@ async function generateAction(files: string[], options: GenerateOptions): Promis
   await checkOutDir(outDir);
   const generated: Generated[] = [];
   for (const { spec, target } of assigned) generated.push(await generateOne(spec, target, kind));
-  if (kind === 'pytorch') generated.push({ spec: RUNTIME_FILE, target: path.join(outDir, RUNTIME_FILE), text: runtimeSource() });
+  if (kind === 'pytorch') for (const { file, text } of PYTORCH_SHARED) generated.push({ spec: file, target: path.join(outDir, file), text: text() });
   const invalid = generated.filter((entry) => entry.text === null).length;
   // Nothing is written unless every spec generated: a partial update would mix old and new modules.
   if (invalid > 0) throw new CliError(`${invalid} spec${invalid === 1 ? ' is' : 's are'} invalid; nothing written`, ExitCode.Invalid);

@@ -27,6 +27,15 @@ interface TrainFlags {
   data?: string;
 }
 
+interface ExportFlags {
+  out: string;
+  epochs?: string;
+  batchSize?: string;
+  seed?: string;
+  data?: string;
+  backend?: string;
+}
+
 interface EvaluateFlags {
   data?: string;
   backend?: string;
@@ -58,6 +67,19 @@ export function registerTrainCommands(program: Command): void {
     .option('--resume <run_dir>', 'continue an interrupted run from its last checkpoint')
     .action(async (spec: string | undefined, flags: TrainFlags) => {
       await trainCommand(spec, flags);
+    });
+  program
+    .command('export-data')
+    .description("write the spec's prepared train/validation/test tensors as .npy files, for the PyTorch back end")
+    .argument('<spec>', 'spec file (.seqnet or .seqnet.json)')
+    .requiredOption('--out <dir>', 'folder to write (a new or empty folder, or an earlier export, which is replaced)')
+    .option('--epochs <n>', "override the spec's epochs")
+    .option('--batch-size <n>', "override the spec's batch size")
+    .option('--seed <n>', "override the spec's seed")
+    .option('--data <file>', "read this file instead of the data source's path")
+    .option('--backend <name>', 'tfjs backend that builds the untrained model')
+    .action(async (spec: string, flags: ExportFlags) => {
+      await exportDataCommand(spec, flags);
     });
   program
     .command('evaluate')
@@ -133,6 +155,21 @@ async function trainCommand(spec: string | undefined, flags: TrainFlags): Promis
     interrupts.dispose();
   }
 }
+
+async function exportDataCommand(spec: string, flags: ExportFlags): Promise<void> {
+  const { exportData } = await import('../../train/export-data.js');
+  const { outDir, index } = await exportData(spec, flags.out, {
+    epochs: parseCount('--epochs', flags.epochs),
+    batchSize: parseCount('--batch-size', flags.batchSize),
+    seed: parseCount('--seed', flags.seed, true),
+    data: flags.data,
+    backend: parseBackend(flags.backend),
+  });
+  process.stdout.write(`${index.summary}\nwritten: ${outDir} (${EXPORT_INDEX_NOTE})\n`);
+}
+
+/** What the folder holds, in the command's closing line. */
+const EXPORT_INDEX_NOTE = 'index.json, .npy arrays, the untrained model in initial/';
 
 async function evaluateCommand(run: string, flags: EvaluateFlags): Promise<void> {
   const evaluation = await (await training()).evaluateRun(run, { data: flags.data, backend: parseBackend(flags.backend) });
