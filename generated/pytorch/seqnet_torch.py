@@ -136,6 +136,19 @@ def kernel_init(name, shape, gates, generator):
     raise ValueError("unknown initializer " + name)
 
 
+def vector_init(name, units, steps, generator):
+    """A recurrent vector's initial values (docs/runtime.md, Weights): Li et al.'s ranges with T = 'steps' (the
+    input's steps; without them the T -> infinity limit), haste's, u = 1, or tfjs's glorot names."""
+    if name == "identity":
+        return torch.ones(units)
+    bound = 2.0 ** (1.0 / steps) if steps else 1.0
+    ranges = {"indrnn": (0.0, bound), "indrnn_long": (1.0 / bound, bound), "haste": (-0.5, 0.5)}
+    if name in ranges:
+        low, high = ranges[name]
+        return low + (high - low) * torch.rand(units, generator=generator)
+    return kernel_init(name, (units,), 1, generator)
+
+
 def truncated_normal(shape, stddev, generator):
     # tfjs's glorot_normal / he_normal: a normal truncated at two standard deviations.
     values = torch.randn(shape, generator=generator)
@@ -383,7 +396,8 @@ class Direction(TfjsWeighted):
         # the cell is on: the same gate order i, f, g, o, tanh and sigmoid, one bias (its second bias is 0).
         self.torch_lstm = (cell == "lstm" and activation_name == "tanh" and recurrent_activation == "sigmoid"
                            and not norms and forget_constant == 0 and dropout["recurrent"] is None
-                           and dropout["candidate"] is None and dropout["zoneout"] is None)
+                           and dropout["candidate"] is None and dropout["zoneout"] is None
+                           and dropout.get("recurrent_weights") is None)
 
     def reset_weights(self, generator):
         gates, units = self.gates, self.units
@@ -391,9 +405,7 @@ class Direction(TfjsWeighted):
             self.kernel.copy_(kernel_init(self.initializers["kernel"], tuple(self.kernel.shape), gates, generator))
             recurrent = self.initializers["recurrent_kernel"]
             if self.cell == "indrnn":
-                # A vector has no orthogonal form: haste's IndRNN default, uniform in [-0.5, 0.5] (docs/runtime.md).
-                value = {"orthogonal": lambda: torch.rand(units, generator=generator) - 0.5, "identity": lambda: torch.ones(units)}
-                self.recurrent_kernel.copy_(value[recurrent]() if recurrent in value else kernel_init(recurrent, (units,), 1, generator))
+                self.recurrent_kernel.copy_(vector_init(recurrent, units, self.initializers.get("steps"), generator))
             else:
                 self.recurrent_kernel.copy_(kernel_init(recurrent, tuple(self.recurrent_kernel.shape), gates, generator))
             if self.bias is not None:
@@ -443,6 +455,11 @@ class Direction(TfjsWeighted):
         if candidate_rate is not None and candidate_lifetime == "sequence":
             sequence_candidate_mask = dropout_mask((batch, self.units), candidate_rate, x)
         zone = dropout["zoneout"]
+        # Weight drop (DropConnect on U): one inverted mask of U's shape per call in training, the same at every
+        # step and for every example; U itself at inference.
+        kernel = self.recurrent_kernel
+        if training and dropout.get("recurrent_weights") is not None:
+            kernel = kernel * dropout_mask(tuple(kernel.shape), dropout["recurrent_weights"], kernel)
         step_fn = getattr(self, self.cell + "_step")
         h = x.new_zeros((batch, self.units))
         c = x.new_zeros((batch, self.units)) if self.cell == "lstm" else None
@@ -454,7 +471,7 @@ class Direction(TfjsWeighted):
                 candidate_mask = dropout_mask((batch, self.units), candidate_rate, x)
             step_valid = None if weights is None else weights[:, t]
             h_in = h if recurrent_mask is None else h * recurrent_mask
-            h_new, c_new = step_fn(projected[:, t], h, h_in, c, t, step_valid, late_bias, candidate_mask)
+            h_new, c_new = step_fn(projected[:, t], h, h_in, c, t, step_valid, late_bias, candidate_mask, kernel)
             if zone is not None and zone[0] > 0 and c is not None:
                 c_new = zoneout(c, c_new, zone[0], training)
             h_new = self.norm("hidden", h_new, t, step_valid)
@@ -493,8 +510,8 @@ class Direction(TfjsWeighted):
             z = z + (bias if n == self.gates else bias[first * self.units:(first + n) * self.units])
         return z
 
-    def lstm_step(self, u, h, h_in, c, t, valid, bias, candidate_mask):
-        v = self.norm("recurrent", h_in @ self.recurrent_kernel, t, valid)
+    def lstm_step(self, u, h, h_in, c, t, valid, bias, candidate_mask, kernel):
+        v = self.norm("recurrent", h_in @ kernel, t, valid)
         i, f, g, o = self.joint(u, v, t, valid, bias).chunk(4, dim=1)
         i = self.gate_act(i)
         f = self.gate_act(f + self.forget_constant if self.forget_constant != 0 else f)
@@ -508,9 +525,8 @@ class Direction(TfjsWeighted):
         carried = normalized if norm is not None and norm.carry else raw
         return o * self.act(normalized), carried
 
-    def gru_step(self, u, h, h_in, c, t, valid, bias, candidate_mask):
+    def gru_step(self, u, h, h_in, c, t, valid, bias, candidate_mask, kernel):
         units = self.units
-        kernel = self.recurrent_kernel
         if self.reset_after:
             v = self.norm("recurrent", h_in @ kernel, t, valid)
             v_gates, v_candidate = v[:, :2 * units], v[:, 2 * units:]
@@ -528,13 +544,13 @@ class Direction(TfjsWeighted):
         # The interpolation uses the undropped h (Keras 3; docs/runtime.md).
         return z * h + (1.0 - z) * candidate, None
 
-    def rnn_step(self, u, h, h_in, c, t, valid, bias, candidate_mask):
-        v = self.norm("recurrent", h_in @ self.recurrent_kernel, t, valid)
+    def rnn_step(self, u, h, h_in, c, t, valid, bias, candidate_mask, kernel):
+        v = self.norm("recurrent", h_in @ kernel, t, valid)
         new = self.act(self.joint(u, v, t, valid, bias))
         return (new if candidate_mask is None else new * candidate_mask), None
 
-    def indrnn_step(self, u, h, h_in, c, t, valid, bias, candidate_mask):
-        v = self.norm("recurrent", h_in * self.recurrent_kernel, t, valid)
+    def indrnn_step(self, u, h, h_in, c, t, valid, bias, candidate_mask, kernel):
+        v = self.norm("recurrent", h_in * kernel, t, valid)
         new = self.act(self.joint(u, v, t, valid, bias))
         return (new if candidate_mask is None else new * candidate_mask), None
 

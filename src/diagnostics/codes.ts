@@ -3,6 +3,7 @@
  * generated from it, and `createDiagnostic` takes the severity from here so a code can never change meaning.
  */
 import { SYNTAX_CODES } from '../ast/syntax-codes.js';
+import { CELL_KINDS } from '../variants/cells.js';
 import type { Severity } from './types.js';
 
 export interface DiagnosticCodeInfo {
@@ -228,7 +229,7 @@ const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
     code: Code.NoRecurrentLayer,
     severity: 'error',
     title: 'no recurrent layer',
-    explanation: 'The body needs at least one `rnn`, `lstm` or `gru` layer.',
+    explanation: `The body needs at least one recurrent layer: ${CELL_KINDS.map((cell) => `\`${cell}\``).join(', ')}.`,
     example: 'dense 8',
   },
   {

@@ -21,7 +21,7 @@ import { planModel } from '../../src/compile/plan.js';
 import type { LayerIR, LossName, ModelIR } from '../../src/ir/types.js';
 import { lossFor } from '../../src/runtime/training/losses.js';
 import { checkSpec } from '../../src/validate/index.js';
-import { CELL_FACTS, CELL_KINDS, NORM_KINDS } from '../../src/variants/index.js';
+import { CELL_FACTS, CELL_KINDS, DROPOUT_FACTS, DROPOUT_FORMS, NORM_KINDS } from '../../src/variants/index.js';
 import { coverage, handmadeIRs } from './pytorch/cases.js';
 import { randomModelIR, seeded } from './random-ir.js';
 
@@ -252,7 +252,7 @@ describe.skipIf(torchMissing)('generate --target pytorch computes what the tfjs 
       ...['all', 'per_gate', 'gates_and_candidate'].map((groups) => `groups:${groups}`),
       'statistics:per_step', 'statistics:shared', 'reset_after:true', 'reset_after:false', 'residual:true', 'padding:true',
       ...['concat', 'sum', 'mul', 'ave'].map((merge) => `merge:${merge}`),
-      ...['input', 'recurrent', 'candidate', 'zoneout'].map((form) => `dropout:${form}`),
+      ...[...DROPOUT_FORMS.map((form) => DROPOUT_FACTS[form].field), 'zoneout'].map((form) => `dropout:${form}`),
       ...['batch', 'layer', 'rms'].map((kind) => `between:${kind}`), 'layer:dropout', 'layer:dense',
       ...['each_step', 'last_step', 'mean', 'max'].map((at) => `head:${at}`),
       ...['mse', 'mae', 'huber', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy'].map((loss) => `loss:${loss}`),

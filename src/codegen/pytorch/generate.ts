@@ -172,6 +172,8 @@ function dropoutArguments(dropout: RecurrentDropoutIR): Record<string, PythonVal
     recurrent: dropout.recurrent === null ? null : dropout.recurrent.rate,
     candidate: dropout.candidate === null ? null : tuple(dropout.candidate.rate, dropout.candidate.mask),
     zoneout: dropout.zoneout === null ? null : tuple(dropout.zoneout.cell, dropout.zoneout.hidden),
+    // Absent when off, as in the IR, so modules of specs without weight drop read as before.
+    ...(dropout.recurrentWeights === undefined ? {} : { recurrent_weights: dropout.recurrentWeights.rate }),
   };
 }
 
@@ -189,7 +191,12 @@ function recurrentArguments(config: RecurrentConfig, features: number): Record<s
     reset_after: config.resetAfter,
     norms: config.norms.map(normArguments),
     dropout: dropoutArguments(config.dropout),
-    initializers: { kernel: config.initializers.kernel, recurrent_kernel: config.initializers.recurrentKernel },
+    initializers: {
+      kernel: config.initializers.kernel,
+      recurrent_kernel: config.initializers.recurrentKernel,
+      // T of the IndRNN's ranges (Li et al.), where the IR carries it.
+      ...(config.initializers.steps === undefined ? {} : { steps: config.initializers.steps }),
+    },
   };
 }
 
