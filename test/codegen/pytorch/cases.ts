@@ -5,7 +5,7 @@
  * exercises, so that the test can check the whole set reaches every variant.
  */
 import type { HeadIR, LayerIR, LossName, ModelIR, NormIR, NormKind, NormSite, RecurrentLayerIR } from '../../../src/ir/types.js';
-import { CELL_FACTS, type CellKind } from '../../../src/variants/index.js';
+import { CELL_FACTS, defaultRecurrentInitializer, type CellKind } from '../../../src/variants/index.js';
 import { TRAIN } from '../../compile/fixtures.js';
 
 const NO_DROPOUT = { input: null, recurrent: null, candidate: null, zoneout: null };
@@ -42,7 +42,7 @@ function recurrent(name: string, cell: CellKind, units: number, overrides: Parti
     norms: [],
     preset: null,
     dropout: NO_DROPOUT,
-    initializers: { kernel: 'glorot_uniform', recurrentKernel: 'orthogonal', bias: 'zeros' },
+    initializers: { kernel: 'glorot_uniform', recurrentKernel: defaultRecurrentInitializer(cell), bias: 'zeros' },
     outputSize: units,
     ...overrides,
   };
