@@ -564,12 +564,14 @@ class Direction(TfjsWeighted):
         return z * h + (1.0 - z) * candidate, None
 
     def rnn_step(self, u, h, h_in, c, t, valid, bias, candidate_mask, kernel):
-        v = self.norm("recurrent", h_in @ kernel, t, valid)
-        new = self.act(self.joint(u, v, t, valid, bias))
-        return (new if candidate_mask is None else new * candidate_mask), None
+        return self.single_block_step(u, h_in @ kernel, t, valid, bias, candidate_mask)
 
     def indrnn_step(self, u, h, h_in, c, t, valid, bias, candidate_mask, kernel):
-        v = self.norm("recurrent", h_in * kernel, t, valid)
+        # The simple RNN's step with u scaling each unit's own previous state instead of U h.
+        return self.single_block_step(u, h_in * kernel, t, valid, bias, candidate_mask)
+
+    def single_block_step(self, u, recurrent_term, t, valid, bias, candidate_mask):
+        v = self.norm("recurrent", recurrent_term, t, valid)
         new = self.act(self.joint(u, v, t, valid, bias))
         return (new if candidate_mask is None else new * candidate_mask), None
 
