@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { compileModel } from '../../src/compile/index.js';
+import { loadData } from '../../src/data/index.js';
 import type { ModelIR, RecurrentLayerIR } from '../../src/ir/types.js';
 
 export interface GradientFlowInput {
@@ -24,6 +25,23 @@ export interface GradientFlowCurve {
   gamma: number;
   /** ||∂loss/∂h_t|| for t = 0 … T−2 (h_{T−1} is read by the head directly and has no recurrent path). */
   norms: number[];
+}
+
+/**
+ * The first `batch` digits of permuted MNIST (`size`×`size`, one pixel per step; the permutation and the split use
+ * seed 1) and a random unit input row W of `units` values (seed 6): the experiment's input and its test's.
+ */
+export async function gradientFlowInput(size: 14 | 28, units: number, batch: number): Promise<GradientFlowInput> {
+  const steps = size * size;
+  const data = await loadData(
+    { source: { type: 'mnist', size, order: 'pixels', permute: 1, samples: batch, seed: 1 }, split: { train: 1, validation: 0, test: 0 } },
+    { baseDir: '.', validationSplit: 0, shape: { steps, features: 1, padding: null, targetUnits: 10, perStep: false }, saved: null },
+  );
+  const inputRow = tf.tidy(() => {
+    const normal = tf.randomNormal([units], 0, 1, 'float32', 6);
+    return tf.div(normal, tf.norm(normal)) as tf.Tensor1D;
+  });
+  return { pixels: tf.tensor3d(data.train.x, [batch, steps, 1]), labels: tf.tensor2d(data.train.y, [batch, 10]), inputRow };
 }
 
 function recurrentLayer(ir: ModelIR): RecurrentLayerIR {

@@ -5,33 +5,14 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { loadData } from '../../src/data/index.js';
 import { writeFileAtomic } from '../../src/io/index.js';
 import { SERIES_COLORS, renderPlotSvg } from '../../src/train/plot.js';
 import { checkSpec } from '../../src/validate/index.js';
 import type { ExperimentContext } from '../context.js';
-import { gradientFlow, type GradientFlowCurve, type GradientFlowInput } from './measure.js';
+import { gradientFlow, gradientFlowInput, type GradientFlowCurve } from './measure.js';
 
 export const GAMMAS = [0.1, 0.3, 0.5, 0.7, 1.0] as const;
 const BATCH = 100;
-/** The pixel order's permutation seed and the split seed (the MNIST source's). */
-const PERMUTATION_SEED = 1;
-const ROW_SEED = 6;
-
-async function loadInput(steps: number, units: number): Promise<GradientFlowInput> {
-  const size = Math.sqrt(steps);
-  if (size !== 14 && size !== 28) throw new Error(`the gradient-flow spec must read 14×14 or 28×28 images one pixel per step (196 or 784 steps), not ${steps}`);
-  const data = await loadData(
-    { source: { type: 'mnist', size, order: 'pixels', permute: PERMUTATION_SEED, samples: BATCH, seed: 1 }, split: { train: 1, validation: 0, test: 0 } },
-    { baseDir: '.', validationSplit: 0, shape: { steps, features: 1, padding: null, targetUnits: 10, perStep: false }, saved: null },
-  );
-  const row = tf.tidy(() => {
-    const normal = tf.randomNormal([units], 0, 1, 'float32', ROW_SEED);
-    return tf.div(normal, tf.norm(normal)) as tf.Tensor1D;
-  });
-  return { pixels: tf.tensor3d(data.train.x, [BATCH, steps, 1]), labels: tf.tensor2d(data.train.y, [BATCH, 10]), inputRow: row };
-}
 
 /** ||∂loss/∂h_t|| at a few steps, and the factor by which the gradient shrinks from the last state to the first. */
 function table(curves: GradientFlowCurve[]): string {
@@ -65,8 +46,10 @@ export async function runGradientFlow(context: ExperimentContext): Promise<void>
   const path = join(context.root, 'experiments', 'gradient-flow', 'bn_rnn.seqnet');
   const { ir, diagnostics } = checkSpec(await readFile(path, 'utf8'), path);
   if (ir === null) throw new Error(`${path}: ${diagnostics.map((d) => d.message).join('; ')}`);
-  const units = ir.input.features;
-  const input = await loadInput(ir.input.steps ?? 0, units);
+  const steps = ir.input.steps ?? 0;
+  const size = Math.sqrt(steps);
+  if (size !== 14 && size !== 28) throw new Error(`the gradient-flow spec must read 14×14 or 28×28 images one pixel per step (196 or 784 steps), not ${steps}`);
+  const input = await gradientFlowInput(size, ir.input.features, BATCH);
   const started = Date.now();
   const curves = gradientFlow(ir, input, GAMMAS);
   const seconds = (Date.now() - started) / 1000;

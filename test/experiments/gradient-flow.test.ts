@@ -6,8 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gradientFlow, type GradientFlowCurve } from '../../experiments/gradient-flow/measure.js';
-import { loadData } from '../../src/data/index.js';
+import { gradientFlow, gradientFlowInput, type GradientFlowCurve } from '../../experiments/gradient-flow/measure.js';
 import { checkSpec } from '../../src/validate/index.js';
 
 const UNITS = 32;
@@ -31,15 +30,7 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
   const { ir } = checkSpec(SPEC, 'gradient_flow_small.seqnet');
   if (ir === null) throw new Error('the spec is invalid');
-  const data = await loadData(
-    { source: { type: 'mnist', size: 14, order: 'pixels', permute: 1, samples: BATCH, seed: 1 }, split: { train: 1, validation: 0, test: 0 } },
-    { baseDir: '.', validationSplit: 0, shape: { steps: STEPS, features: 1, padding: null, targetUnits: 10, perStep: false }, saved: null },
-  );
-  const row = tf.tidy(() => {
-    const normal = tf.randomNormal([UNITS], 0, 1, 'float32', 6);
-    return tf.div(normal, tf.norm(normal)) as tf.Tensor1D;
-  });
-  const input = { pixels: tf.tensor3d(data.train.x, [BATCH, STEPS, 1]), labels: tf.tensor2d(data.train.y, [BATCH, 10]), inputRow: row };
+  const input = await gradientFlowInput(14, UNITS, BATCH);
   curves = gradientFlow(ir, input, [0.1, 1]);
 }, 120_000);
 
