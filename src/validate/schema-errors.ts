@@ -181,8 +181,7 @@ function limitWords(error: ErrorObject): string {
 function unknownField(pointer: string, schema: Schema, context: ErrorContext): Diagnostic {
   const key = lastToken(pointer);
   const span = spanAt(context.spans, pointer, 'key');
-  const properties = Object.keys(schema.properties ?? {}).filter((name) => name !== 'type');
-  const allowed = context.keywords?.get(parentPointer(pointer) ?? '') ?? properties;
+  const allowed = allowedKeys(pointer, schema, context);
   const written = span === null ? key : context.source.slice(span.startOffset, span.endOffset);
   const owner = ownerName(parentPointer(pointer) ?? '', context);
   const where = owner === '' ? '' : ` in '${owner}'`;
@@ -191,7 +190,34 @@ function unknownField(pointer: string, schema: Schema, context: ErrorContext): D
     return createDiagnostic(Code.UnknownField, `unexpected argument '${written}'${where}`, context.file, span, `'${key}' is not allowed here`);
   }
   const what = context.form === 'seqnet' ? 'statement' : 'field';
+  const branch = branchName(schema);
+  if (branch !== null && context.keywords?.get(parentPointer(pointer) ?? '')?.includes(key) === true) {
+    // A field of another branch (`beta1` under `optimizer sgd`): "did you mean 'beta1'" would not help.
+    const hint = `'${key}' belongs to another ${owner === '' ? 'type' : `${owner} type`}; ${branch} takes: ${allowed.join(', ')}`;
+    const inBranch = owner === '' ? '' : ` in '${owner} ${branch}'`;
+    return createDiagnostic(Code.UnknownField, `unknown ${what} '${key}'${inBranch}`, context.file, span, hint);
+  }
   return createDiagnostic(Code.UnknownField, `unknown ${what} '${key}'${where}`, context.file, span, suggestionHint(key, allowed, 'allowed here'));
+}
+
+/**
+ * The keys to offer beside an unknown one: the block's keywords, narrowed to the branch's own fields when the
+ * block is one branch of a tagged union (`optimizer sgd { … }` lists the fields of every optimizer in the
+ * vocabulary, but takes only sgd's).
+ */
+function allowedKeys(pointer: string, schema: Schema, context: ErrorContext): string[] {
+  const properties = Object.keys(schema.properties ?? {});
+  const keywords = context.keywords?.get(parentPointer(pointer) ?? '');
+  if (keywords === undefined) return properties.filter((name) => name !== 'type');
+  if (branchName(schema) === null) return [...keywords];
+  return keywords.filter((keyword) => properties.includes(keyword));
+}
+
+/** The tag of a tagged union's branch (`sgd` for the sgd optimizer's schema), or null for any other schema. */
+function branchName(schema: Schema): string | null {
+  const properties = (schema.properties ?? {}) as Record<string, Schema | undefined>;
+  const tag = (properties.type as { enum?: unknown } | undefined)?.enum;
+  return Array.isArray(tag) && tag.length === 1 && typeof tag[0] === 'string' ? tag[0] : null;
 }
 
 /** The block a pointer is in, as the user wrote it: the statement keyword in `.seqnet` text, the key in JSON. */

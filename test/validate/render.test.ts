@@ -26,6 +26,15 @@ describe('text format', () => {
     expect(lines.slice(5)).toEqual(['', '1 error, 0 warnings', '']);
   });
 
+  it("names a tagged block's own fields for a field of another branch, and narrows did-you-mean to them", () => {
+    const spec = (optimizer: string) => `seqnet 1\nmodel m\ninput { steps 10; features 1 }\nlstm 8\nhead y { units 1 }\ntrain { ${optimizer} }\n`;
+    const [foreign] = checkSpec(spec('optimizer sgd { beta1 0.9 }'), 's.seqnet').diagnostics;
+    expect(foreign.message).toBe("unknown statement 'beta1' in 'optimizer sgd'");
+    expect(foreign.hint).toBe("'beta1' belongs to another optimizer type; sgd takes: learning_rate, momentum, nesterov");
+    const [typo] = checkSpec(spec('optimizer rmsprop { momentun 0.9 }'), 's.seqnet').diagnostics;
+    expect(typo.hint).toBe("did you mean 'momentum'? (allowed here: learning_rate, epsilon, momentum, decay)");
+  });
+
   it('underlines an empty span with one caret and widens the gutter for long line numbers', () => {
     const text = `${'\n'.repeat(9)}abc def\n`;
     const diagnostic: Diagnostic = { code: 'SN3001', severity: 'warning', message: 'm', file: 'f', span: at(text, 13, 13) };
