@@ -67,9 +67,21 @@ function nodeCounts(node: PlanNode, inputWidth: number): Counts {
       return { ...none, trainable: node.config.center ? 2 * width : width };
     case 'dense':
       return { ...none, trainable: (inputWidth + 1) * node.config.units, multiplyAdds: inputWidth * node.config.units };
-    default:
+    case 'masking':
+    case 'add':
+    case 'dropout':
+    case 'lastStep':
+    case 'pooling':
       return none;
+    default:
+      // Every factory is listed, so that a new one (a new between-layer norm kind) cannot count 0 parameters
+      // unnoticed: it fails to compile here.
+      return unreachable(node);
   }
+}
+
+function unreachable(node: never): never {
+  throw new Error(`summary: no parameter count for ${JSON.stringify(node)}`);
 }
 
 const TYPE_NAMES: Record<PlanNode['factory'], string> = {
