@@ -4,7 +4,7 @@
  * the language means adding a row here and a property to the schema.
  */
 import type { ArgumentNode } from '../ast/types.js';
-import { CELL_KINDS, DROPOUT_FORMS, NORM_KINDS } from '../variants/index.js';
+import { CELL_KINDS, DROPOUT_FORMS, NORM_KINDS, takesMask } from '../variants/index.js';
 
 /** A positional argument (`name`), the rest of the arguments as a list, or an optional `WORD value` pair. */
 export type ArgSpec =
@@ -114,7 +114,7 @@ export const VOCABULARY: Record<ContextName, Record<string, StatementRule>> = {
       store: 'keyed',
       args: [{ name: 'rate' }, { name: 'mask', optional: true }],
       // The mask argument is for the forms that take one (the schema rejects it on the others).
-      usage: `${DROPOUT_FORMS.join('|')} RATE [per_step|per_sequence]`,
+      usage: dropoutUsage(),
     },
     zoneout: { store: 'keyed', args: one('value'), keyedValue: true, usage: 'cell|hidden RATE' },
   },
@@ -192,3 +192,11 @@ export const VOCABULARY: Record<ContextName, Record<string, StatementRule>> = {
     permute: value('SEED'),
   },
 };
+
+/** `input|candidate RATE [per_step|per_sequence]  or  recurrent|recurrent_weights RATE`: the mask only where a form takes one. */
+function dropoutUsage(): string {
+  const masked = DROPOUT_FORMS.filter(takesMask);
+  const unmasked = DROPOUT_FORMS.filter((form) => !takesMask(form));
+  const withMask = `${masked.join('|')} RATE [per_step|per_sequence]`;
+  return unmasked.length === 0 ? withMask : `${withMask}  or  ${unmasked.join('|')} RATE`;
+}

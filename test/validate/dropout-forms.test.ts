@@ -43,9 +43,11 @@ describe('dropout forms from DROPOUT_FACTS', () => {
     }
   });
 
-  it('the usage line names every form', () => {
+  it('the usage line names every form, with the mask argument only after the forms that take one', () => {
     const usage = VOCABULARY.recurrent.dropout.usage ?? '';
-    expect(usage.split(' ')[0].split('|')).toEqual([...DROPOUT_FORMS]);
+    const alternatives = usage.split('  or  ').map((alternative) => ({ forms: alternative.split(' ')[0].split('|'), mask: alternative.includes('[per_step|per_sequence]') }));
+    expect(alternatives.flatMap((alternative) => alternative.forms).sort()).toEqual([...DROPOUT_FORMS].sort());
+    for (const { forms, mask } of alternatives) for (const form of forms) expect(mask).toBe(takesMask(form as DropoutForm));
   });
 
   it('lowering sets each form’s field, with its default mask lifetime where it takes one', () => {
