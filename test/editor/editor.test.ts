@@ -143,6 +143,8 @@ describe('complete', () => {
     expect(labelsAt(indrnn, 'dropout input 0.1', 'initializer recurrent ')).toEqual(recurrentInitializersFor('indrnn'));
     expect(labelsAt(SPEC, 'norm ba2016', 'zoneout ')).toEqual(['cell', 'hidden']);
     expect(labelsAt(SPEC.replace('lstm 16', 'gru 16'), 'norm ba2016', 'zoneout ')).toEqual(['hidden']);
+    expect(labelsAt(SPEC, 'norm ba2016', 'initial_noise ')).toEqual(['cell', 'hidden']);
+    expect(labelsAt(SPEC.replace('lstm 16', 'gru 16'), 'norm ba2016', 'initial_noise ')).toEqual(['hidden']);
     expect(labelsAt(SPEC, 'seqnet 1', 'seqnet ')).toEqual(['1']);
     expect(labelsAt(`${SPEC}data {\n  source synthetic \n}\n`, 'synthetic \n', 'synthetic ')).toEqual(['sine_cosine', 'adding', 'copy']);
   });
