@@ -183,6 +183,11 @@ describe('hover', () => {
     for (const equation of equations) expect(explained).toContain(equation);
   });
 
+  it('shows the initial state drawn in training on an initial_noise line', () => {
+    const noisy = SPEC.replace('norm ba2016', 'norm ba2016\n  initial_noise hidden 0.1');
+    expect(hover(noisy, noisy.indexOf('initial_noise') + 2) ?? '').toContain('h_0 = ε_h,  ε_h ~ N(0, 0.1²)    (training; h_0 = 0 at inference)');
+  });
+
   it('shows the equations of a norm or dropout between layers', () => {
     expect(hover(SPEC, SPEC.indexOf('norm batch')) ?? '').toContain('y_t = γ ⊙ (h_t − μ_B) / √(σ²_B + ε) + β');
     expect(hover(SPEC, SPEC.indexOf('dropout 0.2')) ?? '').toContain('y_t = h_t ⊙ m / 0.8');
