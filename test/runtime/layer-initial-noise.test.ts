@@ -122,10 +122,11 @@ describe('initial-state noise', () => {
     await tf.setBackend('cpu');
   });
 
-  it('rejects a negative or non-finite σ and keeps the setting through save and load', async () => {
+  it('rejects a negative or non-finite σ and a c_0 σ without c, and keeps the setting through save and load', async () => {
     const config = (hidden: number) => noisy('lstm', { hidden, cell: 0.05 });
     expect(() => new SeqnetRecurrent(config(-0.1))).toThrow(/initial noise standard deviations must be finite and ≥ 0/);
     expect(() => new SeqnetRecurrent(config(Number.POSITIVE_INFINITY))).toThrow(/initial noise/);
+    expect(() => new SeqnetRecurrent(noisy('gru', { hidden: 0.1, cell: 0.1 }))).toThrow(/a 'gru' cell has no c state for initial noise/);
     const input = tf.input({ shape: [3, 1] });
     const model = tf.model({ inputs: input, outputs: new SeqnetRecurrent({ ...config(0.1), returnState: false }).apply(input) as tf.SymbolicTensor });
     let saved: tf.io.ModelArtifacts | undefined;

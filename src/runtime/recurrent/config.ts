@@ -61,6 +61,7 @@ export function checkConfig(config: SeqnetRecurrentConfig): void {
   // Absent in configs saved before initial noise existed.
   const noise = config.dropout.initialNoise;
   if (noise !== undefined && ![noise.cell, noise.hidden].every((std) => Number.isFinite(std) && std >= 0)) fail('initial noise standard deviations must be finite and ≥ 0');
+  if (noise !== undefined && noise.cell > 0 && !(CELL_FACTS[config.cell].states as readonly string[]).includes('c')) fail(`a '${config.cell}' cell has no c state for initial noise`);
 }
 
 /** No silent substitute: a name that does not fit the cell's recurrent weight (a matrix or a vector) is rejected. */
