@@ -363,6 +363,12 @@ def zoneout(previous, new, rate, training):
     return new + rate * (previous - new)
 
 
+def initial_noise(state, std):
+    """Gaussian noise for an initial state (Cooijmans et al. 2016): N(0, std^2) per example and unit, drawn anew
+    on every training call. A module-level function, so a test can hand in the draws of another implementation."""
+    return torch.randn(state.shape, dtype=state.dtype, device=state.device) * std
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Recurrent layers
 
@@ -435,8 +441,17 @@ class Direction(TfjsWeighted):
         if training and dropout["input"] is not None:
             rate, lifetime = dropout["input"]
             x = x * dropout_mask((batch, 1, x.shape[2]) if lifetime == "sequence" else x.shape, rate, x)
+        h = x.new_zeros((batch, self.units))
+        c = x.new_zeros((batch, self.units)) if self.cell == "lstm" else None
+        # Initial-state noise, training only: h_0 then c_0 (the order of the tfjs runtime's draws).
+        noise = dropout.get("initial_noise")
+        if training and noise is not None:
+            if noise[1] > 0:
+                h = h + initial_noise(h, noise[1])
+            if c is not None and noise[0] > 0:
+                c = c + initial_noise(c, noise[0])
         if self.torch_lstm and valid is None:
-            return self.run_torch_lstm(x)
+            return self.run_torch_lstm(x, h, c)
         weights = None if valid is None else valid.unsqueeze(-1).to(x.dtype)
         projected = x @ self.kernel
         if "input" in self.norms:
@@ -461,8 +476,6 @@ class Direction(TfjsWeighted):
         if training and dropout.get("recurrent_weights") is not None:
             kernel = kernel * dropout_mask(tuple(kernel.shape), dropout["recurrent_weights"], kernel)
         step_fn = getattr(self, self.cell + "_step")
-        h = x.new_zeros((batch, self.units))
-        c = x.new_zeros((batch, self.units)) if self.cell == "lstm" else None
         keep = None if valid is None else valid.unsqueeze(-1)
         outputs = []
         for t in range(steps):
@@ -491,13 +504,14 @@ class Direction(TfjsWeighted):
                 norm.update_population()
         return torch.stack(outputs, dim=1), h
 
-    def run_torch_lstm(self, x):
-        """The layer as torch's LSTM op on the tfjs-layout weights (transposed views, so gradients reach them)."""
+    def run_torch_lstm(self, x, h, c):
+        """The layer as torch's LSTM op on the tfjs-layout weights (transposed views, so gradients reach them),
+        from the initial states h and c [batch, units]."""
         weights = [self.kernel.t(), self.recurrent_kernel.t()]
         if self.bias is not None:
             weights += [self.bias, torch.zeros_like(self.bias)]
-        zeros = x.new_zeros((1, x.shape[0], self.units))
-        outputs, h, _ = torch._VF.lstm(x, (zeros, zeros), weights, self.bias is not None, 1, 0.0, self.training, False, True)
+        initial = (h.unsqueeze(0), c.unsqueeze(0))
+        outputs, h, _ = torch._VF.lstm(x, initial, weights, self.bias is not None, 1, 0.0, self.training, False, True)
         return outputs, h[0]
 
     def joint(self, u, v, t, valid, bias, first=0, count=None):

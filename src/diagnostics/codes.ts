@@ -162,7 +162,7 @@ const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
     code: Code.SiteNotInCell,
     severity: 'error',
     title: 'not available in this cell',
-    explanation: 'GRU and simple RNN cells have no cell state: `norm … at cell` and `zoneout cell` need an LSTM.',
+    explanation: 'GRU, simple RNN and IndRNN cells have no cell state: `norm … at cell`, `zoneout cell` and `initial_noise cell` need an LSTM.',
     example: 'gru 32 { norm layer at cell }',
   },
   {
@@ -288,7 +288,7 @@ const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
     code: Code.NoEffect,
     severity: 'warning',
     title: 'option has no effect',
-    explanation: 'The option is valid but changes nothing here (for example `forget_bias` on a GRU, `momentum` on a layer norm, or a rate of 0).',
+    explanation: 'The option is valid but changes nothing here (for example `forget_bias` on a GRU, `momentum` on a layer norm, a rate of 0, or an `initial_noise` of 0).',
     example: 'gru 32 { forget_bias 1 }',
   },
   {

@@ -69,7 +69,7 @@ function literalCandidate(word: string, rule: StatementRule): Candidate {
   return { label: word, kind: 'keyword', detail: rule.usage };
 }
 
-/** `dropout input|recurrent|candidate`, `zoneout cell|hidden` (`cell` only in cells with a c state), `clip norm|value`. */
+/** `dropout input|recurrent|candidate`, `zoneout cell|hidden` and `initial_noise cell|hidden` (`cell` only in cells with a c state), `clip norm|value`. */
 function keyCandidates(keys: readonly string[], cell: CellKind | null, rule: StatementRule): Candidate[] {
   const states: readonly string[] = cell === null ? ['h', 'c'] : CELL_FACTS[cell].states;
   const usable = rule.usage.startsWith('cell|hidden') ? keys.filter((key) => key !== 'cell' || states.includes('c')) : keys;

@@ -1,6 +1,6 @@
 /**
  * Hover text (Markdown): on a layer or head, its output shape and parameter count (`seqnet summary`); on a
- * preset, a norm, dropout or zoneout line, what the layer computes (`seqnet explain`'s facts and equations);
+ * preset, a norm, dropout, zoneout or initial_noise line, what the layer computes (`seqnet explain`'s facts and equations);
  * on any other statement, its usage and the schema's description of it.
  */
 import { parseSpec } from '../ast/index.js';
@@ -16,7 +16,7 @@ import { blockSchema, descriptionOf, ruleOf, statementSchema } from './schema-lo
 import type { StatementHeader } from './cursor.js';
 
 /** Lines inside a recurrent layer whose meaning is the layer's equations. */
-const EQUATION_LINES = new Set(['norm', 'dropout', 'zoneout']);
+const EQUATION_LINES = new Set(['norm', 'dropout', 'zoneout', 'initial_noise']);
 
 interface HoverTarget {
   /** The statements from the top level down to the one hovered. */

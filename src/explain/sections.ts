@@ -82,7 +82,28 @@ function dropoutFacts(layer: RecurrentLayerIR): string[] {
       `zoneout: each unit keeps its previous value (${parts.join(', ')}); d ~ Bernoulli(z) drawn anew every step; at inference the expectation z·previous + (1 − z)·new`,
     );
   }
-  return facts;
+  return [...facts, ...initialNoiseFacts(layer)];
+}
+
+/** The initial state's noise (training only), one σ per state it is on. */
+function noisyStates(layer: RecurrentLayerIR): { state: 'h' | 'c'; std: number }[] {
+  const noise = layer.dropout.initialNoise;
+  if (noise === undefined) return [];
+  return CELL_FACTS[layer.cell].states.map((state) => ({ state, std: state === 'c' ? noise.cell : noise.hidden })).filter(({ std }) => std > 0);
+}
+
+function initialNoiseFacts(layer: RecurrentLayerIR): string[] {
+  const states = noisyStates(layer);
+  if (states.length === 0) return [];
+  const parts = states.map(({ state, std }) => `${state}_0 ~ N(0, ${num(std)}²)`);
+  return [
+    `initial-state noise (Cooijmans et al. 2016): in training ${parts.join(', ')}, drawn per example and unit, anew for every batch and each direction; at inference the initial state is 0`,
+  ];
+}
+
+/** `h_0 = ε_h` (and `c_0 = ε_c`): the first lines of the equations in training. */
+function initialNoiseLines(layer: RecurrentLayerIR): string[] {
+  return noisyStates(layer).map(({ state, std }) => `${state}_0 = ε_${state},  ε_${state} ~ N(0, ${num(std)}²)    (training; ${state}_0 = 0 at inference)`);
 }
 
 function recurrentSection(layer: RecurrentLayerIR, inputWidth: number, masked: boolean): Section {
@@ -105,7 +126,7 @@ function recurrentSection(layer: RecurrentLayerIR, inputWidth: number, masked: b
   facts.push(layer.returnSequences ? 'returns h_t at every step' : 'returns only the last step’s h_t');
   if (layer.residual) facts.push('residual: the layer’s input is added to its output');
   const title = `${layer.name}: ${layer.cell.toUpperCase()}, ${layer.units} units`;
-  return { title, facts, equations: [...perCallDropoutLines(layer), ...recurrentEquations(layer)] };
+  return { title, facts, equations: [...initialNoiseLines(layer), ...perCallDropoutLines(layer), ...recurrentEquations(layer)] };
 }
 
 function normalizationSection(layer: NormalizationLayerIR): Section {

@@ -161,7 +161,15 @@ function cellDropout(item: RecurrentJson): RecurrentDropoutIR {
     candidate: isOff(candidate) ? null : { rate: candidate.rate, mask: lifetime(candidate.mask, DROPOUT_FACTS.candidate.defaultMask) },
     zoneout: zoneCell === 0 && zoneHidden === 0 ? null : { cell: zoneCell, hidden: zoneHidden },
     ...(isOff(weights) ? {} : { recurrentWeights: { rate: weights.rate } }),
+    ...initialNoise(item),
   };
+}
+
+/** A standard deviation of 0 is the same as no noise (the checks warn about it); both 0: the field is absent. */
+function initialNoise(item: RecurrentJson): Pick<RecurrentDropoutIR, 'initialNoise'> {
+  const hidden = item.initial_noise?.hidden ?? 0;
+  const cell = item.initial_noise?.cell ?? 0;
+  return hidden === 0 && cell === 0 ? {} : { initialNoise: { hidden, cell } };
 }
 
 /** `steps` (T) is kept only for an initializer whose range depends on it; the checks reject a named one without it. */

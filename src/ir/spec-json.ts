@@ -52,6 +52,8 @@ export interface RecurrentJson {
   norm?: CellNormJson[];
   dropout?: DropoutJson;
   zoneout?: { cell?: number; hidden?: number };
+  /** `initial_noise hidden|cell STD`: the standard deviation of the Gaussian noise on `h_0` / `c_0` in training. */
+  initial_noise?: { cell?: number; hidden?: number };
 }
 
 export interface NormLayerJson {

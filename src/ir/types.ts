@@ -102,6 +102,14 @@ export interface RecurrentDropoutIR {
    * before this form existed are unchanged and still valid.
    */
   recurrentWeights?: { rate: number };
+  /**
+   * Gaussian noise on the initial state (Cooijmans et al. 2016, unpermuted sequential MNIST: early hidden states
+   * otherwise have zero variance across the batch, which per-step batch norm divides by): in training, `h_0` and
+   * `c_0` get `N(0, σ²)` noise drawn per call, example, unit and direction, with `σ` the standard deviation per
+   * state (0: none; `cell` 0 for a cell without `c`); at inference the initial state is unchanged. Absent (not
+   * null) when off, so IR, saved layer configs and generated code written before it existed are unchanged.
+   */
+  initialNoise?: { hidden: number; cell: number };
 }
 
 export interface InitializersIR {

@@ -91,6 +91,13 @@ const recurrentLayer = object(
       { cell: rate('Probability that a unit of c keeps its previous value.'), hidden: rate('Probability that a unit of h keeps its previous value.') },
       'Zoneout (Krueger et al.).',
     ),
+    initial_noise: object(
+      {
+        cell: number('Standard deviation of the Gaussian noise added to the initial cell state c_0 (LSTM) in training.', { min: 0, max: LIMITS.magnitude }),
+        hidden: number('Standard deviation of the Gaussian noise added to the initial hidden state h_0 in training.', { min: 0, max: LIMITS.magnitude }),
+      },
+      'Gaussian noise on the initial state in training, drawn per example and unit (Cooijmans et al. 2016, unpermuted sequential MNIST); zeros at inference.',
+    ),
   },
   'A recurrent layer (or a stack of identical ones).',
   ['type', 'units'],

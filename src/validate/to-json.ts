@@ -286,7 +286,7 @@ function isDuplicate(converter: Converter, statement: StatementNode, target: Jso
 
 function statementName(statement: StatementNode): string {
   const key = statement.args[0];
-  const keyed = key !== undefined && key.kind === 'identifier' && ['dropout', 'zoneout', 'initializer', 'clip'].includes(statement.keyword);
+  const keyed = key !== undefined && key.kind === 'identifier' && ['dropout', 'zoneout', 'initial_noise', 'initializer', 'clip'].includes(statement.keyword);
   return keyed ? `${statement.keyword} ${String(key.value)}` : statement.keyword;
 }
 

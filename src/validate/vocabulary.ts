@@ -117,6 +117,7 @@ export const VOCABULARY: Record<ContextName, Record<string, StatementRule>> = {
       usage: dropoutUsage(),
     },
     zoneout: { store: 'keyed', args: one('value'), keyedValue: true, usage: 'cell|hidden RATE' },
+    initial_noise: { store: 'keyed', args: one('value'), keyedValue: true, usage: 'cell|hidden STD' },
   },
   cellNorm: {
     epsilon: value('E'),

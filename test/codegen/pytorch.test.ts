@@ -1,7 +1,7 @@
 /**
  * The PyTorch back end against the tfjs model: for every spec in specs/ and a set of random IRs, the generated
  * module given the tfjs model's weights computes the same outputs at inference and in training mode (dropout
- * off; per-step batch statistics included), the same loss and loss gradients, the same population statistics
+ * off; per-step batch statistics included; initial-state noise with tfjs's draws handed in), the same loss and loss gradients, the same population statistics
  * after a training call, and tfjs → PyTorch → tfjs keeps every weight's bytes. All Python work runs in one
  * process (test/codegen/pytorch/compare.py, which also states how ill-conditioned float32 cases are compared).
  * Needs Debian's python3-torch and python3-numpy; skipped with a message without them.
@@ -18,7 +18,9 @@ import { RUNTIME_FILE, runtimeSource } from '../../src/codegen/pytorch/runtime-s
 import { tfjsWeights } from '../../src/codegen/pytorch/weights.js';
 import { compileModel } from '../../src/compile/index.js';
 import { planModel } from '../../src/compile/plan.js';
-import type { LayerIR, LossName, ModelIR } from '../../src/ir/types.js';
+import type { LayerIR, LossName, ModelIR, RecurrentLayerIR } from '../../src/ir/types.js';
+import { seedRandom } from '../../src/runtime/random.js';
+import { addInitialNoise } from '../../src/runtime/recurrent/dropout.js';
 import { lossFor } from '../../src/runtime/training/losses.js';
 import { checkSpec } from '../../src/validate/index.js';
 import { CELL_FACTS, CELL_KINDS, DROPOUT_FACTS, DROPOUT_FORMS, NORM_KINDS } from '../../src/variants/index.js';
@@ -68,6 +70,8 @@ interface Case {
   loss: number;
   gradients: Record<string, Encoded>;
   population: Record<string, Encoded>;
+  /** tfjs's initial-state noise draws in the training call, handed to the module (compare.py). */
+  initial_noise?: Encoded[];
 }
 interface Result {
   error?: string;
@@ -86,10 +90,30 @@ function encode(tensor: tf.Tensor): Encoded {
   return { shape: tensor.shape, data: Buffer.from(values.buffer).toString('base64') };
 }
 
-/** The same model with every dropout form off: training mode is then deterministic. */
+const pick = (initialNoise: RecurrentLayerIR['dropout']['initialNoise']) => (initialNoise === undefined ? {} : { initialNoise });
+
+/**
+ * The initial-state noise a training call seeded with `seed` draws, in draw order (layer by layer, forward
+ * direction first, h_0 before c_0): the model's only random draws once every dropout form is off.
+ */
+function initialNoiseDraws(ir: ModelIR, seed: number): tf.Tensor[] {
+  seedRandom(seed);
+  return ir.layers.flatMap((layer) => {
+    if (layer.type !== 'recurrent' || layer.dropout.initialNoise === undefined) return [];
+    const noise = layer.dropout.initialNoise;
+    const states = CELL_FACTS[layer.cell].states;
+    const stds = states.map((state) => (state === 'c' ? noise.cell : noise.hidden));
+    return Array.from({ length: layer.bidirectional === null ? 1 : 2 }, () =>
+      addInitialNoise(states.map(() => tf.zeros([BATCH, layer.units])), states, noise, true).filter((_, index) => stds[index] > 0),
+    ).flat();
+  });
+}
+
+/** The same model with every dropout form off: training mode is then deterministic (initial noise aside). */
 function withoutDropout(ir: ModelIR): ModelIR {
   const layers = ir.layers.map((layer): LayerIR => {
-    if (layer.type === 'recurrent') return { ...layer, dropout: { input: null, recurrent: null, candidate: null, zoneout: null } };
+    // The initial-state noise stays: tfjs's draws are handed to the module (`initialNoiseDraws`).
+    if (layer.type === 'recurrent') return { ...layer, dropout: { input: null, recurrent: null, candidate: null, zoneout: null, ...pick(layer.dropout.initialNoise) } };
     if (layer.type === 'dropout') return { ...layer, rate: 0 };
     return layer;
   });
@@ -158,6 +182,7 @@ function prepareCase(label: string, ir: ModelIR, seed: number): { entry: Case; m
   const targets = ir.heads.map((head, index) => sampleTarget(head.loss, inference[index].shape, random));
   const variables = trainingModel.trainableWeights.map((weight) => weight.read() as tf.Variable);
   let trainingOutputs: tf.Tensor[] = [];
+  seedRandom(seed);
   const { value, grads } = tf.variableGrads(() => {
     const outputs = [trainingModel.apply(x, { training: true })].flat() as tf.Tensor[];
     trainingOutputs = outputs.map((output) => tf.keep(output));
@@ -166,6 +191,7 @@ function prepareCase(label: string, ir: ModelIR, seed: number): { entry: Case; m
   }, variables);
   const gradients = trainingModel.trainableWeights.map((weight, index) => grads[variables[index].name]);
   const population = trainingModel.nonTrainableWeights.map((weight) => weight.read());
+  const noise = initialNoiseDraws(trainingIr, seed);
   const entry: Case = {
     name: label,
     module: ir.name,
@@ -178,6 +204,7 @@ function prepareCase(label: string, ir: ModelIR, seed: number): { entry: Case; m
     loss: value.dataSync()[0],
     gradients: named(trainingModel.trainableWeights.map((weight) => weight.originalName), gradients),
     population: named(trainingModel.nonTrainableWeights.map((weight) => weight.originalName), population),
+    ...(noise.length === 0 ? {} : { initial_noise: noise.map(encode) }),
   };
   model.dispose();
   trainingModel.dispose();
@@ -276,7 +303,7 @@ describe.skipIf(torchMissing)('generate --target pytorch computes what the tfjs 
       ...['all', 'per_gate', 'gates_and_candidate'].map((groups) => `groups:${groups}`),
       'statistics:per_step', 'statistics:shared', 'reset_after:true', 'reset_after:false', 'residual:true', 'padding:true',
       ...['concat', 'sum', 'mul', 'ave'].map((merge) => `merge:${merge}`),
-      ...[...DROPOUT_FORMS.map((form) => DROPOUT_FACTS[form].field), 'zoneout'].map((form) => `dropout:${form}`),
+      ...[...DROPOUT_FORMS.map((form) => DROPOUT_FACTS[form].field), 'zoneout', 'initialNoise'].map((form) => `dropout:${form}`),
       ...['batch', 'layer', 'rms'].map((kind) => `between:${kind}`), 'layer:dropout', 'layer:dense',
       ...['each_step', 'last_step', 'mean', 'max'].map((at) => `head:${at}`),
       ...['mse', 'mae', 'huber', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy'].map((loss) => `loss:${loss}`),

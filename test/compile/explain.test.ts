@@ -80,6 +80,18 @@ describe('explainModel', () => {
     expect(ba).not.toContain('M_U');
   });
 
+  it('writes initial-state noise as h_0 (and c_0) drawn in training, 0 at inference, and nothing without it', () => {
+    const dropout = { input: null, recurrent: null, candidate: null, zoneout: null, initialNoise: { hidden: 0.1, cell: 0.05 } };
+    const text = explainModel(single(lstm('lstm_1', 8, { dropout })));
+    expect(text).toContain('h_0 = ε_h,  ε_h ~ N(0, 0.1²)    (training; h_0 = 0 at inference)');
+    expect(text).toContain('c_0 = ε_c,  ε_c ~ N(0, 0.05²)    (training; c_0 = 0 at inference)');
+    expect(text).toContain('initial-state noise (Cooijmans et al. 2016): in training h_0 ~ N(0, 0.1²), c_0 ~ N(0, 0.05²), drawn per example and unit');
+    const hiddenOnly = explainModel(single(lstm('lstm_1', 8, { dropout: { ...dropout, initialNoise: { hidden: 0.1, cell: 0 } } })));
+    expect(hiddenOnly).toContain('h_0 = ε_h');
+    expect(hiddenOnly).not.toContain('c_0 = ε_c');
+    expect(ba).not.toContain('h_0 = ε_h');
+  });
+
   it('states how a GRU with the reset gate before the product groups its recurrent and joint norms', () => {
     const gru = lstm('gru_1', 8, {
       cell: 'gru',

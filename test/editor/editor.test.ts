@@ -143,6 +143,8 @@ describe('complete', () => {
     expect(labelsAt(indrnn, 'dropout input 0.1', 'initializer recurrent ')).toEqual(recurrentInitializersFor('indrnn'));
     expect(labelsAt(SPEC, 'norm ba2016', 'zoneout ')).toEqual(['cell', 'hidden']);
     expect(labelsAt(SPEC.replace('lstm 16', 'gru 16'), 'norm ba2016', 'zoneout ')).toEqual(['hidden']);
+    expect(labelsAt(SPEC, 'norm ba2016', 'initial_noise ')).toEqual(['cell', 'hidden']);
+    expect(labelsAt(SPEC.replace('lstm 16', 'gru 16'), 'norm ba2016', 'initial_noise ')).toEqual(['hidden']);
     expect(labelsAt(SPEC, 'seqnet 1', 'seqnet ')).toEqual(['1']);
     expect(labelsAt(`${SPEC}data {\n  source synthetic \n}\n`, 'synthetic \n', 'synthetic ')).toEqual(['sine_cosine', 'adding', 'copy']);
   });
@@ -179,6 +181,11 @@ describe('hover', () => {
     const equations = text.split('```text\n')[1].split('\n```')[0].split('\n');
     expect(equations.length).toBeGreaterThan(3);
     for (const equation of equations) expect(explained).toContain(equation);
+  });
+
+  it('shows the initial state drawn in training on an initial_noise line', () => {
+    const noisy = SPEC.replace('norm ba2016', 'norm ba2016\n  initial_noise hidden 0.1');
+    expect(hover(noisy, noisy.indexOf('initial_noise') + 2) ?? '').toContain('h_0 = ε_h,  ε_h ~ N(0, 0.1²)    (training; h_0 = 0 at inference)');
   });
 
   it('shows the equations of a norm or dropout between layers', () => {

@@ -134,6 +134,16 @@ describe('cell options', () => {
     expect('recurrentWeights' in plain.dropout).toBe(false);
   });
 
+  it('maps initial_noise to (hidden, cell) standard deviations and leaves it out when off or 0', () => {
+    const ir = lower('lstm 4 { initial_noise cell 0.05; initial_noise hidden 0.1 }\ngru 4 { initial_noise hidden 0.2 }\nrnn 4 { initial_noise hidden 0 }\nlstm 4');
+    const [both, hidden, zero, plain] = ir.layers;
+    if (both.type !== 'recurrent' || hidden.type !== 'recurrent' || zero.type !== 'recurrent' || plain.type !== 'recurrent') throw new Error('expected recurrent layers');
+    expect(both.dropout).toEqual({ input: null, recurrent: null, candidate: null, zoneout: null, initialNoise: { hidden: 0.1, cell: 0.05 } });
+    expect(hidden.dropout.initialNoise).toEqual({ hidden: 0.2, cell: 0 });
+    expect('initialNoise' in zero.dropout).toBe(false);
+    expect('initialNoise' in plain.dropout).toBe(false);
+  });
+
   it('lowers layers between recurrent layers', () => {
     const ir = lower('lstm 8\nnorm batch { momentum 0.9 }\ndropout 0.2 per_sequence\nnorm rms');
     expect(ir.layers.slice(1)).toEqual([

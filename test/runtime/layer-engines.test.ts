@@ -1,5 +1,5 @@
 /**
- * The fused LSTM, GRU and RNN loops (normalized, and with variational recurrent dropout and weight drop) against the step loop (the same layer with the fused op switched off):
+ * The fused LSTM, GRU and RNN loops (normalized, and with variational recurrent dropout, weight drop and initial-state noise) against the step loop (the same layer with the fused op switched off):
  * outputs in training and at inference, every gradient, and the population statistics a training call leaves.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -128,6 +128,16 @@ const CONFIGS: Record<string, SeqnetRecurrentConfig> = {
     CELL_KINDS.map((cell) => [
       `registry: ${cell}, weight drop with LN at recurrent`,
       plainConfig(cell, 4, { norms: [layerNormAt('recurrent', hasGates(cell) ? 'gates_and_candidate' : 'all')], dropout: { ...NO_DROPOUT, recurrentWeights: { rate: 0.4 } } }),
+    ]),
+  ),
+  // Initial-state noise: the fused op gets the noisy initial states (both instances draw the same noise).
+  ...Object.fromEntries(
+    CELL_KINDS.map((cell) => [
+      `registry: ${cell}, initial-state noise with per-step BN at recurrent`,
+      plainConfig(cell, 4, {
+        norms: [makeNorm('recurrent', 'batch', { groups: hasGates(cell) ? 'gates_and_candidate' : 'all', batch: BATCH })],
+        dropout: { ...NO_DROPOUT, initialNoise: { hidden: 0.3, cell: cell === 'lstm' ? 0.2 : 0 } },
+      }),
     ]),
   ),
 };

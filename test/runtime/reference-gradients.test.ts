@@ -13,6 +13,7 @@ import { buildLayer, findWeight, makeNorm, maskTensor, plainConfig, randomWeight
 import { seedRandom } from '../../src/runtime/random.js';
 import { RAGGED_MASK } from './reference/cases.js';
 import { seededWeightMasks } from './reference/weight-drop.js';
+import { seededInitialNoise } from './reference/initial-noise.js';
 import { inputGradient, weightGradients } from './reference/finite-differences.js';
 import type { DirectionWeights, ReferenceConfig } from './reference/types.js';
 
@@ -78,6 +79,10 @@ function gradientCases(): GradientCase[] {
     // Weight drop in training: the gradient reaches U through the fixed (seeded) mask, dropped entries get 0.
     const weightDrop = { ...ZONEOUT_ONLY(cell), zoneout: null, recurrentWeights: { rate: 0.4 } };
     cases.push({ name: `${label}: weight drop in training, layer norm at recurrent`, config: plainConfig(cell, 3, { resetAfter, norms: [kindNorm('layer', 'recurrent')], dropout: weightDrop }), training: true });
+    // Initial-state noise in training: a constant of the graph (seeded, so every call draws the reference's noise).
+    const noisy = { ...ZONEOUT_ONLY(cell), zoneout: null, initialNoise: { hidden: 0.5, cell: lstm ? 0.5 : 0 } };
+    const noiseNorms = [kindNorm('batch', 'recurrent', { groups: cell === 'rnn' || cell === 'indrnn' ? 'all' : 'gates_and_candidate' })];
+    cases.push({ name: `${label}: initial-state noise in training, batch minibatch statistics at recurrent`, config: plainConfig(cell, 3, { resetAfter, norms: noiseNorms, dropout: noisy }), training: true });
   }
   const perGate = [kindNorm('layer', 'gates', { groups: 'per_gate' })];
   const bidirectional = plainConfig('lstm', 3, { bidirectional: { merge: 'concat' }, forgetBias: { init: 0, constant: 1 }, norms: perGate });
@@ -110,7 +115,8 @@ function prepare(testCase: GradientCase): Prepared {
   const outputSize = (config.returnSequences ? STEPS : 1) * BATCH * config.units * (config.bidirectional === null ? 1 : 2);
   const coefficients = random.vector(outputSize);
   const recurrentWeightMasks = training ? seededWeightMasks(config, weights, seedOf(testCase.name), { batch: BATCH, steps: STEPS, features: FEATURES }) : undefined;
-  const options = { training, mask, recurrentWeightMasks };
+  const initialState = training ? seededInitialNoise(config, seedOf(testCase.name), BATCH) : undefined;
+  const options = { training, mask, recurrentWeightMasks, initialState };
   const result = {
     weights,
     x,
@@ -131,7 +137,7 @@ function checkGradients(testCase: GradientCase): void {
     const variables = paths.map((path) => findWeight(layer, path).read() as tf.Variable);
     const { grads, inputGrad } = tf.tidy(() => {
       const kwargs = { training, ...(mask === undefined ? {} : { mask: maskTensor(mask) }) };
-      // Each call draws weight drop's masks afresh: seeding first gives every call the reference's masks.
+      // Each call draws weight drop's masks and the initial noise afresh: seeding first gives every call the reference's.
       const loss = (input: tf.Tensor): tf.Scalar => {
         seedRandom(seedOf(testCase.name));
         return tf.sum(tf.mul(tf.reshape(layer.apply(input, kwargs) as tf.Tensor, [-1]), tf.tensor1d(coefficients)));

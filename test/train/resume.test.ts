@@ -56,6 +56,15 @@ describe('interrupt and resume', () => {
     await compareWithResume(ir, (model, seed) => compileModel(model, { seed }), 5);
   });
 
+  it('restores the stream the initial-state noise is drawn from (compiled seqnet model)', async () => {
+    const base = sineIr({ train: { epochs: 3 } });
+    const noisy: ModelIR = {
+      ...base,
+      layers: base.layers.map((layer) => (layer.type === 'recurrent' ? { ...layer, dropout: { ...layer.dropout, initialNoise: { hidden: 0.5, cell: 0.5 } } } : layer)),
+    };
+    await compareWithResume(noisy, compiled, 5);
+  });
+
   const optimizers: [string, OptimizerIR][] = [
     ['adam', { type: 'adam', learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }],
     ['sgd', { type: 'sgd', learningRate: 0.05, momentum: 0, nesterov: false }],

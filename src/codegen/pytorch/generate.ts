@@ -174,6 +174,8 @@ function dropoutArguments(dropout: RecurrentDropoutIR): Record<string, PythonVal
     zoneout: dropout.zoneout === null ? null : tuple(dropout.zoneout.cell, dropout.zoneout.hidden),
     // Absent when off, as in the IR, so modules of specs without weight drop read as before.
     ...(dropout.recurrentWeights === undefined ? {} : { recurrent_weights: dropout.recurrentWeights.rate }),
+    // Initial-state noise as (σ_c, σ_h), zoneout's order; absent when off, like the IR's field.
+    ...(dropout.initialNoise === undefined ? {} : { initial_noise: tuple(dropout.initialNoise.cell, dropout.initialNoise.hidden) }),
   };
 }
 

@@ -58,6 +58,10 @@ export function checkConfig(config: SeqnetRecurrentConfig): void {
   }
   const zoneout = config.dropout.zoneout;
   if (zoneout !== null && ![zoneout.cell, zoneout.hidden].every((z) => z >= 0 && z <= 1)) fail('zoneout probabilities must be in [0, 1]');
+  // Absent in configs saved before initial noise existed.
+  const noise = config.dropout.initialNoise;
+  if (noise !== undefined && ![noise.cell, noise.hidden].every((std) => Number.isFinite(std) && std >= 0)) fail('initial noise standard deviations must be finite and ≥ 0');
+  if (noise !== undefined && noise.cell > 0 && !(CELL_FACTS[config.cell].states as readonly string[]).includes('c')) fail(`a '${config.cell}' cell has no c state for initial noise`);
 }
 
 /** No silent substitute: a name that does not fit the cell's recurrent weight (a matrix or a vector) is rejected. */

@@ -9,6 +9,9 @@
  * - zoneout on `c` and `h` (Krueger et al. 2017): per step and element, `new = d·prev + (1 − d)·new` with
  *   `d ~ Bernoulli(z)` in training, `z·prev + (1 − z)·new` at inference.
  * All but zoneout are inverted (kept units scaled by 1/(1 − rate)), so inference is the identity.
+ *
+ * The same stream seeds the Gaussian noise on the initial state (`addInitialNoise`, Cooijmans et al. 2016),
+ * drawn after the masks, so a resumed run draws the same noise too.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RecurrentDropoutIR } from '../../ir/types.js';
@@ -115,4 +118,24 @@ export function applyZoneout(previous: tf.Tensor, next: tf.Tensor, zoneout: Zone
   if (zoneout === null) return next;
   const keepPrevious = 'mask' in zoneout ? zoneout.mask : zoneout.probability;
   return tf.add(next, tf.mul(keepPrevious, tf.sub(previous, next)));
+}
+
+/**
+ * The initial states with Gaussian noise added in training (Cooijmans et al. 2016 prime `h_0` so that the first
+ * steps' batch statistics do not have zero variance): per state in the cell's order (`h` first), one
+ * `[batch, units]` draw of `N(0, σ²)` per example and unit, seeded from `nextSeed()`; a state whose σ is 0 draws
+ * nothing. At inference, or without the setting, the states are returned unchanged. The draw is a constant
+ * of the graph: no gradient flows into it.
+ */
+export function addInitialNoise(
+  initial: tf.Tensor[],
+  states: readonly ('h' | 'c')[],
+  noise: RecurrentDropoutIR['initialNoise'],
+  training: boolean,
+): tf.Tensor[] {
+  if (!training || noise === undefined) return initial;
+  return initial.map((state, index) => {
+    const std = states[index] === 'c' ? noise.cell : noise.hidden;
+    return std > 0 ? tf.add(state, tf.randomNormal(state.shape, 0, std, 'float32', nextSeed())) : state;
+  });
 }

@@ -11,7 +11,7 @@ import type { SeqnetRecurrentConfig } from './config.js';
 import { candidateAt, CELL_FACTS, siteBlocks } from '../../variants/index.js';
 import { activationFn } from './activations.js';
 import { cellDescriptor } from './cells/registry.js';
-import { drawDropout } from './dropout.js';
+import { addInitialNoise, drawDropout } from './dropout.js';
 import type { CallDropout } from './dropout.js';
 import { fusedPlanFor } from './fused/registry.js';
 import type { FusedPlan } from './fused/registry.js';
@@ -131,7 +131,8 @@ export function runDirection(
     recurrentKernel: dropout.recurrentWeights === null ? recurrentKernel : tf.mul(recurrentKernel, dropout.recurrentWeights),
   };
   if (norms.needsSequence('input')) norms.prepareSequence('input', prelude.projection(), prelude.timeMajorMask);
-  const initial = input.initialState ?? CELL_FACTS[config.cell].states.map(() => tf.zeros([batch, units]));
+  const states = CELL_FACTS[config.cell].states;
+  const initial = addInitialNoise(input.initialState ?? states.map(() => tf.zeros([batch, units])), states, config.dropout.initialNoise, input.training);
   const plan = fusedRuns(input.training) ? fusedPlanFor(config) : null;
   if (plan !== null) return runFusedDirection(config, plan, weights, prelude, initial, input);
   return runStepLoop(config, prelude, initial, input);

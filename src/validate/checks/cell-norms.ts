@@ -36,5 +36,8 @@ export const checkCellNorms: Check = (context) => {
     if (item.zoneout?.cell !== undefined && !(CELL_FACTS[item.type].states as readonly string[]).includes('c')) {
       context.report(Code.SiteNotInCell, `a ${item.type} has no cell state for zoneout`, `${pointer}/zoneout/cell`, 'key', 'use `zoneout hidden`');
     }
+    if (item.initial_noise?.cell !== undefined && !(CELL_FACTS[item.type].states as readonly string[]).includes('c')) {
+      context.report(Code.SiteNotInCell, `a ${item.type} has no cell state for initial noise`, `${pointer}/initial_noise/cell`, 'key', 'use `initial_noise hidden`');
+    }
   }
 };

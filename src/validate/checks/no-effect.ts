@@ -42,6 +42,9 @@ function checkCellOptions(context: CheckContext, item: RecurrentJson, pointer: s
   for (const [state, rate] of Object.entries(item.zoneout ?? {})) {
     if (rate === 0) warn(context, `${pointer}/zoneout/${state}`, 'a zoneout rate of 0 has no effect', 'remove the statement');
   }
+  for (const [state, std] of Object.entries(item.initial_noise ?? {})) {
+    if (std === 0) warn(context, `${pointer}/initial_noise/${state}`, 'an initial noise of standard deviation 0 has no effect', 'remove the statement');
+  }
 }
 
 /** The sites and kinds a `norm` entry produces: its explicit sites, or its preset's expansion. */

@@ -1,7 +1,7 @@
 /**
  * Hand-made IRs for the PyTorch back-end test, for what the specs and random IRs leave out: per-step batch
  * statistics over more steps than `maxSteps`, shared input statistics, every norm site of every cell with
- * padding, GRUs of both reset conventions, and heads with each loss. `coverage` lists what a set of IRs
+ * padding, GRUs of both reset conventions, initial-state noise, and heads with each loss. `coverage` lists what a set of IRs
  * exercises, so that the test can check the whole set reaches every variant.
  */
 import type { HeadIR, LayerIR, LossName, ModelIR, NormIR, NormKind, NormSite, RecurrentLayerIR } from '../../../src/ir/types.js';
@@ -93,6 +93,19 @@ export function handmadeIRs(): ModelIR[] {
     model('shared_indrnn', 4, 2, null, [
       recurrent('indrnn_1', 'indrnn', 3, { activation: 'relu', norms: [norm('input', 'batch', { batch: { statistics: 'shared', maxSteps: null, momentum: 0.5 } })], bidirectional: { merge: 'mul' } }),
     ], [head('m', 2, 'mean', 'mae', 'linear', 4)]),
+    // Initial-state noise (Cooijmans et al. 2016) with per-step batch norm, padded and bidirectional; then on
+    // torch's own LSTM op, which starts from the noisy states.
+    model('initial_noise', 6, 2, -1, [
+      recurrent('lstm_1', 'lstm', 4, {
+        norms: [norm('input', 'batch', { center: false, gammaInit: 0.1 }), norm('recurrent', 'batch', { center: false, gammaInit: 0.1 })],
+        bidirectional: { merge: 'concat' },
+        dropout: { ...NO_DROPOUT, initialNoise: { hidden: 0.1, cell: 0.05 } },
+      }),
+      recurrent('gru_2', 'gru', 3, { dropout: { ...NO_DROPOUT, initialNoise: { hidden: 0.2, cell: 0 } }, returnSequences: false }),
+    ], [head('n', 3, 'last_step', 'categorical_crossentropy', 'softmax', 6)]),
+    model('initial_noise_torch_lstm', 5, 3, null, [
+      recurrent('lstm_1', 'lstm', 4, { dropout: { ...NO_DROPOUT, initialNoise: { hidden: 0.3, cell: 0.3 } }, returnSequences: false }),
+    ], [head('v', 2, 'last_step', 'mse', 'linear', 5)]),
   ];
 }
 

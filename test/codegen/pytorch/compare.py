@@ -6,6 +6,10 @@ bytes: the tfjs weights, an input, targets, and what tfjs computed (outputs at i
 the loss gradients, the population statistics after the training call). For each case the results hold the
 largest difference |a - b| / (1 + |b|) per quantity, and whether tfjs -> PyTorch -> tfjs kept every weight's bytes.
 
+A case whose training module has initial-state noise also holds tfjs's draws of it ("initial_noise", in draw
+order: layer by layer, forward direction first, h_0 before c_0); the module's runtime is handed those instead of
+drawing its own, so the training-mode comparison is exact rather than statistical.
+
 Training-mode quantities are computed twice, in float32 and in float64. Where the float32 computation is itself
 ill-conditioned (per-step batch statistics of a few examples over many steps, a max whose arguments tie), no
 float32 implementation can meet a fixed tolerance: there each element may also differ from tfjs by twice the
@@ -49,8 +53,27 @@ def largest(triples):
     return max([difference(*triple) for triple in triples] + [0.0])
 
 
-def train_call(module, weights, x, targets, dtype):
-    """One training-mode call and its loss gradients: outputs, loss, gradients and weights after, in float64."""
+def handing_in(module, noise):
+    """Makes the runtime's initial_noise return tfjs's draws (in draw order) instead of its own; returns the
+    function to restore."""
+    original = module.st.initial_noise
+    draws = iter([array(entry) for entry in noise])
+    module.st.initial_noise = lambda state, std: torch.from_numpy(next(draws).copy()).to(state.dtype)
+    return original
+
+
+def train_call(module, weights, x, targets, dtype, noise=None):
+    """One training-mode call and its loss gradients: outputs, loss, gradients and weights after, in float64.
+    'noise': tfjs's initial-state noise draws, handed in for the runtime's own (None: the model has none)."""
+    original = None if noise is None else handing_in(module, noise)
+    try:
+        return train_step(module, weights, x, targets, dtype)
+    finally:
+        if original is not None:
+            module.st.initial_noise = original
+
+
+def train_step(module, weights, x, targets, dtype):
     model = module.Model()
     model.load_tfjs_weights(weights)
     model.to(dtype)
@@ -87,8 +110,9 @@ def run_case(folder, case):
 
     training = load_module(folder, case["training_module"])
     targets = {name: torch.from_numpy(array(entry).copy()) for name, entry in case["targets"].items()}
-    single = train_call(training, weights, x, targets, torch.float32)
-    double = train_call(training, weights, x, targets, torch.float64)
+    noise = case.get("initial_noise")
+    single = train_call(training, weights, x, targets, torch.float32, noise)
+    double = train_call(training, weights, x, targets, torch.float64, noise)
     (outputs, value, gradients, after), (outputs64, value64, gradients64, after64) = single, double
     result["training"] = largest((outputs[name], array(entry), outputs64[name]) for name, entry in case["training"].items())
     result["loss"] = difference(value, case["loss"], value64)
