@@ -206,9 +206,9 @@ const SEMANTIC_CODES: readonly DiagnosticCodeInfo[] = [
   {
     code: Code.ResidualWidths,
     severity: 'error',
-    title: 'residual connection between different widths',
+    title: 'residual connection between different shapes',
     explanation:
-      "`residual` adds a layer's input to its output, so both must have the same width. In a stack (`x N`) the first layer is exempt when its input width differs; the connection then starts at the second layer.",
+      "`residual` adds a layer's input to its output, so both must have the same width, and the layer must return its whole sequence (not `sequences false`, which the last recurrent layer gets by default when every head reads one step). In a stack (`x N`) the first layer is exempt when its input width differs; the connection then starts at the second layer.",
     example: 'input { steps 5; features 3 }\nlstm 8 { residual }',
   },
   {
