@@ -3,8 +3,9 @@
 Usage: python3 compare.py CASES.json MODULE_DIR RESULTS.json. Each case names an inference module and a
 training module (the same model with dropout off) in MODULE_DIR, and holds float32 arrays as base64 of their
 bytes: the tfjs weights, an input, targets, and what tfjs computed (outputs at inference and in training mode,
-the loss gradients, the population statistics after the training call). For each case the results hold, per quantity, the largest difference |a - b| / (1 + |b|) (null where it is not finite), and whether
-tfjs -> PyTorch -> tfjs kept every weight's bytes.
+the loss gradients, the population statistics after the training call). For each case the results hold,
+per quantity, the largest difference |a - b| / (1 + |b|) (null where it is not finite), whether
+tfjs -> PyTorch -> tfjs kept every weight's bytes, and the outcome of one guarded update step (update_step).
 
 Inference outputs are compared with tfjs's directly. Training-mode quantities (outputs, loss, gradients,
 population statistics) are judged against the exact answer: the same module in float64, given the same
