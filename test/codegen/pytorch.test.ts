@@ -3,8 +3,9 @@
  * module given the tfjs model's weights computes the same outputs at inference and in training mode (dropout
  * off; per-step batch statistics included; initial-state noise with tfjs's draws handed in), the same loss and loss gradients, the same population statistics
  * after a training call, and tfjs → PyTorch → tfjs keeps every weight's bytes. All Python work runs in one
- * process (test/codegen/pytorch/compare.py, which also states how ill-conditioned float32 cases are compared).
- * Needs Debian's python3-torch and python3-numpy; skipped with a message without them.
+ * process (test/codegen/pytorch/compare.py). Training-mode figures are judged against the module in float64, with
+ * a bound that grows with the case's own float32 error (FLOAT32_SPREAD below).
+ * Needs Debian's python3-torch and python3-numpy; skipped with a message without them (never in CI).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,33 +25,35 @@ import { addInitialNoise } from '../../src/runtime/recurrent/dropout.js';
 import { lossFor } from '../../src/runtime/training/losses.js';
 import { checkSpec } from '../../src/validate/index.js';
 import { CELL_FACTS, CELL_KINDS, DROPOUT_FACTS, DROPOUT_FORMS, NORM_KINDS } from '../../src/variants/index.js';
+import { PYTHON, pythonHas } from '../pytorch/python.js';
 import { coverage, handmadeIRs } from './pytorch/cases.js';
 import { randomModelIR, seeded } from './random-ir.js';
 
-const PYTHON = '/usr/bin/python3';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const COMPARE = fileURLToPath(new URL('./pytorch/compare.py', import.meta.url));
 const SPECS = readdirSync(`${ROOT}specs`).filter((name) => name.endsWith('.seqnet')).sort();
 const RANDOM_SEEDS = Array.from({ length: 40 }, (_, index) => 3000 + index);
+/** Inference outputs: the module's float32 against tfjs's, within 1e-5 of 1 + |value|. */
 const OUTPUT_TOLERANCE = 1e-5;
-/**
- * Random IRs whose comparison fails today, with what is known. 3025: training-mode outputs 3.2e-5 from tfjs's
- * (a bidirectional rnn with per-step batch norm at its recurrent site reads a 1-unit dense layer, so its first
- * steps normalize values of near-zero batch variance; not yet shown to be conditioning alone). 3032: the
- * dropout-on update step from the module's own initial weights gets NaN gradients for some seeds, with or without
- * weight drop. Located: a relu LSTM with RMS norms outputs exact zeros, so the between-layer layer norm (norm_2)
- * normalizes an all-zero step; the gradient reaching it is already −1.5e36, and its rsqrt(ε) ≈ 316 takes it past
- * float32's largest value (inf, then NaN). That is the degenerate point of docs/runtime.md, met by the smoke step;
- * seqnet's training loops skip such an update. What the smoke step should require there is open.
- */
-const KNOWN_MISMATCHES: Record<string, string> = {
-  'random IR 3025': 'training outputs 3.2e-5 apart',
-  'random IR 3032': 'NaN gradient in the dropout-on update step',
-};
 const GRADIENT_TOLERANCE = 1e-4;
+/**
+ * Training-mode quantities are judged against the exact answer, the module in float64 given the same weights
+ * and input: tfjs's distance from it must be within max(tolerance, FLOAT32_SPREAD × the module's own float32
+ * distance from it). Where float32 is well-conditioned the second term is far below the issue's tolerances, which
+ * decide. Where it is not (per-step batch statistics of values with near-zero spread across the batch: random
+ * IR 3025 feeds a 1-unit dense elu layer into a recurrent-site batch norm, and half a float32 rounding of that
+ * layer's output alone moves the float64 outputs by 5e-6), every float32 implementation is that far off:
+ * PyTorch float32 3.5e-5 from float64 there, tfjs's wasm backend 3.7e-5, its cpu backend 6.7e-5. Over the 53
+ * cases on both tfjs backends, tfjs's distance from float64 was at most 2.1 times PyTorch float32's wherever
+ * either exceeded 1e-6 (3025's gradients on cpu); 4 leaves a margin of about 2. A formula difference (a
+ * misplaced epsilon) moves the float64 result itself and fails the cases whose bound is the tolerance; one
+ * smaller than 4 × a case's float32 error goes unseen in that case alone.
+ */
+const FLOAT32_SPREAD = 4;
 const BATCH = 8;
 
-const torchMissing = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status !== 0;
+// Skipped without torch and numpy, except in CI, where a missing package must fail rather than pass by skipping.
+const torchMissing = !pythonHas(['torch', 'numpy']);
 if (torchMissing) console.warn(`skipping the PyTorch back-end tests: ${PYTHON} cannot import torch and numpy (apt install python3-torch python3-numpy)`);
 
 type Random = () => number;
@@ -77,12 +80,18 @@ interface Result {
   error?: string;
   roundtrip: boolean;
   weight_shapes: [string, number[]][];
-  inference: number;
-  training: number;
-  loss: number;
-  gradients: number;
-  population: number;
-  update: boolean;
+  /** Largest differences, null where not finite (NaN or Inf in a result). */
+  inference: number | null;
+  /** Distances from the module's float64 result: tfjs's, and (suffix _float32) the module's own in float32. */
+  training: number | null;
+  loss: number | null;
+  gradients: number | null;
+  population: number | null;
+  training_float32: number | null;
+  loss_float32: number | null;
+  gradients_float32: number | null;
+  population_float32: number | null;
+  update: { applied: boolean; degenerate_draws: number; overflow_only: boolean };
 }
 
 function encode(tensor: tf.Tensor): Encoded {
@@ -270,30 +279,35 @@ describe.skipIf(torchMissing)('generate --target pytorch computes what the tfjs 
 
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-  /** The module computes what tfjs computes for this IR (every figure within its tolerance). */
+  /** tfjs's distance from the exact (float64) result within the tolerance, or the spread float32 itself shows. */
+  function expectNearExact(result: Result, quantity: 'training' | 'loss' | 'gradients' | 'population', tolerance: number): void {
+    const distance = result[quantity];
+    const float32Distance = result[`${quantity}_float32`];
+    expect(distance, `${quantity}: tfjs from float64`).not.toBeNull();
+    expect(float32Distance, `${quantity}: PyTorch float32 from float64`).not.toBeNull();
+    expect(distance, quantity).toBeLessThanOrEqual(Math.max(tolerance, FLOAT32_SPREAD * (float32Distance as number)));
+  }
+
+  /** The module computes what tfjs computes for this IR (every figure within its bound). */
   function expectSameAsTfjs(label: string, ir: ModelIR): void {
     const result = results[label];
     expect(result.error).toBeUndefined();
     expect(result.weight_shapes).toEqual(tfjsWeights(planModel(ir)).map((weight) => [weight.name, weight.shape]));
     expect(result.roundtrip).toBe(true);
-    expect(result.inference).toBeLessThanOrEqual(OUTPUT_TOLERANCE);
-    expect(result.training).toBeLessThanOrEqual(OUTPUT_TOLERANCE);
-    expect(result.population).toBeLessThanOrEqual(OUTPUT_TOLERANCE);
-    expect(result.loss).toBeLessThanOrEqual(OUTPUT_TOLERANCE);
+    expect(result.inference, 'inference').not.toBeNull();
+    expect(result.inference, 'inference').toBeLessThanOrEqual(OUTPUT_TOLERANCE);
+    expectNearExact(result, 'training', OUTPUT_TOLERANCE);
+    expectNearExact(result, 'population', OUTPUT_TOLERANCE);
+    expectNearExact(result, 'loss', OUTPUT_TOLERANCE);
     if (!constantLayerNorm(ir)) {
-      expect(result.gradients).toBeLessThanOrEqual(GRADIENT_TOLERANCE);
-      expect(result.update).toBe(true);
+      expectNearExact(result, 'gradients', GRADIENT_TOLERANCE);
+      // A dropout draw may be skipped as seqnet's trainers skip it, only for float32 overflow (compare.py).
+      expect(result.update.applied, 'a dropout-on update applied, finite, moving the weights').toBe(true);
+      expect(result.update.overflow_only, 'every skipped draw finite in float64').toBe(true);
     }
   }
 
-  it.each(irs.filter(([label]) => !(label in KNOWN_MISMATCHES)).map(([label, ir]) => [label, ir] as const))('%s', expectSameAsTfjs);
-
-  // Known mismatches, kept visible: each must still fail (it.fails), so a fix shows up as a failure here and
-  // the entry is then removed. Both appeared when weight drop joined the random IRs and moved the random stream.
-  it.fails.each(Object.entries(KNOWN_MISMATCHES))('%s (known: %s)', (label) => {
-    const [, ir] = irs.find(([name]) => name === label) as [string, ModelIR, number];
-    expectSameAsTfjs(label, ir);
-  });
+  it.each(irs.map(([label, ir]) => [label, ir] as const))('%s', expectSameAsTfjs);
 
   it('the cases reach every cell, norm kind at every site, grouping, statistics, merge, dropout form, head and loss', () => {
     const reached = new Set(irs.flatMap(([, ir]) => coverage(ir)));

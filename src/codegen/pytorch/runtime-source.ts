@@ -367,25 +367,33 @@ class CellNorm(TfjsWeighted):
 # Dropout
 
 
+def uniform(shape, like):
+    """Uniform draws for a mask, always in float32, so that masks do not depend on the model's dtype: after the
+    same torch.manual_seed a float64 copy of a model draws the float32 model's masks (the PyTorch equivalence
+    test relies on it to tell float32 overflow from an invalid operation)."""
+    return torch.rand(shape, dtype=torch.float32, device=like.device)
+
+
 def dropout_mask(shape, rate, like):
     """An inverted-dropout mask: kept units scaled by 1 / (1 - rate)."""
     keep = 1.0 - rate
-    return (torch.rand(shape, dtype=like.dtype, device=like.device) < keep).to(like.dtype) / keep
+    return (uniform(shape, like) < keep).to(like.dtype) / keep
 
 
 def zoneout(previous, new, rate, training):
     """Zoneout (Krueger et al. 2017): each unit keeps its previous value with probability 'rate'; at inference
     the expectation rate * previous + (1 - rate) * new."""
     if training:
-        keep = (torch.rand(new.shape, dtype=new.dtype, device=new.device) < rate).to(new.dtype)
+        keep = (uniform(new.shape, new) < rate).to(new.dtype)
         return new + keep * (previous - new)
     return new + rate * (previous - new)
 
 
 def initial_noise(state, std):
     """Gaussian noise for an initial state (Cooijmans et al. 2016): N(0, std^2) per example and unit, drawn anew
-    on every training call. A module-level function, so a test can hand in the draws of another implementation."""
-    return torch.randn(state.shape, dtype=state.dtype, device=state.device) * std
+    on every training call, in float32 like the masks (so a float64 copy of a model draws the same noise). A
+    module-level function, so a test can hand in the draws of another implementation."""
+    return torch.randn(state.shape, dtype=torch.float32, device=state.device).to(state.dtype) * std
 
 
 # ---------------------------------------------------------------------------------------------------------------
