@@ -9,7 +9,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -41,7 +41,7 @@ interface SizeSpec {
 
 const SIZES: Record<PeerCase['size'], SizeSpec> = {
   s1: { batch: 32, steps: 50, features: 16, units: 128, rounds: { train: 7, forward: 11 } },
-  s2: { batch: 64, steps: 100, features: 64, units: 256, rounds: { train: 3, forward: 5 } },
+  s2: { batch: 64, steps: 100, features: 64, units: 256, rounds: { train: 5, forward: 7 } },
 };
 
 const CELL_LABELS: Record<SeqnetCaseId, string> = { lstm: 'LSTM', 'ln-lstm': 'LN-LSTM', 'bn-lstm': 'BN-LSTM', gru: 'GRU', 'ln-gru': 'LN-GRU' };
@@ -63,6 +63,8 @@ function matmulFlops(peerCase: PeerCase): number {
 
 export interface Row {
   label: string;
+  /** The size of a layer case: its matmuls are placed against the probe of its own per-step product. */
+  size?: PeerCase['size'];
   seqnetMs: number;
   torchMs: number;
   target: number;
@@ -83,6 +85,7 @@ async function timeLayerCases(peer: PythonPeer, size: PeerCase['size']): Promise
     const seqnetTimes: number[][] = peerCases.map(() => []);
     const torchTimes: number[][] = peerCases.map(() => []);
     for (let round = 0; round <= spec.rounds[mode]; round += 1) {
+      process.stderr.write(`peers: ${size} ${mode}, round ${round} of ${spec.rounds[mode]} (0 warms up)\n`);
       for (const [index, peerCase] of peerCases.entries()) {
         const seqnetTime = await timed(runners[index][mode]);
         // Round 0 warms both up (the PyTorch side also runs three untimed calls the first time it sees a case).
@@ -98,6 +101,7 @@ async function timeLayerCases(peer: PythonPeer, size: PeerCase['size']): Promise
         seqnetMs: median(seqnetTimes[index]),
         torchMs: median(torchTimes[index]),
         target: target(peerCase),
+        size,
         gflop: matmulFlops(peerCase) / 1e9,
       }),
     );
@@ -174,6 +178,7 @@ async function timeEpochs(python: string, rounds: number): Promise<Row[]> {
       const seqnet: number[] = [];
       const torch: number[] = [];
       const runs = join(work, 'runs');
+      process.stderr.write(`peers: epochs of ${name}\n`);
       for (let round = 0; round < rounds; round += 1) {
         const ours = await run_(process.execPath, [seqnetBin, 'train', spec, '--epochs', '2', '--json', '--runs-dir', runs], { maxBuffer: 1 << 26 });
         seqnet.push(secondEpoch(epochSeconds(ours.stdout), 'seqnet train'));
@@ -203,16 +208,17 @@ export function formatTable(rows: Row[]): string {
   return lines.join('\n');
 }
 
-/** Where each layer case stands against the big-matmul rate of each engine: its matmul work alone at that rate. */
-export function formatLimits(rows: Row[], limit: MatmulProbe): string {
-  const lines = [
-    `| case | matmul GFLOP | seqnet ms at ${limit.wasmGflops.toFixed(1)} GFLOP/s | share of seqnet's time | PyTorch ms at ${limit.torchGflops.toFixed(1)} GFLOP/s | share of PyTorch's time |`,
-    '|---|---|---|---|---|---|',
-  ];
+/**
+ * Where each layer case stands against each engine's matmul rate on the case's own per-step recurrent product
+ * (`probes`: the S1 product first, then S2's): its matmul work alone at that rate, and the share of the
+ * measured time that is.
+ */
+export function formatLimits(rows: Row[], probes: Record<PeerCase['size'], MatmulProbe>): string {
+  const lines = ['| case | matmul GFLOP | seqnet: matmuls alone, ms | share of seqnet\'s time | PyTorch: matmuls alone, ms | share of PyTorch\'s time |', '|---|---|---|---|---|---|'];
   for (const row of rows) {
-    if (row.gflop === undefined) continue;
-    const wasmFloor = (row.gflop / limit.wasmGflops) * 1000;
-    const torchFloor = (row.gflop / limit.torchGflops) * 1000;
+    if (row.gflop === undefined || row.size === undefined) continue;
+    const wasmFloor = (row.gflop / probes[row.size].wasmGflops) * 1000;
+    const torchFloor = (row.gflop / probes[row.size].torchGflops) * 1000;
     const share = (floor: number, ms: number) => `${Math.round((100 * floor) / ms)} %`;
     lines.push(`| ${row.label} | ${row.gflop.toFixed(2)} | ${wasmFloor.toFixed(1)} | ${share(wasmFloor, row.seqnetMs)} | ${torchFloor.toFixed(1)} | ${share(torchFloor, row.torchMs)} |`);
   }
@@ -275,23 +281,25 @@ export async function run(args: string[] = []): Promise<void> {
   try {
     await tf.setBackend('wasm');
     await tf.ready();
-    const header = `PyTorch ${greeting.torch} (${python}), ${greeting.threads} threads, hand-written cells as ${greeting.script}, BLAS: ${greeting.blas}; seqnet on tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}`;
+    const header = `PyTorch ${greeting.torch} (${python}), ${greeting.threads} threads, hand-written cells as ${greeting.script}, BLAS: ${greeting.blas}; seqnet on tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}; load average at the start ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`;
     process.stdout.write(`${header}\n`);
+    process.stderr.write('peers: progress goes to stderr; the table comes at the end\n');
     if (greeting.blas === 'reference') {
       process.stdout.write('warning: PyTorch runs on the reference BLAS, about 25 times slower than OpenBLAS at a matmul: install libopenblas0 (or put its libblas.so.3 on LD_LIBRARY_PATH) or these ratios mean little\n');
     }
     const rows: Row[] = [];
     for (const size of PEER_SIZES) rows.push(...(await timeLayerCases(peer, size)));
+    process.stderr.write('peers: matmul probe\n');
     const probes = await probeMatmuls(peer);
     if (options.epochs) rows.push(...(await timeEpochs(python, options.epochRounds)));
     const report = [
-      header,
+      `${header}, at the end ${loadavg()[0].toFixed(1)}`,
       '',
       formatTable(rows),
       '',
       formatProbes(probes),
       '',
-      formatLimits(rows, probes[probes.length - 1]),
+      formatLimits(rows, { s1: probes[0], s2: probes[1] }),
     ].join('\n');
     process.stdout.write(`\n${report}\n`);
     if (options.writeDocs) writeDocs(report, rows);
