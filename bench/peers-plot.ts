@@ -33,7 +33,7 @@ export function renderRatioBarsSvg(bars: RatioBar[], title: string): string {
   const bottom = TOP + bars.length * (BAR_HEIGHT + GAP);
   const grid = ticks(maximum).map(
     (value) =>
-      `<line class="grid" x1="${x(value)}" y1="${TOP - 4}" x2="${x(value)}" y2="${bottom}"/><text class="tick" x="${x(value)}" y="${bottom + 16}">${value}×</text>`,
+      `<line class="grid" x1="${x(value).toFixed(1)}" y1="${TOP - 4}" x2="${x(value).toFixed(1)}" y2="${bottom}"/><text class="tick" x="${x(value).toFixed(1)}" y="${bottom + 16}">${value}×</text>`,
   );
   const rows = bars.map((bar, i) => {
     const y = TOP + i * (BAR_HEIGHT + GAP);
@@ -41,7 +41,8 @@ export function renderRatioBarsSvg(bars: RatioBar[], title: string): string {
     return [
       `<text class="label" x="${LABEL_WIDTH - 8}" y="${y + BAR_HEIGHT / 2}">${escapeXml(bar.label)}</text>`,
       `<rect x="${LABEL_WIDTH}" y="${y}" width="${Math.max(0, x(bar.ratio) - LABEL_WIDTH).toFixed(1)}" height="${BAR_HEIGHT}" fill="${fill}"/>`,
-      `<text class="value" x="${(x(bar.ratio) + 4).toFixed(1)}" y="${y + BAR_HEIGHT / 2}">${bar.ratio.toFixed(2)}×</text>`,
+      // Right of both the bar and the target mark, so the mark never covers the number.
+      `<text class="value" x="${(x(Math.max(bar.ratio, bar.target)) + 5).toFixed(1)}" y="${y + BAR_HEIGHT / 2}">${bar.ratio.toFixed(2)}×</text>`,
       `<line class="target" x1="${x(bar.target).toFixed(1)}" y1="${y - 2}" x2="${x(bar.target).toFixed(1)}" y2="${y + BAR_HEIGHT + 2}"/>`,
     ].join('');
   });
