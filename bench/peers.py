@@ -3,7 +3,7 @@
 One process serves the whole run over a line protocol, so that interleaving seqnet's rounds with PyTorch's
 costs no interpreter start per round:
 
-    -> (on start)         ready torch=VERSION threads=N script=eager|torchscript blas=openblas|reference|other
+    -> (on start)         ready torch=VERSION threads=N script=eager|CELL:torchscript,… blas=openblas|reference|other
                           or: unavailable REASON      (then it exits: PyTorch or NumPy cannot be imported)
     <- run CASE N         -> times MS MS ...          N timed calls of CASE, after one untimed warm-up the
                                                       first time CASE is asked for
@@ -17,8 +17,8 @@ square of the last output, as bench/runtime.ts) or `forward` (one inference pass
 
 The peers: nn.LSTM and nn.GRU (PyTorch's fused ops), and hand-written LN-LSTM (Ba et al. 2016: layer norm of
 W·x, of U·h and of c), BN-LSTM (Cooijmans et al. 2016: per-step batch norm at the same three sites, γ = 0.1)
-and LN-GRU (Ba et al.'s, reset after the product, the gates and the candidate normalized apart), written as
-TorchScript modules (SEQNET_PEERS_EAGER=1 runs them eagerly instead, to compare).
+and LN-GRU (Ba et al.'s, reset after the product, the gates and the candidate normalized apart); LN-LSTM and
+LN-GRU as TorchScript modules, BN-LSTM eagerly (SCRIPTED below says why; SEQNET_PEERS_EAGER=1 runs all eagerly).
 """
 import os
 import sys
@@ -34,6 +34,11 @@ except Exception as error:  # ImportError, or a broken installation's own error
     sys.exit(0)
 
 THREADS = 2
+# The hand-written cells run as TorchScript where that was faster here (LN-LSTM, LN-GRU: 0.6 to 0.9 of the
+# eager time) and eagerly where it was slower (BN-LSTM: 1.2 to 1.9 times the eager time, in training and at
+# inference); measured interleaved, see docs/performance.md. SEQNET_PEERS_EAGER=1 runs all of them eagerly.
+SCRIPTED = ('ln-lstm', 'ln-gru')
+EAGER = os.environ.get('SEQNET_PEERS_EAGER') == '1'
 SIZES = {'s1': (32, 50, 16, 128), 's2': (64, 100, 64, 256)}
 
 
@@ -188,7 +193,7 @@ def build_model(cell: str, features: int, units: int, steps: int) -> nn.Module:
         return Fused(nn.GRU(features, units, batch_first=True))
     model = {'ln-lstm': lambda: LNLSTM(features, units), 'bn-lstm': lambda: BNLSTM(features, units, steps),
              'ln-gru': lambda: LNGRU(features, units)}[cell]()
-    return model if os.environ.get('SEQNET_PEERS_EAGER') == '1' else torch.jit.script(model)
+    return torch.jit.script(model) if cell in SCRIPTED and not EAGER else model
 
 
 class Case:
@@ -262,7 +267,7 @@ def blas_library() -> str:
 
 def main() -> None:
     torch.set_num_threads(THREADS)
-    script = 'eager' if os.environ.get('SEQNET_PEERS_EAGER') == '1' else 'torchscript'
+    script = 'eager' if EAGER else ','.join(f'{cell}:torchscript' for cell in SCRIPTED) + ',bn-lstm:eager'
     print(f'ready torch={torch.__version__} threads={torch.get_num_threads()} script={script} blas={blas_library()}', flush=True)
     cases: dict = {}
     for line in sys.stdin:
