@@ -19,7 +19,7 @@ interface Size {
   forwardRounds: number;
 }
 
-interface Case {
+export interface Case {
   name: string;
   /** The tfjs layer this case is compared with. */
   baseline: 'lstm' | 'gru';
@@ -59,26 +59,33 @@ function seqnet(cell: 'lstm' | 'gru', units: number, norms: NormIR[], resetAfter
   return new SeqnetRecurrent(config);
 }
 
-function cases(steps: number): Case[] {
-  const tfjs = { recurrentActivation: 'sigmoid' as const, recurrentInitializer: 'glorotUniform' as const };
+/** The seqnet layers `npm run bench -- peers` also times against PyTorch, by the id its Python side knows. */
+export type SeqnetCaseId = 'lstm' | 'ln-lstm' | 'bn-lstm' | 'gru' | 'ln-gru';
+
+export interface SeqnetCase extends Case {
+  id: SeqnetCaseId;
+}
+
+export function seqnetCases(steps: number): SeqnetCase[] {
   return [
-    { name: 'tf.layers.lstm', baseline: 'lstm', layer: (units) => tf.layers.lstm({ units, ...tfjs }) },
-    { name: 'seqnet lstm', baseline: 'lstm', layer: (units) => seqnet('lstm', units, []) },
+    { id: 'lstm', name: 'seqnet lstm', baseline: 'lstm', layer: (units) => seqnet('lstm', units, []) },
     {
+      id: 'ln-lstm',
       name: 'seqnet lstm, LN (Ba et al.)',
       baseline: 'lstm',
       layer: (units) => seqnet('lstm', units, [norm('input', 'layer'), norm('recurrent', 'layer'), norm('cell', 'layer')]),
     },
     {
+      id: 'bn-lstm',
       name: 'seqnet lstm, BN (Cooijmans et al.)',
       baseline: 'lstm',
       layer: (units) =>
         seqnet('lstm', units, [norm('input', 'batch', perStep(steps)), norm('recurrent', 'batch', perStep(steps)), norm('cell', 'batch', perStep(steps))]),
     },
-    { name: 'tf.layers.gru', baseline: 'gru', layer: (units) => tf.layers.gru({ units, ...tfjs }) },
-    { name: 'seqnet gru', baseline: 'gru', layer: (units) => seqnet('gru', units, []) },
+    { id: 'gru', name: 'seqnet gru', baseline: 'gru', layer: (units) => seqnet('gru', units, []) },
     {
       // Ba et al.'s LN-GRU (the ba2016 preset): input and recurrent projections, gates and candidate apart.
+      id: 'ln-gru',
       name: 'seqnet gru, LN (Ba et al.)',
       baseline: 'gru',
       layer: (units) =>
@@ -87,19 +94,30 @@ function cases(steps: number): Case[] {
   ];
 }
 
-function median(times: number[]): number {
+function cases(steps: number): Case[] {
+  const tfjs = { recurrentActivation: 'sigmoid' as const, recurrentInitializer: 'glorotUniform' as const };
+  const seqnetOf = (baseline: Case['baseline']) => seqnetCases(steps).filter((layerCase) => layerCase.baseline === baseline);
+  return [
+    { name: 'tf.layers.lstm', baseline: 'lstm', layer: (units) => tf.layers.lstm({ units, ...tfjs }) },
+    ...seqnetOf('lstm'),
+    { name: 'tf.layers.gru', baseline: 'gru', layer: (units) => tf.layers.gru({ units, ...tfjs }) },
+    ...seqnetOf('gru'),
+  ];
+}
+
+export function median(times: number[]): number {
   const sorted = [...times].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** One case ready to time: a built layer, its optimizer, and the train-step and forward closures. */
-interface Runner {
+export interface Runner {
   train: () => Promise<void>;
   forward: () => Promise<void>;
   dispose: () => void;
 }
 
-function prepare(layerCase: Case, x: tf.Tensor, units: number): Runner {
+export function prepare(layerCase: Pick<Case, 'layer'>, x: tf.Tensor, units: number): Runner {
   const layer = layerCase.layer(units);
   tf.dispose(layer.apply(x) as tf.Tensor);
   const optimizer = tf.train.adam(1e-3);
@@ -122,7 +140,7 @@ function prepare(layerCase: Case, x: tf.Tensor, units: number): Runner {
   };
 }
 
-async function timed(body: () => Promise<void>): Promise<number> {
+export async function timed(body: () => Promise<void>): Promise<number> {
   const start = performance.now();
   await body();
   return performance.now() - start;
