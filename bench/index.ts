@@ -10,6 +10,7 @@ const areas: Area[] = [
   { name: 'codegen', load: () => import('./codegen.js') },
   { name: 'runtime', load: () => import('./runtime.js') },
   { name: 'train', load: () => import('./train.js') },
+  { name: 'loop', load: () => import('./loop.js') },
 ];
 
 async function main(): Promise<void> {
