@@ -37,11 +37,12 @@ export function wholeSet(set: SampleSet): Batch {
 }
 
 /**
- * Samples per batch when evaluating or predicting a whole set (validation every epoch, test, `evaluate`,
- * `predict`): never fewer than the training batch, and at least this many. Inference keeps no activations for
- * backpropagation, and every batch costs the same fixed work in tfjs (a graph walk, dozens of kernel calls), which
- * at sine.seqnet's batch of 8 took three quarters of its validation time; 64 to 256 were equally fast there, and
- * 128 was fastest for the other examples (docs/training.md, "Where the training loop's time goes").
+ * Samples per batch when evaluating or predicting a whole set (validation every epoch, the test split,
+ * `seqnet evaluate`): never fewer than the training batch, and at least this many. Inference keeps no activations
+ * for backpropagation, and every batch costs the same fixed work in tfjs (a graph walk, dozens of kernel calls),
+ * which at sine.seqnet's batch of 8 took half to three quarters of its validation time; 64 to 256 were about
+ * equally fast there, and 128 no slower than smaller batches for the other examples (docs/training.md, "Where the
+ * training loop's time goes").
  */
 export const MIN_EVALUATION_BATCH = 128;
 

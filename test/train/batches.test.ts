@@ -3,11 +3,14 @@ import { describe, expect, it } from 'vitest';
 import type { SampleSet } from '../../src/data/index.js';
 import { batchesOf, evaluationBatchSize, gatherBatch, MIN_EVALUATION_BATCH, wholeSet } from '../../src/train/batches.js';
 
-/** Three samples of 2 steps × 2 features with 3-unit targets; every value distinct, so a misplaced one shows. */
+/**
+ * Three samples of 2 steps × 2 features with 3-unit targets; every value distinct, so a misplaced one shows. The
+ * arrays are views into larger buffers, with values before and after them, as a split of a larger set can be.
+ */
 function smallSet(): SampleSet {
-  const x = Float32Array.from({ length: 3 * 2 * 2 }, (_, i) => i + 1);
-  const y = Float32Array.from({ length: 3 * 3 }, (_, i) => -(i + 1));
-  return { count: 3, steps: 2, features: 2, targetShape: [3], x, y, naive: null };
+  const xBuffer = Float32Array.from({ length: 2 + 3 * 2 * 2 + 2 }, (_, i) => i - 1);
+  const yBuffer = Float32Array.from({ length: 1 + 3 * 3 + 3 }, (_, i) => -i);
+  return { count: 3, steps: 2, features: 2, targetShape: [3], x: xBuffer.subarray(2, 14), y: yBuffer.subarray(1, 10), naive: null };
 }
 
 describe('batches', () => {
