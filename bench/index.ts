@@ -12,6 +12,7 @@ const areas: Area[] = [
   { name: 'runtime', load: () => import('./runtime.js') },
   { name: 'peers', load: () => import('./peers.js') },
   { name: 'train', load: () => import('./train.js') },
+  { name: 'loop', load: () => import('./loop.js') },
 ];
 
 async function main(): Promise<void> {

@@ -25,9 +25,30 @@ export function gatherBatch(set: SampleSet, indices: readonly number[]): Batch {
   };
 }
 
-/** The whole set as one batch, in order. */
+/** The whole set as one batch, in order: its arrays as they are, without gathering them sample by sample. */
 export function wholeSet(set: SampleSet): Batch {
-  return gatherBatch(set, Array.from({ length: set.count }, (_, i) => i));
+  const x = set.x.subarray(0, set.count * set.steps * set.features);
+  const y = set.y.subarray(0, set.count * targetSize(set));
+  return {
+    x: tf.tensor3d(x, [set.count, set.steps, set.features]),
+    y: tf.tensor(y, [set.count, ...set.targetShape]),
+    size: set.count,
+  };
+}
+
+/**
+ * Samples per batch when evaluating or predicting a whole set (validation every epoch, the test split,
+ * `seqnet evaluate`): never fewer than the training batch, and at least this many. Inference keeps no activations
+ * for backpropagation, and every batch costs the same fixed work in tfjs (a graph walk, dozens of kernel calls),
+ * which at sine.seqnet's batch of 8 took half to three quarters of its validation time; 64 to 256 were about
+ * equally fast there, and 128 no slower than smaller batches for the other examples (docs/training.md, "Where the
+ * training loop's time goes").
+ */
+export const MIN_EVALUATION_BATCH = 128;
+
+/** The batch size for evaluating or predicting a whole set of a model trained in batches of `trainBatchSize`. */
+export function evaluationBatchSize(trainBatchSize: number): number {
+  return Math.max(trainBatchSize, MIN_EVALUATION_BATCH);
 }
 
 /** The index lists of consecutive batches over `order`. */

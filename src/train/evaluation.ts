@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ColumnStatistics, Preprocessing, SampleSet } from '../data/index.js';
-import { wholeSet } from './batches.js';
+import { evaluationBatchSize, wholeSet } from './batches.js';
 import { evaluateSet } from './loop.js';
 import { ORIGINAL_UNITS_SUFFIX, specMetricNames } from './metric-names.js';
 
@@ -45,7 +45,7 @@ export function originalUnitMetrics(targets: Float32Array, predictions: Float32A
 async function predictSet(model: tf.LayersModel, set: SampleSet, batchSize: number): Promise<Float32Array> {
   const batch = wholeSet(set);
   try {
-    const output = model.predict(batch.x, { batchSize }) as tf.Tensor;
+    const output = model.predict(batch.x, { batchSize: evaluationBatchSize(batchSize) }) as tf.Tensor;
     const values = (await output.data()) as Float32Array;
     output.dispose();
     return values;

@@ -12,7 +12,7 @@ import type { TrainIR } from '../ir/types.js';
 import { getRandomState, setRandomState } from '../runtime/random.js';
 import { Prng, type SampleSet } from '../data/index.js';
 import { faultPoint } from '../io/index.js';
-import { batchesOf, gatherBatch, wholeSet } from './batches.js';
+import { batchesOf, evaluationBatchSize, gatherBatch, wholeSet } from './batches.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { lossGrowth, MAX_SKIPPED_UPDATES_IN_A_ROW, type Divergence } from './divergence.js';
 import { specMetricNames } from './metric-names.js';
@@ -183,11 +183,14 @@ async function finishEpoch(model: tf.LayersModel, train: TrainIR, validation: Sa
   return log;
 }
 
-/** Loss and metrics of the model on a whole set (inference mode), in `model.metricsNames` order. */
+/**
+ * Loss and metrics of the model on a whole set (inference mode), in `model.metricsNames` order, evaluated in
+ * batches of `evaluationBatchSize(batchSize)`.
+ */
 export async function evaluateSet(model: tf.LayersModel, set: SampleSet, batchSize: number): Promise<number[]> {
   const batch = wholeSet(set);
   try {
-    const result = model.evaluate(batch.x, batch.y, { batchSize });
+    const result = model.evaluate(batch.x, batch.y, { batchSize: evaluationBatchSize(batchSize) });
     const scalars = Array.isArray(result) ? result : [result];
     const values = await Promise.all(scalars.map(async (scalar) => (await scalar.data())[0]));
     tf.dispose(scalars);

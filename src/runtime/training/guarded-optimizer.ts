@@ -127,11 +127,14 @@ function namedGradients(gradients: Gradients): NamedGradient[] {
 /**
  * Whether every element of every tensor is finite, with one scalar read back: `g · 0` is 0 for a finite
  * element and NaN for ±Inf or NaN, so the sum over all of them is 0 exactly when all are finite. (Summing the
- * gradients themselves could overflow to Inf from large but finite values and skip a sound update.)
+ * gradients themselves could overflow to Inf from large but finite values and skip a sound update.) The
+ * tensors are flattened into one first, so that this is one product and one sum however many variables the
+ * model has, rather than two kernels per variable and an `addN`: 2 to 7 times faster on the examples
+ * (docs/training.md, "Where the training loop's time goes").
  */
 export function allFinite(tensors: readonly tf.Tensor[]): boolean {
   if (tensors.length === 0) return true;
-  const total = tf.tidy(() => tf.addN(tensors.map((tensor) => tf.sum(tf.mul(tensor, 0)))));
+  const total = tf.tidy(() => tf.sum(tf.mul(tf.concat(tensors.map((tensor) => tf.reshape(tensor, [-1]))), 0)));
   try {
     return total.dataSync()[0] === 0;
   } finally {

@@ -1,4 +1,5 @@
 /** Training support for compiled models: the guarded optimizer (skips non-finite updates, clips), losses, compile, seeds. */
+export { SeqnetAdam } from './adam.js';
 export { clipGradients, type GradientClipping } from './clipping.js';
 export { allFinite, GuardedOptimizer } from './guarded-optimizer.js';
 export { buildOptimizer, type OptimizerSettings } from './optimizer.js';

@@ -1,6 +1,7 @@
 /** The optimizer a seqnet `train` block describes, inside the wrapper that skips non-finite updates and clips. */
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerIR, TrainIR } from '../../ir/types.js';
+import { SeqnetAdam } from './adam.js';
 import { GuardedOptimizer } from './guarded-optimizer.js';
 
 export type OptimizerSettings = Pick<TrainIR, 'optimizer' | 'clipNorm' | 'clipValue'>;
@@ -13,7 +14,8 @@ export function buildOptimizer(train: OptimizerSettings): GuardedOptimizer {
 function baseOptimizer(optimizer: OptimizerIR): tf.Optimizer {
   switch (optimizer.type) {
     case 'adam':
-      return tf.train.adam(optimizer.learningRate, optimizer.beta1, optimizer.beta2, optimizer.epsilon);
+      // tfjs's Adam, bit for bit, with fewer scalar tensors made per update.
+      return new SeqnetAdam(optimizer.learningRate, optimizer.beta1, optimizer.beta2, optimizer.epsilon);
     case 'sgd':
       // tfjs's plain sgd has no momentum term; momentum 0 keeps the cheaper update.
       if (optimizer.momentum === 0) return tf.train.sgd(optimizer.learningRate);
