@@ -15,6 +15,8 @@ import { compileModel } from '../../src/compile/index.js';
 import type { ModelIR } from '../../src/ir/types.js';
 import { getRandomState, seedRandom } from '../../src/runtime/random.js';
 import { ParallelTrainer, shardsOf } from '../../src/train/parallel/pool.js';
+import { chooseThreads, MIN_WORK_PER_THREAD, workPerStep } from '../../src/train/parallel/threads.js';
+import { TrainError } from '../../src/train/errors.js';
 import { checkSpec } from '../../src/validate/check.js';
 import type { SampleSet } from '../../src/data/types.js';
 import { Prng } from '../../src/data/index.js';
@@ -166,5 +168,44 @@ describe('shardsOf', () => {
     expect(shardsOf(11, 2)).toEqual([{ offset: 0, size: 6 }, { offset: 6, size: 5 }]);
     expect(shardsOf(1, 2)).toEqual([{ offset: 0, size: 1 }]);
     expect(shardsOf(9, 3)).toEqual([{ offset: 0, size: 3 }, { offset: 3, size: 3 }, { offset: 6, size: 3 }]);
+  });
+});
+
+describe('chooseThreads', () => {
+  const base = { backend: 'wasm' as const, customBuilder: false, workerAvailable: true, cores: 2 };
+
+  it('takes --threads N from 1 to 64 and refuses anything else', () => {
+    const ir = specIr('lstm 8', 11);
+    expect(chooseThreads({ ...base, ir, requested: 1 })).toEqual({ threads: 1, note: null });
+    expect(chooseThreads({ ...base, ir, requested: 3 })).toEqual({ threads: 3, note: null });
+    for (const requested of [0, 65, 1.5]) expect(() => chooseThreads({ ...base, ir, requested })).toThrow(TrainError);
+  });
+
+  it('trains on one thread, saying why when threads were asked for, where a batch statistic would be per shard', () => {
+    const cases: [string, RegExp][] = [
+      ['lstm 8\nnorm batch', /between-layer batch normalization/],
+      ['lstm 8 { norm laurent2016 }', /batch norm over batch and time/],
+      ['lstm 8 { activation relu\n norm batch at recurrent }', /step loop/],
+    ];
+    for (const [body, why] of cases) {
+      const ir = specIr(body, 11);
+      const choice = chooseThreads({ ...base, ir, requested: 2 });
+      expect(choice.threads).toBe(1);
+      expect(choice.note).toMatch(why);
+      expect(chooseThreads({ ...base, ir })).toEqual({ threads: 1, note: null });
+    }
+    const custom = chooseThreads({ ...base, ir: specIr('lstm 8', 11), requested: 2, customBuilder: true });
+    expect(custom).toMatchObject({ threads: 1, note: expect.stringMatching(/custom builder/) });
+  });
+
+  it('chooses more threads only when each gets enough work, at most one per core', () => {
+    const small = specIr('lstm 8', 11);
+    expect(workPerStep(small)).toBe(11 * 6 * 8 * 8);
+    expect(chooseThreads({ ...base, ir: small }).threads).toBe(1);
+    const large = specIr('lstm 256', 256);
+    expect(workPerStep(large)).toBeGreaterThan(2 * MIN_WORK_PER_THREAD);
+    expect(chooseThreads({ ...base, ir: large }).threads).toBe(2);
+    expect(chooseThreads({ ...base, ir: large, cores: 1 }).threads).toBe(1);
+    expect(chooseThreads({ ...base, ir: large, backend: 'tensorflow' }).threads).toBe(1);
   });
 });

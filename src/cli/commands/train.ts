@@ -25,6 +25,7 @@ interface TrainFlags {
   json?: boolean;
   resume?: string;
   data?: string;
+  threads?: string;
 }
 
 interface ExportFlags {
@@ -65,6 +66,7 @@ export function registerTrainCommands(program: Command): void {
     .option('--runs-dir <dir>', 'parent folder of the run directories', 'runs')
     .option('--json', 'print one JSON object per epoch')
     .option('--resume <run_dir>', 'continue an interrupted run from its last checkpoint')
+    .option('--threads <n>', 'train on N threads, data parallel (1: one thread; default: chosen from the model size)')
     .action(async (spec: string | undefined, flags: TrainFlags) => {
       await trainCommand(spec, flags);
     });
@@ -132,11 +134,11 @@ async function trainCommand(spec: string | undefined, flags: TrainFlags): Promis
   if ((spec === undefined) === (flags.resume === undefined)) throw new CliError('give a spec file to train, or --resume RUN_DIR (not both)', ExitCode.Usage);
   const interrupts = handleInterrupts();
   try {
-    const common = { backend: parseBackend(flags.backend), epochs: parseCount('--epochs', flags.epochs), json: flags.json === true, signal: interrupts.signal };
+    const common = { backend: parseBackend(flags.backend), epochs: parseCount('--epochs', flags.epochs), threads: parseCount('--threads', flags.threads), json: flags.json === true, signal: interrupts.signal };
     let result: TrainResult;
     if (flags.resume !== undefined) {
       if (flags.data !== undefined || flags.seed !== undefined || flags.batchSize !== undefined) {
-        throw new CliError('--resume continues with the run’s own data, seed and batch size; only --epochs and --backend apply', ExitCode.Usage);
+        throw new CliError('--resume continues with the run’s own data, seed and batch size; only --epochs, --backend and --threads apply', ExitCode.Usage);
       }
       result = await (await training()).resumeRun(flags.resume, common);
     } else {

@@ -39,19 +39,27 @@ export function abortReduction(control: Int32Array): void {
   Atomics.notify(control, REDUCTION_GENERATION);
 }
 
-/** The reducer of worker `index` among `participants`, over slots of `slotLength` floats. */
+/**
+ * The reducer of worker `index` among `participants`, over two sets of slots of `slotLength` floats each
+ * (`data` holds `2 × workers × slotLength`). Reductions alternate between the two sets, so one barrier per
+ * reduction is enough: a set is written again only two reductions later, after a barrier every worker
+ * reaches only once it has read this one. (Between steps the training thread waits for every worker.)
+ */
 export function sharedSumReducer(control: Int32Array, data: Float32Array, slotLength: number, index: number, participants: number): BatchSumReducer {
+  const setLength = data.length / 2;
+  let reductions = 0;
   return (values) => {
     if (values.length > slotLength) throw new Error(`batch sums of ${values.length} values exceed the reduction slot (${slotLength})`);
-    data.set(values, index * slotLength);
+    const base = (reductions % 2) * setLength;
+    reductions += 1;
+    data.set(values, base + index * slotLength);
     barrier(control, participants);
-    // Float32Array storage rounds after each addition, as the one-thread sums do.
-    values.set(data.subarray(0, values.length));
+    // Float32Array storage rounds after each addition, as the one-thread sums do; every worker adds the
+    // slots in the same order, so all get the same totals.
+    values.set(data.subarray(base, base + values.length));
     for (let slot = 1; slot < participants; slot += 1) {
-      const start = slot * slotLength;
+      const start = base + slot * slotLength;
       for (let i = 0; i < values.length; i += 1) values[i] += data[start + i];
     }
-    // Nobody may overwrite a slot for the next reduction before everyone has read this one.
-    barrier(control, participants);
   };
 }

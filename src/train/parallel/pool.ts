@@ -140,7 +140,7 @@ export class ParallelTrainer {
       weights: new SharedArrayBuffer(layout.length * 4),
       gradients: new SharedArrayBuffer(this.threads * gradientLayout.length * 4),
       reductionControl: new SharedArrayBuffer(REDUCTION_CONTROL_LENGTH * 4),
-      reductionData: new SharedArrayBuffer(this.threads * reductionSlotLength * 4),
+      reductionData: new SharedArrayBuffer(2 * this.threads * reductionSlotLength * 4),
       reductionSlotLength,
     };
     this.loaded = null;

@@ -23,7 +23,7 @@ export interface ModelRequest {
   weights: SharedArrayBuffer;
   /** One slot per worker of every trainable weight's gradient, in `model.trainableWeights` order. */
   gradients: SharedArrayBuffer;
-  /** The batch-sum reduction: `REDUCTION_CONTROL_LENGTH` int32 counters, and one float32 slot per worker. */
+  /** The batch-sum reduction: `REDUCTION_CONTROL_LENGTH` int32 counters, and two sets of one float32 slot per worker. */
   reductionControl: SharedArrayBuffer;
   reductionData: SharedArrayBuffer;
   reductionSlotLength: number;
