@@ -1,7 +1,7 @@
 /**
  * How many threads `seqnet train` trains on: `--threads N` when given, else two or more when the model can
- * be trained data-parallel and its steps are large enough for the second core to pay (see docs/training.md,
- * "Threads", for the rule and the measurements behind it).
+ * be trained data-parallel, has batch norm inside a recurrent layer, and its steps are large enough for the
+ * second core to pay (see docs/training.md, "Threads", for the rule and the measurements behind it).
  */
 import { availableParallelism } from 'node:os';
 import type { BackendName } from '../../backend/index.js';
@@ -49,10 +49,20 @@ export function chooseThreads(request: ThreadRequest): ThreadChoice {
   if (declined !== null) return { threads: 1, note: requested === undefined ? null : `--threads ${requested} not used, training on 1 thread: ${declined}` };
   if (requested !== undefined) return { threads: requested, note: null };
   if (request.backend !== 'wasm' && request.backend !== 'cpu') return { threads: 1, note: null };
+  if (!hasBatchNormInLoop(request.ir)) return { threads: 1, note: null };
   const cores = request.cores ?? availableParallelism();
   const work = workPerStep(request.ir);
   const threads = Math.max(1, Math.min(cores, Math.floor(work / MIN_WORK_PER_THREAD)));
   return { threads, note: null };
+}
+
+/**
+ * Whether a recurrent layer normalizes with batch statistics inside its loop: the models whose steps were
+ * measured faster on two threads (the fused op's per-step batch-norm arithmetic is plain JavaScript, which
+ * splits well); plain and layer-normalized LSTMs were not, on the loaded 2-core machine (docs/training.md).
+ */
+export function hasBatchNormInLoop(ir: ModelIR): boolean {
+  return planModel(ir).nodes.some((node) => node.factory === 'recurrent' && node.config.norms.some((norm) => norm.kind === 'batch'));
 }
 
 /** Examples × steps × units² of one batch, over every recurrent layer and direction. */
