@@ -29,7 +29,8 @@ let trainer: ParallelTrainer;
 beforeAll(async () => {
   if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend did not initialize');
   await tf.ready();
-  const outDir = `${repo}dist/test-workers`;
+  // Inside the repository (an ignored folder), so that the bundle's imports of tfjs resolve to its node_modules.
+  const outDir = `${repo}.vitest-cache/parallel`;
   mkdirSync(outDir, { recursive: true });
   const outfile = `${outDir}/parallel-worker-${process.pid}.mjs`;
   await build({ entryPoints: [`${repo}src/train/parallel/worker.ts`], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'error' });
