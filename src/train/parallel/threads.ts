@@ -9,9 +9,9 @@ import { planModel } from '../../compile/index.js';
 import type { ModelIR } from '../../ir/types.js';
 import { fusedPlanFor } from '../../runtime/recurrent/fused/registry.js';
 import { TrainError } from '../errors.js';
+import { MAX_THREADS } from './limits.js';
 
-/** The most `--threads` accepts. */
-export const MAX_THREADS = 64;
+export { MAX_THREADS };
 
 /**
  * Below this much work per worker and step (examples × steps × units², summed over the recurrent layers and
