@@ -48,9 +48,9 @@ export function reduceBatchSums(values: Float32Array): void {
  * same numbers to the same examples.
  */
 export function batchUniform(shape: number[], batchAxis: number | null, seed: number): tf.Tensor {
-  if (shard === null || batchAxis === null || shape[batchAxis] !== shard.size || shard.size === shard.total) {
-    return tf.randomUniform(shape, 0, 1, 'float32', seed);
-  }
+  if (shard === null || batchAxis === null || shard.size === shard.total) return tf.randomUniform(shape, 0, 1, 'float32', seed);
+  // A mask of another batch would silently differ from the one-thread mask: say so instead.
+  if (shape[batchAxis] !== shard.size) throw new Error(`a mask of ${shape[batchAxis]} rows drawn in a shard of ${shard.size}`);
   const whole = shape.slice();
   whole[batchAxis] = shard.total;
   const { offset, size } = shard;

@@ -1,9 +1,10 @@
 /**
  * `seqnet train --threads N` as a user runs it (the compiled CLI, whose worker script exists): the backend
- * line names the thread count, a two-thread epoch reports the one-thread epoch's loss, and a count out of
- * range is refused with exit 2 before anything is trained.
+ * line names the thread count, a two-thread epoch reports the one-thread epoch's loss, a two-thread run
+ * killed mid-epoch and resumed ends with the uninterrupted run's bytes, and a count out of range is refused
+ * with exit 2 before anything is trained.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -40,14 +41,22 @@ function epochLoss(out: string): number {
 }
 
 describe('seqnet train --threads', () => {
-  it('trains an epoch on two threads to the one-thread loss, and says so in the backend line', async () => {
-    const one = await runCli(['train', spec, '--threads', '1', '--json', '--runs-dir', join(root, 'runs')], { cwd: root });
-    const two = await runCli(['train', spec, '--threads', '2', '--json', '--runs-dir', join(root, 'runs')], { cwd: root });
+  it('trains on two threads to the one-thread loss, says so in the backend line, and resumes a killed run exactly', async () => {
+    const runs = join(root, 'runs');
+    const one = await runCli(['train', spec, '--threads', '1', '--epochs', '1', '--json', '--runs-dir', runs], { cwd: root });
+    const two = await runCli(['train', spec, '--threads', '2', '--epochs', '2', '--json', '--runs-dir', runs], { cwd: root });
     expect(one.code, one.err).toBe(0);
     expect(two.code, two.err).toBe(0);
     expect(one.err).toMatch(/^backend: .* · 1 thread$/m);
     expect(two.err).toMatch(/^backend: .* · 2 threads$/m);
     expect(epochLoss(two.out)).toBeCloseTo(epochLoss(one.out), 5);
+    // 32 training samples in batches of 9: four batches an epoch, so the kill lands in the second epoch.
+    const killed = await runCli(['train', spec, '--threads', '2', '--epochs', '2', '--runs-dir', runs], { cwd: root, env: { SEQNET_FAULT: 'after-batch@6:SIGKILL' } });
+    expect(killed.signal).toBe('SIGKILL');
+    const resumed = await runCli(['train', '--resume', join(runs, 'tiny_bn', '3'), '--threads', '2'], { cwd: root });
+    expect(resumed.code, resumed.err).toBe(0);
+    const [straight, again] = await Promise.all([readFile(join(runs, 'tiny_bn', '2', 'weights.bin')), readFile(join(runs, 'tiny_bn', '3', 'weights.bin'))]);
+    expect(again.equals(straight)).toBe(true);
   });
 
   it('refuses a thread count out of range with one line and exit 2', async () => {
