@@ -20,6 +20,7 @@ import { afterEpoch } from './monitor.js';
 import { guardedOptimizer, setLearningRate } from './optimizer.js';
 import type { EpochLog, LoopState, ProgressReporter } from './types.js';
 import { snapshotWeights } from './weights.js';
+import type { ParallelTrainer } from './parallel/index.js';
 
 export interface LoopInput {
   model: tf.LayersModel;
@@ -32,6 +33,8 @@ export interface LoopInput {
   reporter: ProgressReporter;
   /** Aborting stops after the current batch, with a checkpoint. */
   signal?: AbortSignal;
+  /** Worker threads that train each batch data-parallel (their optimizer step is `model`'s); null: this thread. */
+  parallel?: ParallelTrainer | null;
 }
 
 export type LoopOutcome =
@@ -100,7 +103,7 @@ async function trainEpoch(input: LoopInput, state: LoopState, shuffler: Prng, be
   while (state.batch < batches.length) {
     const indices = batches[state.batch];
     const skippedBefore = optimizer.skippedUpdates;
-    const values = await trainBatch(model, data.train, indices);
+    const values = input.parallel != null ? await input.parallel.trainBatch(data.train, indices) : await trainBatch(model, data.train, indices);
     if (!values.every(Number.isFinite)) {
       return { status: 'diverged', state, epoch: state.epoch + 1, batch: state.batch + 1, divergence: { cause: 'loss', loss: values[0] } };
     }

@@ -20,6 +20,7 @@ import { createReporter, formatEvaluation, type Streams } from './progress.js';
 import { createRunDir, isFinished, readRunInfo, readRunIr, readRunJson, RUN_FILES, unfinishedState, writeRunHistory, writeRunInfo, writeRunIr, writeRunStart, type RunInfo } from './run-dir.js';
 import type { EpochLog, LoopState, ProgressReporter } from './types.js';
 import { TrainError } from './errors.js';
+import { startThreads, type ParallelTrainer, type TrainingThreads } from './parallel/index.js';
 
 export interface TrainOptions {
   backend?: BackendName;
@@ -36,6 +37,11 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Builds the compiled model (default `compileModel`); an embedding application may supply its own. */
   buildModel?: ModelBuilder;
+  /**
+   * Threads to train on (data parallel, docs/training.md "Threads"); 1 is the one-thread loop. Undefined:
+   * chosen from the model's size, and 1 for a custom `buildModel`.
+   */
+  threads?: number;
 }
 
 export type ModelBuilder = (ir: ModelIR, seed: number) => tf.LayersModel;
@@ -80,7 +86,37 @@ export async function trainIr(ir: ModelIR, spec: { source: string; path: string 
   const reporter = createReporter(streams, options.json === true);
   const resolved = resolveIr(ir, dirname(resolve(spec.path)), options);
   const backend = await selectBackend(options.backend);
-  backend.notes.forEach((line) => reporter.note(line));
+  const threads = trainingThreads(resolved, backend.name, backend.notes, options);
+  threads.notes.forEach((line) => reporter.note(line));
+  try {
+    return await trainOnThreads(resolved, spec, options, { backend: backend.name, reporter, threads });
+  } finally {
+    await threads.close();
+  }
+}
+
+/** The thread count for this run, its workers started (they load tfjs while the data is read). */
+function trainingThreads(ir: ModelIR, backend: BackendName, backendNotes: string[], options: Pick<TrainOptions, 'threads' | 'buildModel'>): TrainingThreads {
+  const customBuilder = options.buildModel !== undefined && options.buildModel !== defaultBuilder;
+  return startThreads({ ir, backend, backendNotes, requested: options.threads, customBuilder });
+}
+
+/** The model, or the model and its replicas on the worker threads; the model is disposed when they fail. */
+async function modelOnThreads(model: tf.LayersModel, ir: ModelIR, threads: TrainingThreads): Promise<ParallelTrainer | null> {
+  try {
+    return await threads.ready(ir, ir.train.seed, model);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+async function trainOnThreads(
+  resolved: ModelIR & { data: DataIR },
+  spec: { source: string; path: string },
+  options: TrainOptions,
+  { backend, reporter, threads }: { backend: BackendName; reporter: ProgressReporter; threads: TrainingThreads },
+): Promise<TrainResult> {
   // Data problems surface here, before a run directory exists: nothing is trained on bad data.
   const data = await loadData(resolved.data, { baseDir: dirname(resolve(spec.path)), validationSplit: resolved.train.validationSplit, shape: modelShape(resolved), saved: null });
   reporter.note(data.summary);
@@ -88,12 +124,13 @@ export async function trainIr(ir: ModelIR, spec: { source: string; path: string 
   // The model is built before the run directory exists, so a model that cannot be built leaves nothing behind.
   seedRandom(resolved.train.seed);
   const model = (options.buildModel ?? defaultBuilder)(resolved, resolved.train.seed);
+  const parallel = await modelOnThreads(model, resolved, threads);
   const specCopy = `spec${spec.path.endsWith('.json') ? '.json' : '.seqnet'}`;
   const info: RunInfo = {
     model: resolved.name,
     specPath: spec.path,
     specCopy,
-    backend: backend.name,
+    backend,
     data: data.summary,
     startedAt: new Date().toISOString(),
     status: 'running',
@@ -105,7 +142,7 @@ export async function trainIr(ir: ModelIR, spec: { source: string; path: string 
   const runDir = await startRun(options.runsDir ?? 'runs', { source: spec.source, specCopy, ir: resolved, preprocessing: data.preprocessing, info }, model);
   reporter.note(`run directory: ${runDir}`);
   const state = initialState(resolved.train);
-  const outcome = await runLoop({ model, train: resolved.train, data, state, best: null, runDir, reporter, signal: options.signal });
+  const outcome = await runLoop({ model, train: resolved.train, data, state, best: null, runDir, reporter, signal: options.signal, parallel });
   return finish({ model, ir: resolved, data, runDir, info, outcome, reporter });
 }
 
@@ -147,7 +184,7 @@ function initialState(train: TrainIR): LoopState {
  * before its first checkpoint starts over from its first batch (same seed, same numbers), and one whose
  * training ended but whose final files were not all written gets them written.
  */
-export async function resumeRun(runDir: string, options: Pick<TrainOptions, 'backend' | 'epochs' | 'json' | 'streams' | 'signal' | 'buildModel'> = {}): Promise<TrainResult> {
+export async function resumeRun(runDir: string, options: Pick<TrainOptions, 'backend' | 'epochs' | 'json' | 'streams' | 'signal' | 'buildModel' | 'threads'> = {}): Promise<TrainResult> {
   const streams = options.streams ?? defaultStreams();
   const reporter = createReporter(streams, options.json === true);
   await openForResume(runDir);
@@ -171,15 +208,21 @@ export async function resumeRun(runDir: string, options: Pick<TrainOptions, 'bac
     const further = stopped === 'completed' ? '; pass --epochs N (more than that) to train further' : '';
     throw new TrainError(`${runDir} already finished (${stopped.replace('_', ' ')} after ${epoch} epochs)${further}`);
   }
-  backend.notes.forEach((line) => reporter.note(line));
-  const data = await loadData(ir.data, { baseDir: runDir, validationSplit: ir.train.validationSplit, shape: modelShape(ir), saved });
-  const { model, state } = await restoreModel(ir, checkpoint, latest?.dir ?? null, options.buildModel ?? defaultBuilder);
-  reporter.note(resumeNote(runDir, checkpoint));
-  // A later resume must see the new epoch count too.
-  if (extended) await writeRunIr(runDir, ir);
-  await writeRunInfo(runDir, { ...info, backend: backend.name, status: 'running' });
-  const outcome = await runLoop({ model, train: ir.train, data, state, best: checkpoint?.best ?? null, runDir, reporter, signal: options.signal });
-  return finish({ model, ir, data, runDir, info, outcome, reporter });
+  const threads = trainingThreads(ir, backend.name, backend.notes, options);
+  threads.notes.forEach((line) => reporter.note(line));
+  try {
+    const data = await loadData(ir.data, { baseDir: runDir, validationSplit: ir.train.validationSplit, shape: modelShape(ir), saved });
+    const { model, state } = await restoreModel(ir, checkpoint, latest?.dir ?? null, options.buildModel ?? defaultBuilder);
+    const parallel = await modelOnThreads(model, ir, threads);
+    reporter.note(resumeNote(runDir, checkpoint));
+    // A later resume must see the new epoch count too.
+    if (extended) await writeRunIr(runDir, ir);
+    await writeRunInfo(runDir, { ...info, backend: backend.name, status: 'running' });
+    const outcome = await runLoop({ model, train: ir.train, data, state, best: checkpoint?.best ?? null, runDir, reporter, signal: options.signal, parallel });
+    return await finish({ model, ir, data, runDir, info, outcome, reporter });
+  } finally {
+    await threads.close();
+  }
 }
 
 /**

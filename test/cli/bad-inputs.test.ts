@@ -149,7 +149,7 @@ const RESUME: FaultCase[] = [
   { name: '--resume of a folder that does not exist', args: () => ['train', '--resume', 'nowhere'], exit: 2, message: /nowhere/ },
   { name: '--resume of a folder without a checkpoint', args: async (c) => (await mkdir(join(c.dir, 'empty')), ['train', '--resume', 'empty']), exit: 2, message: /^empty is not a run directory \(no manifest\.json\), so there is nothing to resume$/ },
   { name: '--resume of a finished run', args: async (c) => ['train', '--resume', await copyRun(c.fx.tinyRun, c.dir)], exit: 2, message: /already finished \(completed after 1 epochs\)/ },
-  { name: '--resume with --data', args: (c) => ['train', '--resume', c.fx.tinyRun, '--data', 'x.csv'], exit: 2, message: /only --epochs and --backend apply/ },
+  { name: '--resume with --data', args: (c) => ['train', '--resume', c.fx.tinyRun, '--data', 'x.csv'], exit: 2, message: /only --epochs, --backend and --threads apply/ },
   {
     name: '--resume with a checkpoint state that is not JSON',
     args: async (c) => ['train', '--resume', await corruptedRun(c, 'tinyRun', 'checkpoint/state.json', (p) => writeFile(p, '{"epoch": 1,')), '--epochs', '2', ...TRAIN_FLAGS],

@@ -15,6 +15,7 @@ import type { TrainResult } from '../../train/index.js';
 import { formatEvaluation } from '../../train/progress.js';
 import { CliError, ExitCode } from '../errors.js';
 import { handleInterrupts } from '../interrupts.js';
+import { MAX_THREADS } from '../../train/parallel/limits.js';
 
 interface TrainFlags {
   backend?: string;
@@ -25,6 +26,7 @@ interface TrainFlags {
   json?: boolean;
   resume?: string;
   data?: string;
+  threads?: string;
 }
 
 interface ExportFlags {
@@ -65,6 +67,7 @@ export function registerTrainCommands(program: Command): void {
     .option('--runs-dir <dir>', 'parent folder of the run directories', 'runs')
     .option('--json', 'print one JSON object per epoch')
     .option('--resume <run_dir>', 'continue an interrupted run from its last checkpoint')
+    .option('--threads <n>', 'train on N threads, data parallel (1: one thread; default: chosen from the model size)')
     .action(async (spec: string | undefined, flags: TrainFlags) => {
       await trainCommand(spec, flags);
     });
@@ -128,15 +131,21 @@ function parseCount(flag: string, value: string | undefined, allowZero = false):
   return n;
 }
 
+function parseThreads(value: string | undefined): number | undefined {
+  const threads = parseCount('--threads', value);
+  if (threads !== undefined && threads > MAX_THREADS) throw new CliError(`--threads needs a whole number from 1 to ${MAX_THREADS} (got '${value}')`, ExitCode.Usage);
+  return threads;
+}
+
 async function trainCommand(spec: string | undefined, flags: TrainFlags): Promise<void> {
   if ((spec === undefined) === (flags.resume === undefined)) throw new CliError('give a spec file to train, or --resume RUN_DIR (not both)', ExitCode.Usage);
   const interrupts = handleInterrupts();
   try {
-    const common = { backend: parseBackend(flags.backend), epochs: parseCount('--epochs', flags.epochs), json: flags.json === true, signal: interrupts.signal };
+    const common = { backend: parseBackend(flags.backend), epochs: parseCount('--epochs', flags.epochs), threads: parseThreads(flags.threads), json: flags.json === true, signal: interrupts.signal };
     let result: TrainResult;
     if (flags.resume !== undefined) {
       if (flags.data !== undefined || flags.seed !== undefined || flags.batchSize !== undefined) {
-        throw new CliError('--resume continues with the run’s own data, seed and batch size; only --epochs and --backend apply', ExitCode.Usage);
+        throw new CliError('--resume continues with the run’s own data, seed and batch size; only --epochs, --backend and --threads apply', ExitCode.Usage);
       }
       result = await (await training()).resumeRun(flags.resume, common);
     } else {

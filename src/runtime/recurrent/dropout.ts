@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RecurrentDropoutIR } from '../../ir/types.js';
 import { nextSeed } from '../random.js';
+import { batchNormal, batchUniform } from '../shards.js';
 import { splitSteps } from './ops.js';
 
 /** Masks and zoneout mixing for one direction of one call; null or 0 where a form is off. */
@@ -40,15 +41,21 @@ export interface CallDropout {
 
 export type Zoneout = { mask: tf.Tensor } | { probability: number };
 
-/** Inverted dropout mask: 1/(1 − rate) with probability 1 − rate, else 0. */
-function keepMask(shape: number[], rate: number): tf.Tensor {
+/**
+ * Inverted dropout mask: 1/(1 − rate) with probability 1 − rate, else 0. `batchAxis` (null for weight drop's
+ * `U`-shaped mask) lets a data-parallel shard draw exactly its examples' rows of the whole batch's mask.
+ */
+function keepMask(shape: number[], rate: number, batchAxis: number | null): tf.Tensor {
   const keep = 1 - rate;
-  return tf.div(tf.cast(tf.less(tf.randomUniform(shape, 0, 1, 'float32', nextSeed()), keep), 'float32'), keep);
+  return tf.div(tf.cast(tf.less(batchUniform(shape, batchAxis, nextSeed()), keep), 'float32'), keep);
 }
 
-/** Masks for all steps, drawn at once as `[t, b, u]`: the whole `[t·b, u]`, and one `[b, u]` piece per step. */
-function perStep(steps: number, batch: number, units: number, draw: (shape: number[]) => tf.Tensor): { whole: tf.Tensor; steps: tf.Tensor[] } {
-  const whole = tf.reshape(draw([steps, batch, units]), [steps * batch, units]);
+/**
+ * Masks for all steps, drawn at once as `[t, b, u]` (batch axis 1): the whole `[t·b, u]`, and one `[b, u]`
+ * piece per step.
+ */
+function perStep(steps: number, batch: number, units: number, draw: (shape: number[], batchAxis: number) => tf.Tensor): { whole: tf.Tensor; steps: tf.Tensor[] } {
+  const whole = tf.reshape(draw([steps, batch, units], 1), [steps * batch, units]);
   return { whole, steps: splitSteps(whole, steps) };
 }
 
@@ -81,25 +88,25 @@ export function drawDropout(dropout: RecurrentDropoutIR, training: boolean, shap
     return result;
   }
   const input = dropout.input;
-  if (input !== null && input.rate > 0) result.input = keepMask([batch, input.mask === 'step' ? steps : 1, features], input.rate);
-  if (dropout.recurrent !== null && dropout.recurrent.rate > 0) result.recurrent = keepMask([batch, units], dropout.recurrent.rate);
+  if (input !== null && input.rate > 0) result.input = keepMask([batch, input.mask === 'step' ? steps : 1, features], input.rate, 0);
+  if (dropout.recurrent !== null && dropout.recurrent.rate > 0) result.recurrent = keepMask([batch, units], dropout.recurrent.rate, 0);
   // Absent in configs saved before weight drop existed.
   const weights = dropout.recurrentWeights;
-  if (weights !== undefined && weights.rate > 0) result.recurrentWeights = keepMask(shape.recurrentKernel, weights.rate);
+  if (weights !== undefined && weights.rate > 0) result.recurrentWeights = keepMask(shape.recurrentKernel, weights.rate, null);
   const candidate = dropout.candidate;
   if (candidate !== null && candidate.rate > 0) {
     if (candidate.mask === 'sequence') {
-      const mask = keepMask([batch, units], candidate.rate);
+      const mask = keepMask([batch, units], candidate.rate, 0);
       result.candidate = () => mask;
       result.drawn.candidate = mask;
     } else {
-      const masks = perStep(steps, batch, units, (s) => keepMask(s, candidate.rate));
+      const masks = perStep(steps, batch, units, (s, axis) => keepMask(s, candidate.rate, axis));
       result.candidate = (step) => masks.steps[step];
       result.drawn.candidate = masks.whole;
     }
   }
-  const bernoulli = (probability: number) => (s: number[]) =>
-    tf.cast(tf.less(tf.randomUniform(s, 0, 1, 'float32', nextSeed()), probability), 'float32');
+  const bernoulli = (probability: number) => (s: number[], axis: number) =>
+    tf.cast(tf.less(batchUniform(s, axis, nextSeed()), probability), 'float32');
   if (zoneout !== null && zoneout.cell > 0) {
     const masks = perStep(steps, batch, units, bernoulli(zoneout.cell));
     result.zoneoutCell = (step) => ({ mask: masks.steps[step] });
@@ -136,6 +143,7 @@ export function addInitialNoise(
   if (!training || noise === undefined) return initial;
   return initial.map((state, index) => {
     const std = states[index] === 'c' ? noise.cell : noise.hidden;
-    return std > 0 ? tf.add(state, tf.randomNormal(state.shape, 0, std, 'float32', nextSeed())) : state;
+    // Drawn for the whole batch and cut to this thread's rows when the batch is sharded (`batchNormal`).
+    return std > 0 ? tf.tidy(() => tf.add(state, batchNormal(state.shape, 0, std, nextSeed()))) : state;
   });
 }

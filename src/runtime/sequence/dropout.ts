@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MaskLifetime } from '../../ir/types.js';
 import { nextSeed } from '../random.js';
+import { batchUniform } from '../shards.js';
 import { singleShape, singleTensor } from './masks.js';
 
 export interface SequenceDropoutConfig {
@@ -41,7 +42,7 @@ export class SequenceDropout extends tf.layers.Layer {
     return tf.tidy(() => {
       const keep = 1 - this.rate;
       const noiseShape = this.mask === 'sequence' && x.rank === 3 ? [x.shape[0], 1, x.shape[2] as number] : x.shape;
-      const draws = tf.randomUniform(noiseShape, 0, 1, 'float32', nextSeed());
+      const draws = batchUniform(noiseShape, 0, nextSeed());
       // Inverted dropout: kept units are scaled by 1/keep so the expectation matches inference.
       const kept = tf.div(tf.cast(tf.less(draws, keep), 'float32'), keep);
       return tf.mul(x, kept);

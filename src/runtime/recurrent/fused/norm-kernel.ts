@@ -9,6 +9,7 @@
  */
 import type { NormIR } from '../../../ir/types.js';
 import type { FusedNormForm } from '../norms/types.js';
+import { reduceBatchSums } from '../../shards.js';
 
 export interface NormRecord {
   normalized: Float32Array;
@@ -101,14 +102,19 @@ export class NormKernel {
 
   private batchStatistics(values: Float32Array, batch: number, mask: Float32Array | null, maskOffset: number, normalized: Float32Array) {
     const weight = (n: number) => (mask === null ? 1 : mask[maskOffset + n]);
-    let count = 0;
-    for (let n = 0; n < batch; n += 1) count += weight(n);
+    // Sums over the batch, then their data-parallel reduction (the identity on one thread): the column sums
+    // and the example count, then the squared deviations, so every shard normalizes with the whole batch's.
+    const sums = new Float32Array(this.width + 1);
+    for (let n = 0; n < batch; n += 1) sums[this.width] += weight(n);
+    for (let n = 0; n < batch; n += 1) for (let c = 0; c < this.width; c += 1) sums[c] += weight(n) * values[n * this.width + c];
+    reduceBatchSums(sums);
+    const count = sums[this.width];
     const divisor = Math.max(count, 1);
-    const mean = new Float32Array(this.width);
+    const mean = sums.slice(0, this.width);
     const variance = new Float32Array(this.width);
-    for (let n = 0; n < batch; n += 1) for (let c = 0; c < this.width; c += 1) mean[c] += weight(n) * values[n * this.width + c];
     for (let c = 0; c < this.width; c += 1) mean[c] /= divisor;
     for (let n = 0; n < batch; n += 1) for (let c = 0; c < this.width; c += 1) variance[c] += weight(n) * (values[n * this.width + c] - mean[c]) ** 2;
+    reduceBatchSums(variance);
     const inverse = new Float32Array(this.width);
     for (let c = 0; c < this.width; c += 1) {
       variance[c] /= divisor;
@@ -169,17 +175,19 @@ export class NormKernel {
 
   private batchBackward(scaled: Float32Array, normalized: Float32Array, inverse: Float32Array, batch: number, mask: Float32Array | null, maskOffset: number) {
     const weight = (n: number) => (mask === null ? 1 : mask[maskOffset + n]);
-    let count = 0;
-    for (let n = 0; n < batch; n += 1) count += weight(n);
-    const divisor = Math.max(count, 1);
-    const sumG = new Float32Array(this.width);
-    const sumGx = new Float32Array(this.width);
+    // [Σg, Σg·x̂, count] over the batch, reduced across data-parallel shards like the forward's sums.
+    const sums = new Float32Array(2 * this.width + 1);
+    for (let n = 0; n < batch; n += 1) sums[2 * this.width] += weight(n);
+    const sumG = sums.subarray(0, this.width);
+    const sumGx = sums.subarray(this.width, 2 * this.width);
     for (let row = 0; row < scaled.length; row += this.width) {
       for (let c = 0; c < this.width; c += 1) {
         sumG[c] += scaled[row + c];
         sumGx[c] += scaled[row + c] * normalized[row + c];
       }
     }
+    reduceBatchSums(sums);
+    const divisor = Math.max(sums[2 * this.width], 1);
     const input = new Float32Array(scaled.length);
     for (let n = 0; n < batch; n += 1) {
       const w = weight(n) / divisor;
