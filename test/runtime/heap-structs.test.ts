@@ -1,11 +1,11 @@
 /**
- * The struct field orders of `heap/structs.ts` are the AssemblyScript classes' own: each field of `Cell` and
- * `Norm` by name and type, in declaration order (the order the compiled kernels read them in).
+ * The struct field orders of `heap/structs.ts` are the AssemblyScript classes' own: each field of `Cell`,
+ * `Norm` and `Train` by name and type, in declaration order (the order the compiled kernels read them in).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CELL_FIELDS, NORM_FIELDS } from '../../src/runtime/recurrent/heap/structs.js';
+import { CELL_FIELDS, NORM_FIELDS, TRAIN_FIELDS } from '../../src/runtime/recurrent/heap/structs.js';
 import type { FieldOrder } from '../../src/runtime/recurrent/heap/structs.js';
 
 const ASSEMBLY = join(import.meta.dirname, '../../src/runtime/recurrent/heap/assembly');
@@ -31,5 +31,11 @@ describe('heap struct field orders', () => {
     const fields = classFields('norm.ts', 'Norm');
     expect(fields.length).toBeGreaterThan(5);
     expect(order(NORM_FIELDS)).toEqual(fields);
+  });
+
+  it('TRAIN_FIELDS is the field order of assembly/train.ts Train', () => {
+    const fields = classFields('train.ts', 'Train');
+    expect(fields.length).toBeGreaterThan(10);
+    expect(order(TRAIN_FIELDS)).toEqual(fields);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The field orders of the structs the compiled kernels read, each defined once: `Cell` (`assembly/cells.ts`)
- * and `Norm` (`assembly/norm.ts`). `writeStruct` writes a struct from its values by name in this order, and
+ * The field orders of the structs the compiled kernels read, each defined once: `Cell` (`assembly/cells.ts`),
+ * `Norm` (`assembly/norm.ts`) and `Train` (`assembly/train.ts`). `writeStruct` writes a struct from its values by name in this order, and
  * test/runtime/heap-structs.test.ts checks each order against its AssemblyScript class.
  */
 import type { HeapKernels, StructField } from './heap.js';
@@ -39,6 +39,21 @@ export const NORM_FIELDS = [
   ['shift', 'usize'],
   ['epsilon', 'f32'],
   ['rows', 'i32'],
+] as const satisfies FieldOrder;
+
+export const TRAIN_FIELDS = [
+  ['batch', 'i32'],
+  ['units', 'i32'],
+  ['gateActivation', 'i32'],
+  ['forgetConstant', 'f32'],
+  ['mask', 'usize'],
+  ['recurrentMask', 'usize'],
+  ['candidate', 'usize'],
+  ['candidateStride', 'i32'],
+  ['zoneoutCell', 'usize'],
+  ['zoneoutCellStride', 'i32'],
+  ['zoneoutHidden', 'usize'],
+  ['zoneoutHiddenStride', 'i32'],
 ] as const satisfies FieldOrder;
 
 /** A value for every field of a struct, by name (an address or a flag as its i32). */
