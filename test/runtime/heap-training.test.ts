@@ -8,7 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeqnetRecurrent } from '../../src/runtime/index.js';
+import { fusedGru } from '../../src/runtime/recurrent/fused/gru.js';
 import { fusedLstm } from '../../src/runtime/recurrent/fused/lstm.js';
+import { fusedRnn } from '../../src/runtime/recurrent/fused/rnn.js';
 import { runFused } from '../../src/runtime/recurrent/fused/op.js';
 import type { FusedCall } from '../../src/runtime/recurrent/fused/op.js';
 import type { FusedArgs, FusedCell, GateActivation } from '../../src/runtime/recurrent/fused/types.js';
@@ -21,14 +23,19 @@ const SIZE = BATCH * UNITS;
 type DropoutForm = 'none' | 'recurrent' | 'candidate per step' | 'candidate per sequence' | 'zoneout' | 'zoneout expectation' | 'all';
 
 interface Case {
-  cell: { name: string; fused: FusedCell; blocks: number; states: number };
+  cell: { name: string; fused: FusedCell; blocks: number; states: number; resetAfter: boolean };
   gateActivation: GateActivation;
   dropout: DropoutForm;
   masked: boolean;
   keepOutputs: boolean;
 }
 
-const CELLS: Case['cell'][] = [{ name: 'lstm', fused: fusedLstm, blocks: 4, states: 2 }];
+const CELLS: Case['cell'][] = [
+  { name: 'lstm', fused: fusedLstm, blocks: 4, states: 2, resetAfter: false },
+  { name: 'gru (reset first)', fused: fusedGru, blocks: 3, states: 1, resetAfter: false },
+  { name: 'gru (reset after)', fused: fusedGru, blocks: 3, states: 1, resetAfter: true },
+  { name: 'simple rnn', fused: fusedRnn, blocks: 1, states: 1, resetAfter: false },
+];
 const DROPOUT: DropoutForm[] = ['none', 'recurrent', 'candidate per step', 'candidate per sequence', 'zoneout', 'zoneout expectation', 'all'];
 
 const CASES: Case[] = CELLS.flatMap((cell) =>
@@ -49,13 +56,13 @@ function zoneoutMask(length: number, seed: number): tf.Tensor {
   return tf.tidy(() => tf.cast(tf.less(tf.randomUniform([length], 0, 1, 'float32', seed), 0.25), 'float32'));
 }
 
-function masks(form: DropoutForm): Pick<FusedCall, 'recurrentMask' | 'stepMasks'> {
+function masks(form: DropoutForm, states: number): Pick<FusedCall, 'recurrentMask' | 'stepMasks'> {
   const on = (name: DropoutForm) => form === name || form === 'all';
   return {
     recurrentMask: on('recurrent') ? dropMask(SIZE, 1) : null,
     stepMasks: {
       candidate: on('candidate per step') ? dropMask(STEPS * SIZE, 2) : form === 'candidate per sequence' ? dropMask(SIZE, 3) : null,
-      zoneoutCell: on('zoneout') ? zoneoutMask(STEPS * SIZE, 4) : form === 'zoneout expectation' ? 0.3 : null,
+      zoneoutCell: states < 2 ? null : on('zoneout') ? zoneoutMask(STEPS * SIZE, 4) : form === 'zoneout expectation' ? 0.3 : null,
       zoneoutHidden: on('zoneout') ? zoneoutMask(STEPS * SIZE, 5) : form === 'zoneout expectation' ? 0.2 : null,
     },
   };
@@ -67,9 +74,9 @@ function callOf(c: Case): FusedCall {
   const validity = Float32Array.from({ length: STEPS * BATCH }, (_, i) => (Math.floor(i / BATCH) < lengths[i % BATCH] ? 1 : 0));
   return {
     ...{ cell: c.cell.fused, steps: STEPS, batch: BATCH, units: UNITS, keepOutputs: c.keepOutputs, record: true },
-    ...{ gateActivation: c.gateActivation, forgetConstant: 0.5, resetAfter: false, sites: [], params: [] },
+    ...{ gateActivation: c.gateActivation, forgetConstant: 0.5, resetAfter: c.cell.resetAfter, sites: [], params: [] },
     mask: c.masked ? tf.tensor2d(validity, [STEPS * BATCH, 1]) : null,
-    ...masks(c.dropout),
+    ...masks(c.dropout, c.cell.states),
   };
 }
 
@@ -93,7 +100,7 @@ function valuesOf(c: Case, call: FusedCall): Values {
 
 /** The op as the layer runs it (the heap path where it covers the call): packed value and gradients. */
 function throughOp(call: FusedCall, v: Values): { packed: Float32Array; gradients: Float32Array[] } {
-  let packed = new Float32Array(0);
+  let packed: Float32Array = new Float32Array(0);
   const gradients = tf.grads((input: tf.Tensor, kernel: tf.Tensor, ...initial: tf.Tensor[]) => {
     const result = runFused(call, input, kernel, initial);
     const value = tf.concat([...(result.outputs === null ? [] : [result.outputs]), ...result.states], 0);

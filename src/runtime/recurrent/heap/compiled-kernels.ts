@@ -18,9 +18,17 @@ export interface CellKernels {
   addRecurrentGradient(train: number, dh: number, recurrent: number): void;
   lstmForward(train: number, step: number, input: number, recurrent: number, h: number, c: number, hNext: number, cNext: number, gates: number, cellTanh: number, out: number, hMaskedNext: number): void;
   lstmBackward(train: number, step: number, gates: number, cellTanh: number, c: number, outputGradient: number, recurrent: number, dh: number, dc: number, dz: number): void;
+  rnnForward(train: number, step: number, input: number, recurrent: number, h: number, hNext: number, activated: number, out: number, hMaskedNext: number): void;
+  rnnBackward(train: number, step: number, activated: number, outputGradient: number, recurrent: number, dh: number, dz: number): void;
+  gruGatesForward(train: number, step: number, input: number, recurrent: number, resetAfter: number, hMasked: number, gates: number, resetTerm: number): void;
+  gruStateForward(train: number, step: number, input: number, candidateRecurrent: number, gates: number, resetTerm: number, h: number, hNext: number, out: number, hMaskedNext: number): void;
+  gruStateBackward(
+    ...args: [train: number, step: number, gates: number, resetTerm: number, h: number, outputGradient: number, recurrent: number, resetAfter: number, dh: number, dInput: number, dRecurrent: number, dCandidate: number]
+  ): void;
+  gruResetBackward(train: number, gates: number, h: number, dResetProduct: number, dh: number, dInput: number, dRecurrent: number): void;
 }
 
-const EXPORTS = ['lstmStep', 'gruGates', 'gruCandidate', 'rnnStep', 'normalizeRows', 'transposeRows', 'maskState', 'addRecurrentGradient', 'lstmForward', 'lstmBackward'] as const;
+const EXPORTS = ['lstmStep', 'gruGates', 'gruCandidate', 'rnnStep', 'normalizeRows', 'transposeRows', 'maskState', 'addRecurrentGradient', 'lstmForward', 'lstmBackward', 'rnnForward', 'rnnBackward', 'gruGatesForward', 'gruStateForward', 'gruStateBackward', 'gruResetBackward'] as const;
 
 function kernelBytes(): Uint8Array {
   return Uint8Array.from(atob(COMPILED_KERNELS_BASE64), (character) => character.charCodeAt(0));

@@ -9,7 +9,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FusedCall } from '../fused/op.js';
+import { fusedGru } from '../fused/gru.js';
 import { fusedLstm } from '../fused/lstm.js';
+import { fusedRnn } from '../fused/rnn.js';
 import type { FusedCell } from '../fused/types.js';
 import { ACTIVATION_CODES } from './cells.js';
 import type { HeapBuffer, HeapKernels } from './heap.js';
@@ -35,18 +37,25 @@ export interface HeapTrainingRun {
   dispose(): void;
 }
 
-/** A cell's loops on the heap, over the recorded buffers of `Recording`. */
+/** A cell's loops on the heap, over the buffers of one call (`Recording`). */
 interface HeapTrainingCell {
-  /** Gate blocks of `z` (the input term's and dZ's width in units). */
+  /** Gate blocks of `z` (the input term's and dP's width in units). */
   blocks: number;
-  /** Recorded `[steps·batch, u]` floats per step besides the states and the gates (the LSTM's tanh(c')). */
-  forward(recording: Recording, t: number, recurrent: HeapBuffer, out: number, hMasked: HeapBuffer): void;
-  backward(recording: Recording, t: number, outputGradient: number, recurrent: number, dStates: HeapBuffer[], dz: number): void;
+  /** Buffers the cell records per step besides the states (made before the forward loop). */
+  record(r: Recording): void;
+  /** The forward loop: states, recorded values, and each step's output where `out(t)` is not 0. */
+  forward(r: Recording, out: (t: number) => number): void;
+  /**
+   * The backward loop, from `dStates` (the gradients at the final states; at the initial ones when it
+   * returns) and the outputs' gradient (`outputGradient(t)`, 0 when outputs are not kept); returns dP and dU.
+   */
+  backward(r: Recording, dStates: HeapBuffer[], outputGradient: (t: number) => number): { input: HeapBuffer; recurrentKernel: HeapBuffer };
 }
 
 /** Buffers of one call, recorded by the forward loop for the backward one. */
 interface Recording {
   kernels: HeapKernels;
+  call: FusedCall;
   /** The `Train` struct's address. */
   train: number;
   steps: number;
@@ -54,40 +63,188 @@ interface Recording {
   units: number;
   /** `P` `[steps·batch, G·u]` (the op's input tensor, in place). */
   input: HeapBuffer;
+  /** `U` `[u, G·u]` (the op's input tensor, in place: read during the forward loop only), and as a tensor. */
+  kernel: HeapBuffer;
+  recurrentKernel: tf.Tensor;
+  /** `Uᵀ` `[G·u, u]`, made in the forward loop while U is at hand. */
+  kernelT: HeapBuffer;
   /** Each state at every step, `[(steps + 1)·batch, u]`: row block 0 the initial state. */
   states: HeapBuffer[];
+  /** h̃_{t−1} = h_{t−1} ⊙ recurrent mask `[batch, u]`, the left operand of h·U, written by each step for the next. */
+  hMasked: HeapBuffer;
   /** The activated gates `[steps·batch, G·u]`. */
   gates: HeapBuffer;
-  /** tanh(c') `[steps·batch, u]` (LSTM). */
-  cellTanh: HeapBuffer | null;
+  /** The LSTM's tanh(c'), the GRU's reset term: `[steps·batch, u]` (null where the cell has none). */
+  extra: HeapBuffer | null;
 }
 
-const lstm: HeapTrainingCell = {
-  blocks: 4,
-  forward(r, t, recurrent, out, hMasked) {
-    const { kernels } = r;
+const addressOf = (r: Recording, buffer: HeapBuffer | null, offset = 0) => (buffer === null ? 0 : r.kernels.address(buffer, offset));
+
+/** `[rows, columns]` views of consecutive blocks of a buffer, one per step: the steps' matmul operands. */
+function stepViews(r: Recording, buffer: HeapBuffer, columns: number): HeapBuffer[] {
+  return Array.from({ length: r.steps }, (_, t) => r.kernels.view(buffer, t * r.batch * columns, [r.batch, columns]));
+}
+
+/** dU = H̃ᵀ·dR for the recorded states (recurrent mask applied) and the gradient `dR` of their products with U. */
+function kernelGradient(r: Recording, left: HeapBuffer, dRecurrent: HeapBuffer, masked: boolean): HeapBuffer {
+  const { kernels, units, steps, batch } = r;
+  const columns = dRecurrent.shape[1];
+  const transposed = kernels.buffer([units, steps * batch]);
+  kernels.cells.transposeRows(r.train, kernels.address(transposed), kernels.address(left), steps * batch, units, masked ? 1 : 0);
+  return kernels.matMul(kernels.buffer([units, columns]), transposed, dRecurrent);
+}
+
+/**
+ * The cells whose step is `z = P_t + h̃_{t−1}·U` then one kernel (LSTM, simple RNN): per step one matmul
+ * and one kernel call each way; the kernel of step t adds dz_{t+1}·Uᵀ to dh first.
+ */
+function singleProductCell(
+  blocks: number,
+  extra: boolean,
+  forwardStep: (r: Recording, t: number, recurrent: HeapBuffer, out: number) => void,
+  backwardStep: (r: Recording, t: number, outputGradient: number, recurrent: number, dStates: HeapBuffer[], dz: number) => void,
+): HeapTrainingCell {
+  return {
+    blocks,
+    record(r) {
+      r.extra = extra ? r.kernels.buffer([r.steps * r.batch, r.units]) : null;
+    },
+    forward(r, out) {
+      const recurrent = r.kernels.buffer([r.batch, blocks * r.units]);
+      for (let t = 0; t < r.steps; t += 1) {
+        r.kernels.matMul(recurrent, r.hMasked, r.kernel);
+        forwardStep(r, t, recurrent, out(t));
+      }
+    },
+    backward(r, dStates, outputGradient) {
+      const { kernels, batch, units } = r;
+      const width = blocks * units;
+      const dz = kernels.buffer([r.steps * batch, width]);
+      const recurrent = kernels.buffer([batch, units]);
+      const views = stepViews(r, dz, width);
+      for (let t = r.steps - 1; t >= 0; t -= 1) {
+        backwardStep(r, t, outputGradient(t), t === r.steps - 1 ? 0 : kernels.address(recurrent), dStates, kernels.address(dz, t * batch * width));
+        kernels.matMul(recurrent, views[t], r.kernelT);
+      }
+      kernels.cells.addRecurrentGradient(r.train, kernels.address(dStates[0]), kernels.address(recurrent));
+      return { input: dz, recurrentKernel: kernelGradient(r, r.states[0], dz, true) };
+    },
+  };
+}
+
+const lstm = singleProductCell(
+  4,
+  true,
+  (r, t, recurrent, out) => {
     const size = r.batch * r.units;
     const [h, c] = r.states;
-    const a = (buffer: HeapBuffer, offset: number) => kernels.address(buffer, offset);
-    kernels.cells.lstmForward(
-      ...[r.train, t, a(r.input, t * 4 * size), kernels.address(recurrent)],
+    const a = (buffer: HeapBuffer | null, offset: number) => addressOf(r, buffer, offset);
+    r.kernels.cells.lstmForward(
+      ...[r.train, t, a(r.input, t * 4 * size), a(recurrent, 0)],
       ...[a(h, t * size), a(c, t * size), a(h, (t + 1) * size), a(c, (t + 1) * size)],
-      ...[a(r.gates, t * 4 * size), a(r.cellTanh as HeapBuffer, t * size), out, kernels.address(hMasked)],
+      ...[a(r.gates, t * 4 * size), a(r.extra, t * size), out, a(r.hMasked, 0)],
     );
   },
-  backward(r, t, outputGradient, recurrent, [dh, dc], dz) {
-    const { kernels } = r;
+  (r, t, outputGradient, recurrent, [dh, dc], dz) => {
     const size = r.batch * r.units;
-    const [, c] = r.states;
-    kernels.cells.lstmBackward(
-      ...[r.train, t, kernels.address(r.gates, t * 4 * size), kernels.address(r.cellTanh as HeapBuffer, t * size), kernels.address(c, t * size)],
-      ...[outputGradient, recurrent, kernels.address(dh), kernels.address(dc), dz],
-    );
+    const a = (buffer: HeapBuffer | null, offset: number) => addressOf(r, buffer, offset);
+    r.kernels.cells.lstmBackward(r.train, t, a(r.gates, t * 4 * size), a(r.extra, t * size), a(r.states[1], t * size), outputGradient, recurrent, a(dh, 0), a(dc, 0), dz);
+  },
+);
+
+const rnn = singleProductCell(
+  1,
+  false,
+  (r, t, recurrent, out) => {
+    const size = r.batch * r.units;
+    const h = r.states[0];
+    const a = (buffer: HeapBuffer, offset: number) => addressOf(r, buffer, offset);
+    r.kernels.cells.rnnForward(r.train, t, a(r.input, t * size), a(recurrent, 0), a(h, t * size), a(h, (t + 1) * size), a(r.gates, t * size), out, a(r.hMasked, 0));
+  },
+  (r, t, outputGradient, recurrent, [dh], dz) => {
+    const size = r.batch * r.units;
+    r.kernels.cells.rnnBackward(r.train, t, addressOf(r, r.gates, t * size), outputGradient, recurrent, addressOf(r, dh), dz);
+  },
+);
+
+/**
+ * The GRU: reset after, one product h̃·U `[batch, 3u]` per step each way, like the cells above; reset first,
+ * two each way, h̃·U_zr and then (r ⊙ h̃)·U_h forward, dc·U_hᵀ and then d[z, r]·U_zrᵀ backward. U_zrᵀ and U_hᵀ
+ * are row blocks of Uᵀ (views); U_zr and U_h, column blocks of U, are split off by tfjs once per call.
+ */
+const gru: HeapTrainingCell = {
+  blocks: 3,
+  record(r) {
+    r.extra = r.kernels.buffer([r.steps * r.batch, r.units]);
+  },
+  forward(r, out) {
+    const { kernels, batch, units, steps } = r;
+    const size = batch * units;
+    const resetAfter = r.call.resetAfter;
+    const recurrent = kernels.buffer([batch, (resetAfter ? 3 : 2) * units]);
+    const candidateRecurrent = resetAfter ? null : kernels.buffer([batch, units]);
+    const parts = resetAfter ? null : tf.split(r.recurrentKernel, [2 * units, units], 1);
+    const [kernelZr, kernelH] = parts === null ? [r.kernel, r.kernel] : parts.map((part) => kernels.tensor(part));
+    const resetTerms = resetAfter ? [] : stepViews(r, r.extra as HeapBuffer, units);
+    const a = (buffer: HeapBuffer | null, offset = 0) => addressOf(r, buffer, offset);
+    for (let t = 0; t < steps; t += 1) {
+      kernels.matMul(recurrent, r.hMasked, resetAfter ? r.kernel : kernelZr);
+      const [input, gates, resetTerm, h] = [a(r.input, t * 3 * size), a(r.gates, t * 3 * size), a(r.extra, t * size), r.states[0]];
+      kernels.cells.gruGatesForward(r.train, t, input, a(recurrent), resetAfter ? 1 : 0, a(r.hMasked), gates, resetTerm);
+      if (candidateRecurrent !== null) kernels.matMul(candidateRecurrent, resetTerms[t], kernelH);
+      kernels.cells.gruStateForward(r.train, t, input, a(candidateRecurrent), gates, resetTerm, a(h, t * size), a(h, (t + 1) * size), out(t), a(r.hMasked));
+    }
+    tf.dispose(parts ?? []);
+  },
+  backward(r, [dh], outputGradient) {
+    const { kernels, batch, units, steps } = r;
+    const size = batch * units;
+    const resetAfter = r.call.resetAfter;
+    const recurrentWidth = (resetAfter ? 3 : 2) * units;
+    const dInput = kernels.buffer([steps * batch, 3 * units]);
+    const dRecurrent = kernels.buffer([steps * batch, recurrentWidth]);
+    const dCandidate = resetAfter ? null : kernels.buffer([steps * batch, units]);
+    const dResetProduct = kernels.buffer([batch, units]);
+    const recurrent = kernels.buffer([batch, units]);
+    const views = stepViews(r, dRecurrent, recurrentWidth);
+    const candidateViews = dCandidate === null ? [] : stepViews(r, dCandidate, units);
+    const kernelZrT = kernels.view(r.kernelT, 0, [2 * units, units]);
+    const kernelHT = kernels.view(r.kernelT, 2 * units * units, [units, units]);
+    const a = (buffer: HeapBuffer | null, offset = 0) => addressOf(r, buffer, offset);
+    const h = r.states[0];
+    for (let t = steps - 1; t >= 0; t -= 1) {
+      const [gates, dInputRow, dRecurrentRow] = [a(r.gates, t * 3 * size), a(dInput, t * 3 * size), a(dRecurrent, t * batch * recurrentWidth)];
+      kernels.cells.gruStateBackward(
+        ...[r.train, t, gates, a(r.extra, t * size), a(h, t * size), outputGradient(t), t === steps - 1 ? 0 : a(recurrent)],
+        ...[resetAfter ? 1 : 0, a(dh), dInputRow, dRecurrentRow, a(dCandidate, t * size)],
+      );
+      if (!resetAfter) {
+        kernels.matMul(dResetProduct, candidateViews[t], kernelHT);
+        kernels.cells.gruResetBackward(r.train, gates, a(h, t * size), a(dResetProduct), a(dh), dInputRow, dRecurrentRow);
+      }
+      kernels.matMul(recurrent, views[t], resetAfter ? r.kernelT : kernelZrT);
+    }
+    kernels.cells.addRecurrentGradient(r.train, a(dh), a(recurrent));
+    if (resetAfter) return { input: dInput, recurrentKernel: kernelGradient(r, h, dRecurrent, true) };
+    // Reset first: dU's z, r columns from H̃ᵀ·d[z, r], its h columns from (r ⊙ h̃)ᵀ·dc, side by side.
+    const zr = kernels.floats(kernelGradient(r, h, dRecurrent, true)).slice();
+    const candidate = kernels.floats(kernelGradient(r, r.extra as HeapBuffer, dCandidate as HeapBuffer, false)).slice();
+    const recurrentKernel = kernels.buffer([units, 3 * units]);
+    const values = kernels.floats(recurrentKernel);
+    for (let i = 0; i < units; i += 1) {
+      values.set(zr.subarray(i * 2 * units, (i + 1) * 2 * units), i * 3 * units);
+      values.set(candidate.subarray(i * units, (i + 1) * units), i * 3 * units + 2 * units);
+    }
+    return { input: dInput, recurrentKernel };
   },
 };
 
 /** The fused cells that have a heap training loop. */
-const HEAP_TRAINING_CELLS = new Map<FusedCell, HeapTrainingCell>([[fusedLstm, lstm]]);
+const HEAP_TRAINING_CELLS = new Map<FusedCell, HeapTrainingCell>([
+  [fusedLstm, lstm],
+  [fusedGru, gru],
+  [fusedRnn, rnn],
+]);
 
 /**
  * Whether the heap path covers this fused call: a cell with a heap training loop, no norm inside the loop
@@ -150,27 +307,25 @@ function runForward(kernels: HeapKernels, cell: HeapTrainingCell, call: FusedCal
   const { steps, batch, units, keepOutputs } = call;
   const size = batch * units;
   const width = cell.blocks * units;
-  const train = writeTrain(kernels, call);
-  const kernel = kernels.tensor(recurrentKernel);
   const recording: Recording = {
-    ...{ kernels, train, steps, batch, units },
+    ...{ kernels, call, steps, batch, units, recurrentKernel },
+    train: writeTrain(kernels, call),
     input: kernels.tensor(input),
+    kernel: kernels.tensor(recurrentKernel),
+    kernelT: kernels.buffer([width, units]),
     states: initial.map(() => kernels.buffer([(steps + 1) * batch, units])),
+    hMasked: kernels.buffer([batch, units]),
     gates: kernels.buffer([steps * batch, width]),
-    cellTanh: initial.length > 1 ? kernels.buffer([steps * batch, units]) : null,
+    extra: null,
   };
-  const stateCount = initial.length;
+  cell.record(recording);
   // Outputs and final states are written where the packed value wants them, and handed over without a copy.
-  const packed = kernels.buffer([(keepOutputs ? steps * batch : 0) + stateCount * batch, units]);
-  const recurrent = kernels.buffer([batch, width]);
-  const hMasked = kernels.buffer([batch, units]);
+  const packed = kernels.buffer([(keepOutputs ? steps * batch : 0) + initial.length * batch, units]);
   // The heap may grow with each allocation: copy the initial states only once every buffer exists.
   recording.states.forEach((state, s) => kernels.floats(state).set(kernels.floats(kernels.tensor(initial[s])), 0));
-  kernels.cells.maskState(train, kernels.address(hMasked), kernels.address(recording.states[0]));
-  for (let t = 0; t < steps; t += 1) {
-    kernels.matMul(recurrent, hMasked, kernel);
-    cell.forward(recording, t, recurrent, keepOutputs ? kernels.address(packed, t * size) : 0, hMasked);
-  }
+  kernels.cells.maskState(recording.train, kernels.address(recording.hMasked), kernels.address(recording.states[0]));
+  kernels.cells.transposeRows(recording.train, kernels.address(recording.kernelT), kernels.address(recording.kernel), units, width, 0);
+  cell.forward(recording, (t) => (keepOutputs ? kernels.address(packed, t * size) : 0));
   const finalStates = kernels.floats(packed).subarray(keepOutputs ? steps * size : 0);
   recording.states.forEach((state, s) => finalStates.set(kernels.floats(state).subarray(steps * size), s * size));
   heapTrainingCounts.forward += 1;
@@ -178,7 +333,7 @@ function runForward(kernels: HeapKernels, cell: HeapTrainingCell, call: FusedCal
     packed: kernels.adopt(packed),
     backward: (gradient) => {
       try {
-        return runBackward(recording, cell, call, kernel, kernels.tensor(gradient));
+        return runBackward(recording, cell, kernels.tensor(gradient));
       } finally {
         kernels.dispose();
       }
@@ -201,33 +356,14 @@ const unreleased = new FinalizationRegistry<HeapKernels>((kernels) => {
   }
 });
 
-/**
- * Backpropagation through time: per step the cell's backward kernel (which adds the previous iteration's
- * dz·Uᵀ to dh first) and one matmul; then dU = H̃ᵀ·dZ, with H̃ᵀ the recorded states made transposed (and
- * masked by recurrent dropout) by one kernel call.
- */
-function runBackward(r: Recording, cell: HeapTrainingCell, call: FusedCall, kernel: HeapBuffer, gradient: HeapBuffer): HeapGradients {
-  const { kernels, steps, batch, units, train } = r;
+/** Backpropagation through time (the cell's loop), from the gradient of the packed value; frees nothing. */
+function runBackward(r: Recording, cell: HeapTrainingCell, gradient: HeapBuffer): HeapGradients {
+  const { kernels, steps, batch, units } = r;
   const size = batch * units;
-  const width = cell.blocks * units;
-  const outputRows = call.keepOutputs ? steps * size : 0;
+  const outputRows = r.call.keepOutputs ? steps * size : 0;
   const dStates = r.states.map(() => kernels.buffer([batch, units]));
-  const dz = kernels.buffer([steps * batch, width]);
-  const kernelT = kernels.buffer([width, units]);
-  const recurrent = kernels.buffer([batch, units]);
-  const statesT = kernels.buffer([units, steps * batch]);
-  const dKernel = kernels.buffer([units, width]);
-  const stepViews = Array.from({ length: steps }, (_, t) => kernels.view(dz, t * batch * width, [batch, width]));
   dStates.forEach((dState, s) => kernels.floats(dState).set(kernels.floats(gradient).subarray(outputRows + s * size, outputRows + (s + 1) * size)));
-  kernels.cells.transposeRows(train, kernels.address(kernelT), kernels.address(kernel), units, width, 0);
-  for (let t = steps - 1; t >= 0; t -= 1) {
-    const outputGradient = call.keepOutputs ? kernels.address(gradient, t * size) : 0;
-    cell.backward(r, t, outputGradient, t === steps - 1 ? 0 : kernels.address(recurrent), dStates, kernels.address(dz, t * batch * width));
-    kernels.matMul(recurrent, stepViews[t], kernelT);
-  }
-  if (steps > 0) kernels.cells.addRecurrentGradient(train, kernels.address(dStates[0]), kernels.address(recurrent));
-  kernels.cells.transposeRows(train, kernels.address(statesT), kernels.address(r.states[0]), steps * batch, units, 1);
-  kernels.matMul(dKernel, statesT, dz);
+  const { input, recurrentKernel } = cell.backward(r, dStates, (t) => (r.call.keepOutputs ? kernels.address(gradient, t * size) : 0));
   heapTrainingCounts.backward += 1;
-  return { input: kernels.adopt(dz), recurrentKernel: kernels.adopt(dKernel), initial: dStates.map((dState) => kernels.adopt(dState)) };
+  return { input: kernels.adopt(input), recurrentKernel: kernels.adopt(recurrentKernel), initial: dStates.map((dState) => kernels.adopt(dState)) };
 }

@@ -8,3 +8,5 @@ export { gruCandidate, gruGates, lstmStep, rnnStep } from './cells';
 export { normalizeRows } from './norm';
 export { addRecurrentGradient, maskState, transposeRows } from './train';
 export { lstmBackward, lstmForward } from './train-lstm';
+export { gruGatesForward, gruResetBackward, gruStateBackward, gruStateForward } from './train-gru';
+export { rnnBackward, rnnForward } from './train-rnn';
