@@ -189,5 +189,9 @@ describe('heap training path on wasm', () => {
     step();
     expect(heapTrainingCounts).toEqual({ forward: before.forward + 1, backward: before.backward + 1 });
     expect(backend.numDataIds()).toBe(ids);
+    // In training mode without a tape no backward pass follows: the recording is freed right away.
+    tf.tidy(() => (layer.apply(x, { training: true }) as tf.Tensor).dataSync());
+    expect(heapTrainingCounts).toEqual({ forward: before.forward + 2, backward: before.backward + 1 });
+    expect(backend.numDataIds()).toBe(ids);
   });
 });
