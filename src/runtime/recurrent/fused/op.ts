@@ -65,7 +65,7 @@ export function runFused(call: FusedCall, input: tf.Tensor, recurrentKernel: tf.
         value: heap.packed,
         gradFunc: (dy: tf.Tensor) => {
           const gradients = heap.backward(dy);
-          return [gradients.input, gradients.recurrentKernel, ...gradients.initial];
+          return [gradients.input, gradients.recurrentKernel, ...gradients.initial, ...gradients.params];
         },
       };
     }

@@ -26,9 +26,15 @@ export interface CellKernels {
     ...args: [train: number, step: number, gates: number, resetTerm: number, h: number, outputGradient: number, recurrent: number, resetAfter: number, dh: number, dInput: number, dRecurrent: number, dCandidate: number]
   ): void;
   gruResetBackward(train: number, gates: number, h: number, dResetProduct: number, dh: number, dInput: number, dRecurrent: number): void;
+  lstmNormsForward(
+    ...args: [train: number, norms: number, step: number, input: number, recurrent: number, h: number, c: number, hNext: number, cNext: number, gates: number, cellTanh: number, out: number, hMaskedNext: number]
+  ): void;
+  lstmNormsBackward(
+    ...args: [train: number, norms: number, step: number, gates: number, cellTanh: number, c: number, outputGradient: number, recurrent: number, dh: number, dc: number, dInput: number, dRecurrent: number]
+  ): void;
 }
 
-const EXPORTS = ['lstmStep', 'gruGates', 'gruCandidate', 'rnnStep', 'normalizeRows', 'transposeRows', 'maskState', 'addRecurrentGradient', 'lstmForward', 'lstmBackward', 'rnnForward', 'rnnBackward', 'gruGatesForward', 'gruStateForward', 'gruStateBackward', 'gruResetBackward'] as const;
+const EXPORTS = ['lstmStep', 'gruGates', 'gruCandidate', 'rnnStep', 'normalizeRows', 'transposeRows', 'maskState', 'addRecurrentGradient', 'lstmForward', 'lstmBackward', 'rnnForward', 'rnnBackward', 'gruGatesForward', 'gruStateForward', 'gruStateBackward', 'gruResetBackward', 'lstmNormsForward', 'lstmNormsBackward'] as const;
 
 function kernelBytes(): Uint8Array {
   return Uint8Array.from(atob(COMPILED_KERNELS_BASE64), (character) => character.charCodeAt(0));

@@ -1,6 +1,7 @@
 /**
  * The field orders of the structs the compiled kernels read, each defined once: `Cell` (`assembly/cells.ts`),
- * `Norm` (`assembly/norm.ts`) and `Train` (`assembly/train.ts`). `writeStruct` writes a struct from its values by name in this order, and
+ * `Norm` (`assembly/norm.ts`), `Train` (`assembly/train.ts`), `Site` (`assembly/train-norm.ts`) and
+ * `LstmNorms` (`assembly/train-lstm-norms.ts`). `writeStruct` writes a struct from its values by name in this order, and
  * test/runtime/heap-structs.test.ts checks each order against its AssemblyScript class.
  */
 import type { HeapKernels, StructField } from './heap.js';
@@ -54,6 +55,25 @@ export const TRAIN_FIELDS = [
   ['zoneoutCellStride', 'i32'],
   ['zoneoutHidden', 'usize'],
   ['zoneoutHiddenStride', 'i32'],
+] as const satisfies FieldOrder;
+
+export const SITE_FIELDS = [
+  ['norm', 'usize'],
+  ['normalized', 'usize'],
+  ['inverse', 'usize'],
+  ['dGamma', 'usize'],
+  ['dBeta', 'usize'],
+] as const satisfies FieldOrder;
+
+export const LSTM_NORMS_FIELDS = [
+  ['recurrent', 'usize'],
+  ['gates', 'usize'],
+  ['cell', 'usize'],
+  ['hidden', 'usize'],
+  ['bias', 'usize'],
+  ['dBias', 'usize'],
+  ['carry', 'i32'],
+  ['scratch', 'usize'],
 ] as const satisfies FieldOrder;
 
 /** A value for every field of a struct, by name (an address or a flag as its i32). */

@@ -11,12 +11,15 @@ import * as tf from '@tensorflow/tfjs';
 import type { FusedCall } from '../fused/op.js';
 import { fusedGru } from '../fused/gru.js';
 import { fusedLstm } from '../fused/lstm.js';
+import { fusedNormalizedLstm } from '../fused/lstm-norms.js';
 import { fusedRnn } from '../fused/rnn.js';
-import type { FusedCell } from '../fused/types.js';
+import type { FusedCell, SiteSetup } from '../fused/types.js';
+import type { NormSite } from '../../../ir/types.js';
 import { ACTIVATION_CODES } from './cells.js';
 import type { HeapBuffer, HeapKernels } from './heap.js';
 import { heapTrainingKernels } from './kernels.js';
-import { TRAIN_FIELDS, writeStruct } from './structs.js';
+import { writeForm } from './norms.js';
+import { LSTM_NORMS_FIELDS, SITE_FIELDS, TRAIN_FIELDS, writeStruct } from './structs.js';
 
 /** How often the heap path ran, forward and backward: for tests and benchmarks to see it was taken. */
 export const heapTrainingCounts = { forward: 0, backward: 0 };
@@ -26,6 +29,8 @@ export interface HeapGradients {
   input: tf.Tensor;
   recurrentKernel: tf.Tensor;
   initial: tf.Tensor[];
+  /** In the order of the op's extra parameters (`FusedCall.params`). */
+  params: tf.Tensor[];
 }
 
 /** One layer call on the heap: the packed forward value and, once, its backward pass. */
@@ -49,7 +54,7 @@ interface HeapTrainingCell {
    * The backward loop, from `dStates` (the gradients at the final states; at the initial ones when it
    * returns) and the outputs' gradient (`outputGradient(t)`, 0 when outputs are not kept); returns dP and dU.
    */
-  backward(r: Recording, dStates: HeapBuffer[], outputGradient: (t: number) => number): { input: HeapBuffer; recurrentKernel: HeapBuffer };
+  backward(r: Recording, dStates: HeapBuffer[], outputGradient: (t: number) => number): { input: HeapBuffer; recurrentKernel: HeapBuffer; params: HeapBuffer[] };
 }
 
 /** Buffers of one call, recorded by the forward loop for the backward one. */
@@ -76,6 +81,15 @@ interface Recording {
   gates: HeapBuffer;
   /** The LSTM's tanh(c'), the GRU's reset term: `[steps·batch, u]` (null where the cell has none). */
   extra: HeapBuffer | null;
+  /** Norms inside the loop (null for the plain cells). */
+  sites: LoopSites | null;
+}
+
+/** The norm sites of a call: the cell's struct of them (`LstmNorms`) and the parameters' gradient buffers. */
+interface LoopSites {
+  struct: number;
+  /** In the order of `FusedCall.params`: the bias's (when the loop adds it), then γ's (and β's) of each site. */
+  gradients: HeapBuffer[];
 }
 
 const addressOf = (r: Recording, buffer: HeapBuffer | null, offset = 0) => (buffer === null ? 0 : r.kernels.address(buffer, offset));
@@ -127,7 +141,7 @@ function singleProductCell(
         kernels.matMul(recurrent, views[t], r.kernelT);
       }
       kernels.cells.addRecurrentGradient(r.train, kernels.address(dStates[0]), kernels.address(recurrent));
-      return { input: dz, recurrentKernel: kernelGradient(r, r.states[0], dz, true) };
+      return { input: dz, recurrentKernel: kernelGradient(r, r.states[0], dz, true), params: [] };
     },
   };
 }
@@ -225,7 +239,7 @@ const gru: HeapTrainingCell = {
       kernels.matMul(recurrent, views[t], resetAfter ? r.kernelT : kernelZrT);
     }
     kernels.cells.addRecurrentGradient(r.train, a(dh), a(recurrent));
-    if (resetAfter) return { input: dInput, recurrentKernel: kernelGradient(r, h, dRecurrent, true) };
+    if (resetAfter) return { input: dInput, recurrentKernel: kernelGradient(r, h, dRecurrent, true), params: [] };
     // Reset first: dU's z, r columns from H̃ᵀ·d[z, r], its h columns from (r ⊙ h̃)ᵀ·dc, side by side.
     const zr = kernels.floats(kernelGradient(r, h, dRecurrent, true)).slice();
     const candidate = kernels.floats(kernelGradient(r, r.extra as HeapBuffer, dCandidate as HeapBuffer, false)).slice();
@@ -235,7 +249,92 @@ const gru: HeapTrainingCell = {
       values.set(zr.subarray(i * 2 * units, (i + 1) * 2 * units), i * 3 * units);
       values.set(candidate.subarray(i * units, (i + 1) * units), i * 3 * units + 2 * units);
     }
-    return { input: dInput, recurrentKernel };
+    return { input: dInput, recurrentKernel, params: [] };
+  },
+};
+
+/** Whether a site inside the loop is one the kernels normalize: layer or RMS norm (statistics per example). */
+function coveredSite(setup: SiteSetup): boolean {
+  return setup.form.statistics === 'example' && setup.site !== 'input';
+}
+
+/**
+ * The `Site` struct of each norm inside the loop (its `Norm` span with γ and β, the buffers recording x̂ and
+ * 1/σ, and zeroed gradients of γ and β) and the cell's struct of them, from `FusedCall.sites` and `.params`.
+ */
+function writeSites(r: Recording): LoopSites {
+  const { kernels, call, steps, batch, units } = r;
+  const zeros = (tensor: tf.Tensor) => kernels.constant(new Float32Array(tensor.size), [...tensor.shape]);
+  const hasBias = call.params.length > call.sites.reduce((count, setup) => count + (setup.norm.center ? 2 : 1), 0);
+  const gradients: HeapBuffer[] = hasBias ? [zeros(call.params[0])] : [];
+  const sites: Partial<Record<NormSite, number>> = {};
+  let next = hasBias ? 1 : 0;
+  for (const setup of call.sites) {
+    const gamma = call.params[next++];
+    const beta = setup.norm.center ? call.params[next++] : null;
+    if (setup.form.statistics !== 'example') throw new Error('SeqnetRecurrent: the heap training kernels normalize with per-example statistics only');
+    const values = (tensor: tf.Tensor | null) => (tensor === null ? null : (tensor.dataSync() as Float32Array));
+    const form = { form: 'statistics' as const, center: setup.form.subtractMean, gamma: values(gamma) as Float32Array, beta: values(beta), epsilon: setup.norm.epsilon };
+    const [dGamma, dBeta] = [zeros(gamma), beta === null ? null : zeros(beta)];
+    gradients.push(dGamma, ...(dBeta === null ? [] : [dBeta]));
+    sites[setup.site] = writeStruct(kernels, SITE_FIELDS, {
+      norm: writeForm(kernels, form, setup.groupIds),
+      normalized: kernels.address(kernels.buffer([steps * batch, setup.groupIds.length * units])),
+      inverse: kernels.address(kernels.buffer([steps * batch, new Set(setup.groupIds).size])),
+      dGamma: kernels.address(dGamma),
+      dBeta: addressOf(r, dBeta),
+    });
+  }
+  const struct = writeStruct(kernels, LSTM_NORMS_FIELDS, {
+    ...{ recurrent: sites.recurrent ?? 0, gates: sites.gates ?? 0, cell: sites.cell ?? 0, hidden: sites.hidden ?? 0 },
+    bias: hasBias ? kernels.address(kernels.tensor(call.params[0])) : 0,
+    dBias: hasBias ? kernels.address(gradients[0]) : 0,
+    carry: call.sites.some((setup) => setup.site === 'cell' && setup.norm.carry) ? 1 : 0,
+    scratch: kernels.address(kernels.buffer([3, units])),
+  });
+  return { struct, gradients };
+}
+
+/** The LSTM with layer or RMS norms inside the loop: as the plain one, with dP and the recurrent product's gradient apart. */
+const normalizedLstm: HeapTrainingCell = {
+  blocks: 4,
+  record(r) {
+    r.extra = r.kernels.buffer([r.steps * r.batch, r.units]);
+    r.sites = writeSites(r);
+  },
+  forward(r, out) {
+    const { kernels, batch, units } = r;
+    const size = batch * units;
+    const [h, c] = r.states;
+    const recurrent = kernels.buffer([batch, 4 * units]);
+    const a = (buffer: HeapBuffer | null, offset = 0) => addressOf(r, buffer, offset);
+    for (let t = 0; t < r.steps; t += 1) {
+      kernels.matMul(recurrent, r.hMasked, r.kernel);
+      kernels.cells.lstmNormsForward(
+        ...[r.train, (r.sites as LoopSites).struct, t, a(r.input, t * 4 * size), a(recurrent)],
+        ...[a(h, t * size), a(c, t * size), a(h, (t + 1) * size), a(c, (t + 1) * size)],
+        ...[a(r.gates, t * 4 * size), a(r.extra, t * size), out(t), a(r.hMasked)],
+      );
+    }
+  },
+  backward(r, [dh, dc], outputGradient) {
+    const { kernels, batch, units, steps } = r;
+    const size = batch * units;
+    const width = 4 * units;
+    const dInput = kernels.buffer([steps * batch, width]);
+    const dRecurrent = kernels.buffer([steps * batch, width]);
+    const recurrent = kernels.buffer([batch, units]);
+    const views = stepViews(r, dRecurrent, width);
+    const a = (buffer: HeapBuffer | null, offset = 0) => addressOf(r, buffer, offset);
+    for (let t = steps - 1; t >= 0; t -= 1) {
+      kernels.cells.lstmNormsBackward(
+        ...[r.train, (r.sites as LoopSites).struct, t, a(r.gates, t * 4 * size), a(r.extra, t * size), a(r.states[1], t * size)],
+        ...[outputGradient(t), t === steps - 1 ? 0 : a(recurrent), a(dh), a(dc), a(dInput, t * batch * width), a(dRecurrent, t * batch * width)],
+      );
+      kernels.matMul(recurrent, views[t], r.kernelT);
+    }
+    kernels.cells.addRecurrentGradient(r.train, a(dh), a(recurrent));
+    return { input: dInput, recurrentKernel: kernelGradient(r, r.states[0], dRecurrent, true), params: (r.sites as LoopSites).gradients };
   },
 };
 
@@ -244,16 +343,20 @@ const HEAP_TRAINING_CELLS = new Map<FusedCell, HeapTrainingCell>([
   [fusedLstm, lstm],
   [fusedGru, gru],
   [fusedRnn, rnn],
+  [fusedNormalizedLstm, normalizedLstm],
 ]);
 
 /**
- * Whether the heap path covers this fused call: a cell with a heap training loop, no norm inside the loop
- * (nor the op parameters that come with them), gates the kernels differentiate, and a backward pass to
- * record for. Anything else runs the fused loops in JavaScript.
+ * Whether the heap path covers this fused call: a cell with a heap training loop; for the plain cells no norm
+ * inside the loop (nor the op parameters that come with them), for the normalized LSTM only layer and RMS
+ * norms (batch norm's statistics span the batch, and its step statistics feed the population update: not
+ * here yet); gates the kernels differentiate; and a backward pass to record for.
  */
 export function heapTrainingSupports(call: FusedCall): boolean {
   const gatesOk = call.gateActivation === 'sigmoid' || call.gateActivation === 'hard_sigmoid';
-  return call.record && call.steps > 0 && HEAP_TRAINING_CELLS.has(call.cell) && call.sites.length === 0 && call.params.length === 0 && gatesOk;
+  const normalized = call.cell === fusedNormalizedLstm;
+  const sitesOk = normalized ? call.sites.length > 0 && call.sites.every(coveredSite) : call.sites.length === 0 && call.params.length === 0;
+  return call.record && call.steps > 0 && HEAP_TRAINING_CELLS.has(call.cell) && sitesOk && gatesOk;
 }
 
 /** The heap training run of this call, or null where it declines (the caller then runs the JS loops). */
@@ -317,6 +420,7 @@ function runForward(kernels: HeapKernels, cell: HeapTrainingCell, call: FusedCal
     hMasked: kernels.buffer([batch, units]),
     gates: kernels.buffer([steps * batch, width]),
     extra: null,
+    sites: null,
   };
   cell.record(recording);
   // Outputs and final states are written where the packed value wants them, and handed over without a copy.
@@ -363,7 +467,8 @@ function runBackward(r: Recording, cell: HeapTrainingCell, gradient: HeapBuffer)
   const outputRows = r.call.keepOutputs ? steps * size : 0;
   const dStates = r.states.map(() => kernels.buffer([batch, units]));
   dStates.forEach((dState, s) => kernels.floats(dState).set(kernels.floats(gradient).subarray(outputRows + s * size, outputRows + (s + 1) * size)));
-  const { input, recurrentKernel } = cell.backward(r, dStates, (t) => (r.call.keepOutputs ? kernels.address(gradient, t * size) : 0));
+  const { input, recurrentKernel, params } = cell.backward(r, dStates, (t) => (r.call.keepOutputs ? kernels.address(gradient, t * size) : 0));
   heapTrainingCounts.backward += 1;
-  return { input: kernels.adopt(input), recurrentKernel: kernels.adopt(recurrentKernel), initial: dStates.map((dState) => kernels.adopt(dState)) };
+  const adopt = (buffer: HeapBuffer) => kernels.adopt(buffer);
+  return { input: adopt(input), recurrentKernel: adopt(recurrentKernel), initial: dStates.map(adopt), params: params.map(adopt) };
 }

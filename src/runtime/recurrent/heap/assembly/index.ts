@@ -10,3 +10,4 @@ export { addRecurrentGradient, maskState, transposeRows } from './train';
 export { lstmBackward, lstmForward } from './train-lstm';
 export { gruGatesForward, gruResetBackward, gruStateBackward, gruStateForward } from './train-gru';
 export { rnnBackward, rnnForward } from './train-rnn';
+export { lstmNormsBackward, lstmNormsForward } from './train-lstm-norms';
