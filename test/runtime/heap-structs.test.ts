@@ -1,11 +1,11 @@
 /**
- * The struct field orders of `heap/structs.ts` are the AssemblyScript classes' own: each field of `Cell` and
- * `Norm` by name and type, in declaration order (the order the compiled kernels read them in).
+ * The struct field orders of `heap/structs.ts` are the AssemblyScript classes' own: each field of `Cell`,
+ * `Norm`, `Train`, `Site` and `LstmNorms` by name and type, in declaration order (the order the compiled kernels read them in).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CELL_FIELDS, NORM_FIELDS } from '../../src/runtime/recurrent/heap/structs.js';
+import { CELL_FIELDS, LSTM_NORMS_FIELDS, NORM_FIELDS, SITE_FIELDS, TRAIN_FIELDS } from '../../src/runtime/recurrent/heap/structs.js';
 import type { FieldOrder } from '../../src/runtime/recurrent/heap/structs.js';
 
 const ASSEMBLY = join(import.meta.dirname, '../../src/runtime/recurrent/heap/assembly');
@@ -31,5 +31,17 @@ describe('heap struct field orders', () => {
     const fields = classFields('norm.ts', 'Norm');
     expect(fields.length).toBeGreaterThan(5);
     expect(order(NORM_FIELDS)).toEqual(fields);
+  });
+
+  it('TRAIN_FIELDS is the field order of assembly/train.ts Train', () => {
+    const fields = classFields('train.ts', 'Train');
+    expect(fields.length).toBeGreaterThan(10);
+    expect(order(TRAIN_FIELDS)).toEqual(fields);
+  });
+
+  it('SITE_FIELDS and LSTM_NORMS_FIELDS are the field orders of assembly/train-norm.ts Site and train-lstm-norms.ts LstmNorms', () => {
+    expect(order(SITE_FIELDS)).toEqual(classFields('train-norm.ts', 'Site'));
+    expect(order(LSTM_NORMS_FIELDS)).toEqual(classFields('train-lstm-norms.ts', 'LstmNorms'));
+    expect(SITE_FIELDS.length + LSTM_NORMS_FIELDS.length).toBeGreaterThan(10);
   });
 });

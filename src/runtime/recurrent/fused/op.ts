@@ -4,6 +4,7 @@
  * `[outputs; final states]`, which the caller cuts apart.
  */
 import * as tf from '@tensorflow/tfjs';
+import { heapTrainingRun } from '../heap/training.js';
 import type { StepStatistics } from './norm-kernel.js';
 import type { NormSite } from '../../../ir/types.js';
 import type { FusedArgs, FusedCell, GateActivation, SiteSetup } from './types.js';
@@ -48,12 +49,26 @@ export function runFused(call: FusedCall, input: tf.Tensor, recurrentKernel: tf.
   const mask = call.mask === null ? null : (call.mask.dataSync() as Float32Array);
   const stateCount = initial.length;
   let statistics: FusedResult['statistics'] = [];
+  // Without a tape no backward pass follows, and what the heap path recorded is freed at once.
+  const taped = tf.engine().isTapeOn();
   const op = tf.customGrad((...args) => {
     const tensors = args.slice(0, 2 + stateCount + call.params.length) as tf.Tensor[];
     const [inputTensor, kernel] = tensors;
     const states = tensors.slice(2, 2 + stateCount);
     const params = tensors.slice(2 + stateCount);
     const save = args[tensors.length] as tf.GradSaveFunc;
+    // On the wasm backend the compiled kernels run the loops where they cover the call (`heap/training.ts`).
+    const heap = heapTrainingRun(call, inputTensor, kernel, states);
+    if (heap !== null) {
+      if (!taped) heap.dispose();
+      return {
+        value: heap.packed,
+        gradFunc: (dy: tf.Tensor) => {
+          const gradients = heap.backward(dy);
+          return [gradients.input, gradients.recurrentKernel, ...gradients.initial, ...gradients.params];
+        },
+      };
+    }
     // The kernel is needed again in the backward pass, after the forward's tensors are gone.
     save([kernel]);
     const fusedArgs: FusedArgs = {

@@ -13,9 +13,28 @@ export interface CellKernels {
   gruCandidate(cell: number, step: number, input: number, recurrent: number, gates: number, h: number, mask: number, out: number): void;
   rnnStep(cell: number, step: number, input: number, recurrent: number, h: number, mask: number, out: number): void;
   normalizeRows(norm: number, values: number, rows: number, batch: number, units: number, firstStep: number): void;
+  transposeRows(train: number, out: number, from: number, rows: number, columns: number, masked: number): void;
+  maskState(train: number, out: number, h: number): void;
+  addRecurrentGradient(train: number, dh: number, recurrent: number): void;
+  lstmForward(train: number, step: number, input: number, recurrent: number, h: number, c: number, hNext: number, cNext: number, gates: number, cellTanh: number, out: number, hMaskedNext: number): void;
+  lstmBackward(train: number, step: number, gates: number, cellTanh: number, c: number, outputGradient: number, recurrent: number, dh: number, dc: number, dz: number): void;
+  rnnForward(train: number, step: number, input: number, recurrent: number, h: number, hNext: number, activated: number, out: number, hMaskedNext: number): void;
+  rnnBackward(train: number, step: number, activated: number, outputGradient: number, recurrent: number, dh: number, dz: number): void;
+  gruGatesForward(train: number, step: number, input: number, recurrent: number, resetAfter: number, hMasked: number, gates: number, resetTerm: number): void;
+  gruStateForward(train: number, step: number, input: number, candidateRecurrent: number, gates: number, resetTerm: number, h: number, hNext: number, out: number, hMaskedNext: number): void;
+  gruStateBackward(
+    ...args: [train: number, step: number, gates: number, resetTerm: number, h: number, outputGradient: number, recurrent: number, resetAfter: number, dh: number, dInput: number, dRecurrent: number, dCandidate: number]
+  ): void;
+  gruResetBackward(train: number, gates: number, h: number, dResetProduct: number, dh: number, dInput: number, dRecurrent: number): void;
+  lstmNormsForward(
+    ...args: [train: number, norms: number, step: number, input: number, recurrent: number, h: number, c: number, hNext: number, cNext: number, gates: number, cellTanh: number, out: number, hMaskedNext: number]
+  ): void;
+  lstmNormsBackward(
+    ...args: [train: number, norms: number, step: number, gates: number, cellTanh: number, c: number, outputGradient: number, recurrent: number, dh: number, dc: number, dInput: number, dRecurrent: number]
+  ): void;
 }
 
-const EXPORTS = ['lstmStep', 'gruGates', 'gruCandidate', 'rnnStep', 'normalizeRows'] as const;
+const EXPORTS = ['lstmStep', 'gruGates', 'gruCandidate', 'rnnStep', 'normalizeRows', 'transposeRows', 'maskState', 'addRecurrentGradient', 'lstmForward', 'lstmBackward', 'rnnForward', 'rnnBackward', 'gruGatesForward', 'gruStateForward', 'gruStateBackward', 'gruResetBackward', 'lstmNormsForward', 'lstmNormsBackward'] as const;
 
 function kernelBytes(): Uint8Array {
   return Uint8Array.from(atob(COMPILED_KERNELS_BASE64), (character) => character.charCodeAt(0));

@@ -128,6 +128,17 @@ export class HeapKernels {
     return out;
   }
 
+  /**
+   * Hands an owned buffer to tfjs as a tensor (no copy): it is no longer freed by `dispose`, the tensor owns
+   * it (as a kernel's output is owned by the tensor the engine makes of it).
+   */
+  adopt(buffer: HeapBuffer): tf.Tensor {
+    const index = this.owned.findIndex((dataId) => this.backend.dataIdMap.get(dataId).id === buffer.id);
+    if (index < 0) throw new Error('HeapKernels.adopt: not a buffer of this call');
+    const [dataId] = this.owned.splice(index, 1);
+    return tf.engine().makeTensorFromTensorInfo({ dataId, shape: [...buffer.shape], dtype: 'float32' });
+  }
+
   /** The buffer's floats in place (valid until the next allocation, which may move the heap). */
   floats(buffer: HeapBuffer): Float32Array {
     return this.wasm.HEAPF32.subarray(buffer.start, buffer.start + buffer.size);

@@ -16,6 +16,18 @@ const probed = new WeakMap<object, CellKernels | null>();
  */
 export function heapKernels(): HeapKernels | null {
   if (tf.getBackend() !== 'wasm' || tf.engine().isTapeOn()) return null;
+  return probedKernels();
+}
+
+/**
+ * Kernels for the training path (`training.ts`), which runs inside the fused op's `tf.customGrad`: the op
+ * is the tape's unit there, so the kernel calls bypassing the tape is the point, not a hazard.
+ */
+export function heapTrainingKernels(): HeapKernels | null {
+  return tf.getBackend() === 'wasm' ? probedKernels() : null;
+}
+
+function probedKernels(): HeapKernels | null {
   const backend: unknown = tf.backend();
   if (!isWasmBackend(backend)) return null;
   if (!probed.has(backend)) {

@@ -1,6 +1,7 @@
 /**
- * The field orders of the structs the compiled kernels read, each defined once: `Cell` (`assembly/cells.ts`)
- * and `Norm` (`assembly/norm.ts`). `writeStruct` writes a struct from its values by name in this order, and
+ * The field orders of the structs the compiled kernels read, each defined once: `Cell` (`assembly/cells.ts`),
+ * `Norm` (`assembly/norm.ts`), `Train` (`assembly/train.ts`), `Site` (`assembly/train-norm.ts`) and
+ * `LstmNorms` (`assembly/train-lstm-norms.ts`). `writeStruct` writes a struct from its values by name in this order, and
  * test/runtime/heap-structs.test.ts checks each order against its AssemblyScript class.
  */
 import type { HeapKernels, StructField } from './heap.js';
@@ -39,6 +40,40 @@ export const NORM_FIELDS = [
   ['shift', 'usize'],
   ['epsilon', 'f32'],
   ['rows', 'i32'],
+] as const satisfies FieldOrder;
+
+export const TRAIN_FIELDS = [
+  ['batch', 'i32'],
+  ['units', 'i32'],
+  ['gateActivation', 'i32'],
+  ['forgetConstant', 'f32'],
+  ['mask', 'usize'],
+  ['recurrentMask', 'usize'],
+  ['candidate', 'usize'],
+  ['candidateStride', 'i32'],
+  ['zoneoutCell', 'usize'],
+  ['zoneoutCellStride', 'i32'],
+  ['zoneoutHidden', 'usize'],
+  ['zoneoutHiddenStride', 'i32'],
+] as const satisfies FieldOrder;
+
+export const SITE_FIELDS = [
+  ['norm', 'usize'],
+  ['normalized', 'usize'],
+  ['inverse', 'usize'],
+  ['dGamma', 'usize'],
+  ['dBeta', 'usize'],
+] as const satisfies FieldOrder;
+
+export const LSTM_NORMS_FIELDS = [
+  ['recurrent', 'usize'],
+  ['gates', 'usize'],
+  ['cell', 'usize'],
+  ['hidden', 'usize'],
+  ['bias', 'usize'],
+  ['dBias', 'usize'],
+  ['carry', 'i32'],
+  ['scratch', 'usize'],
 ] as const satisfies FieldOrder;
 
 /** A value for every field of a struct, by name (an address or a flag as its i32). */

@@ -1,8 +1,13 @@
 /**
- * seqnet's compiled cell kernels for the wasm backend's inference loop (`../run.ts`). Compiled by
- * `npm run kernels` (AssemblyScript, SIMD) into `../compiled.ts`, instantiated against the wasm backend's
- * own memory, so they work on tfjs tensors in place. Nothing here allocates: every address comes from
- * the caller.
+ * seqnet's compiled cell kernels for the wasm backend: the inference loop (`../run.ts`) and training
+ * (`../training.ts`). Compiled by `npm run kernels` (AssemblyScript, SIMD) into `../compiled.ts`,
+ * instantiated against the wasm backend's own memory, so they work on tfjs tensors in place. Nothing here
+ * allocates: every address comes from the caller.
  */
 export { gruCandidate, gruGates, lstmStep, rnnStep } from './cells';
 export { normalizeRows } from './norm';
+export { addRecurrentGradient, maskState, transposeRows } from './train';
+export { lstmBackward, lstmForward } from './train-lstm';
+export { gruGatesForward, gruResetBackward, gruStateBackward, gruStateForward } from './train-gru';
+export { rnnBackward, rnnForward } from './train-rnn';
+export { lstmNormsBackward, lstmNormsForward } from './train-lstm-norms';

@@ -1,0 +1,252 @@
+/**
+ * The fused op's training path on the wasm heap (src/runtime/recurrent/heap/training.ts): for every config it
+ * covers, the op takes it on wasm (its counters move) and its outputs, final states and gradients equal those
+ * of the fused loops in JavaScript (`fusedLstm.run` and its `backward`, called directly on the same values)
+ * to float32 rounding; a config it declines runs the JavaScript loops, and the layer still trains.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SeqnetRecurrent } from '../../src/runtime/index.js';
+import { fusedGru } from '../../src/runtime/recurrent/fused/gru.js';
+import { fusedLstm } from '../../src/runtime/recurrent/fused/lstm.js';
+import { fusedNormalizedLstm } from '../../src/runtime/recurrent/fused/lstm-norms.js';
+import { fusedRnn } from '../../src/runtime/recurrent/fused/rnn.js';
+import { runFused } from '../../src/runtime/recurrent/fused/op.js';
+import type { FusedCall } from '../../src/runtime/recurrent/fused/op.js';
+import type { FusedArgs, FusedCell, GateActivation, SiteSetup } from '../../src/runtime/recurrent/fused/types.js';
+import type { NormIR } from '../../src/ir/types.js';
+import { groupIdsFor } from '../../src/runtime/recurrent/norms/grouping.js';
+import { normDescriptor } from '../../src/runtime/recurrent/norms/registry.js';
+import { candidateAt, siteBlocks } from '../../src/variants/index.js';
+import { heapTrainingCounts, heapTrainingSupports } from '../../src/runtime/recurrent/heap/training.js';
+import { layerConfig, makeNorm, plainConfig } from '../helpers/recurrent.js';
+
+const [STEPS, BATCH, UNITS] = [7, 3, 6];
+const SIZE = BATCH * UNITS;
+
+type DropoutForm = 'none' | 'recurrent' | 'candidate per step' | 'candidate per sequence' | 'zoneout' | 'zoneout expectation' | 'all';
+
+interface Case {
+  cell: { name: string; fused: FusedCell; blocks: number; states: number; resetAfter: boolean };
+  gateActivation: GateActivation;
+  dropout: DropoutForm;
+  masked: boolean;
+  keepOutputs: boolean;
+  /** Norms inside the loop (the normalized LSTM), with the bias added inside too. */
+  norms: NormIR[];
+}
+
+const CELLS: Case['cell'][] = [
+  { name: 'lstm', fused: fusedLstm, blocks: 4, states: 2, resetAfter: false },
+  { name: 'gru (reset first)', fused: fusedGru, blocks: 3, states: 1, resetAfter: false },
+  { name: 'gru (reset after)', fused: fusedGru, blocks: 3, states: 1, resetAfter: true },
+  { name: 'simple rnn', fused: fusedRnn, blocks: 1, states: 1, resetAfter: false },
+];
+const DROPOUT: DropoutForm[] = ['none', 'recurrent', 'candidate per step', 'candidate per sequence', 'zoneout', 'zoneout expectation', 'all'];
+
+const CASES: Case[] = CELLS.flatMap((cell) =>
+  DROPOUT.flatMap((dropout) =>
+    (['sigmoid', 'hard_sigmoid'] as const).flatMap((gateActivation) =>
+      [true, false].map((masked): Case => ({ cell, gateActivation, dropout, masked, keepOutputs: masked || dropout === 'none', norms: [] })),
+    ),
+  ),
+);
+
+const NORMALIZED_LSTM: Case['cell'] = { name: 'normalized lstm', fused: fusedNormalizedLstm, blocks: 4, states: 2, resetAfter: false };
+
+/** Layer and RMS norm at every site the loop normalizes (the input site's runs before the op), alone and together. */
+const NORM_SETS: ((kind: 'layer' | 'rms') => NormIR[])[] = [
+  (kind) => [makeNorm('recurrent', kind)],
+  (kind) => [makeNorm('gates', kind, { groups: 'per_gate' })],
+  (kind) => [makeNorm('cell', kind)],
+  (kind) => [makeNorm('hidden', kind)],
+  (kind) => [makeNorm('recurrent', kind, { groups: 'gates_and_candidate' }), makeNorm('cell', kind, { carry: true }), makeNorm('hidden', kind)],
+];
+
+CASES.push(
+  ...(['layer', 'rms'] as const).flatMap((kind) =>
+    NORM_SETS.flatMap((set) =>
+      (['none', 'all'] as const).map((dropout): Case => ({ cell: NORMALIZED_LSTM, gateActivation: 'sigmoid', dropout, masked: dropout === 'all', keepOutputs: true, norms: set(kind) })),
+    ),
+  ),
+);
+
+/** The loop's sites and parameters: the bias, then γ (and β, where the norm centers) of each site, seeded. */
+function sitesOf(c: Case): { sites: SiteSetup[]; params: tf.Tensor[] } {
+  const params: tf.Tensor[] = c.norms.length === 0 ? [] : [tf.randomNormal([4 * UNITS], 0, 0.3, 'float32', 30)];
+  const sites = c.norms.map((norm, i): SiteSetup => {
+    const blocks = siteBlocks('lstm', norm.site);
+    const form = normDescriptor(norm.kind).fused;
+    if (form === undefined) throw new Error(`no fused form of ${norm.kind}`);
+    params.push(tf.randomUniform([blocks * UNITS], 0.5, 1.5, 'float32', 31 + i), ...(norm.center ? [tf.randomNormal([blocks * UNITS], 0, 0.2, 'float32', 41 + i)] : []));
+    return { site: norm.site, norm, form, groupIds: groupIdsFor(norm.groups, 0, blocks, candidateAt('lstm', norm.site)), population: null };
+  });
+  return { sites, params };
+}
+
+/** A 0/scale mask (inverted dropout) of `length` values, seeded. */
+function dropMask(length: number, seed: number): tf.Tensor {
+  return tf.tidy(() => tf.mul(tf.cast(tf.greater(tf.randomUniform([length], 0, 1, 'float32', seed), 0.3), 'float32'), 1 / 0.7));
+}
+
+/** A 0/1 zoneout mask (1 keeps the previous state), seeded. */
+function zoneoutMask(length: number, seed: number): tf.Tensor {
+  return tf.tidy(() => tf.cast(tf.less(tf.randomUniform([length], 0, 1, 'float32', seed), 0.25), 'float32'));
+}
+
+function masks(form: DropoutForm, states: number): Pick<FusedCall, 'recurrentMask' | 'stepMasks'> {
+  const on = (name: DropoutForm) => form === name || form === 'all';
+  return {
+    recurrentMask: on('recurrent') ? dropMask(SIZE, 1) : null,
+    stepMasks: {
+      candidate: on('candidate per step') ? dropMask(STEPS * SIZE, 2) : form === 'candidate per sequence' ? dropMask(SIZE, 3) : null,
+      zoneoutCell: states < 2 ? null : on('zoneout') ? zoneoutMask(STEPS * SIZE, 4) : form === 'zoneout expectation' ? 0.3 : null,
+      zoneoutHidden: on('zoneout') ? zoneoutMask(STEPS * SIZE, 5) : form === 'zoneout expectation' ? 0.2 : null,
+    },
+  };
+}
+
+function callOf(c: Case): FusedCall {
+  // Example 1 ends after 4 steps, example 2 after 2 (padding then carries the states).
+  const lengths = [STEPS, 4, 2];
+  const validity = Float32Array.from({ length: STEPS * BATCH }, (_, i) => (Math.floor(i / BATCH) < lengths[i % BATCH] ? 1 : 0));
+  return {
+    ...{ cell: c.cell.fused, steps: STEPS, batch: BATCH, units: UNITS, keepOutputs: c.keepOutputs, record: true },
+    ...{ gateActivation: c.gateActivation, forgetConstant: 0.5, resetAfter: c.cell.resetAfter },
+    ...sitesOf(c),
+    mask: c.masked ? tf.tensor2d(validity, [STEPS * BATCH, 1]) : null,
+    ...masks(c.dropout, c.cell.states),
+  };
+}
+
+interface Values {
+  input: tf.Tensor;
+  kernel: tf.Tensor;
+  initial: tf.Tensor[];
+  /** Weights of the packed value in the loss, so every output and state gets its own gradient. */
+  weights: tf.Tensor;
+}
+
+function valuesOf(c: Case, call: FusedCall): Values {
+  const rows = (c.keepOutputs ? STEPS * BATCH : 0) + c.cell.states * BATCH;
+  return {
+    input: tf.randomNormal([STEPS * BATCH, c.cell.blocks * UNITS], 0, 1, 'float32', 11),
+    kernel: tf.randomNormal([UNITS, c.cell.blocks * UNITS], 0, 0.5, 'float32', 12),
+    initial: Array.from({ length: c.cell.states }, (_, s) => tf.randomNormal([BATCH, UNITS], 0, 0.5, 'float32', 13 + s)),
+    weights: tf.randomNormal([rows, call.units], 0, 1, 'float32', 20),
+  };
+}
+
+/** The op as the layer runs it (the heap path where it covers the call): packed value and gradients. */
+function throughOp(call: FusedCall, v: Values): { packed: Float32Array; gradients: Float32Array[] } {
+  let packed: Float32Array = new Float32Array(0);
+  const stateCount = v.initial.length;
+  const gradients = tf.grads((input: tf.Tensor, kernel: tf.Tensor, ...rest: tf.Tensor[]) => {
+    const result = runFused({ ...call, params: rest.slice(stateCount) }, input, kernel, rest.slice(0, stateCount));
+    const value = tf.concat([...(result.outputs === null ? [] : [result.outputs]), ...result.states], 0);
+    packed = value.dataSync() as Float32Array;
+    return tf.sum(tf.mul(value, v.weights));
+  })([v.input, v.kernel, ...v.initial, ...call.params]);
+  return { packed, gradients: gradients.map((gradient) => gradient.dataSync() as Float32Array) };
+}
+
+/** The fused loops in JavaScript, called directly on the same values. */
+function throughJavaScript(call: FusedCall, v: Values): { packed: Float32Array; gradients: Float32Array[] } {
+  const values = (mask: tf.Tensor | number | null) => (mask === null ? null : typeof mask === 'number' ? Float32Array.of(mask) : (mask.dataSync() as Float32Array));
+  const args: FusedArgs = {
+    ...{ steps: call.steps, batch: call.batch, units: call.units, keepOutputs: call.keepOutputs, record: true },
+    ...{ gateActivation: call.gateActivation, forgetConstant: call.forgetConstant, resetAfter: call.resetAfter, sites: call.sites },
+    params: call.params.map((param) => param.dataSync() as Float32Array),
+    input: v.input.dataSync() as Float32Array,
+    recurrentKernel: v.kernel,
+    initial: v.initial.map((state) => state.dataSync() as Float32Array),
+    mask: values(call.mask),
+    recurrentMask: values(call.recurrentMask),
+    stepMasks: { candidate: values(call.stepMasks.candidate), zoneoutCell: values(call.stepMasks.zoneoutCell), zoneoutHidden: values(call.stepMasks.zoneoutHidden) },
+  };
+  const run = call.cell.run(args);
+  const gradients = run.backward(v.weights.dataSync() as Float32Array);
+  return { packed: run.packed, gradients: [gradients.input, gradients.recurrentKernel, ...gradients.initial, ...gradients.params] };
+}
+
+/**
+ * Float32 rounding: each element within `tolerance` (1e-5) of the larger of its magnitude and the array's
+ * typical one. With a norm inside the loop, 3e-5: the norm's Jacobian divides by the row's σ, which is
+ * small on these 6-unit rows, and so magnifies the compiled exp's 3e-7 error (the worst case, a hidden
+ * layer norm, differs by 1.3–2.3e-5 in dP whether the norm kernel computes in float32 or float64).
+ */
+function expectRounding(actual: Float32Array, expected: Float32Array, label: string, tolerance: number): void {
+  expect(actual.length, label).toBe(expected.length);
+  const scale = Math.sqrt(expected.reduce((sum, value) => sum + value * value, 0) / Math.max(1, expected.length));
+  expect(scale, `${label} is not all zeros`).toBeGreaterThan(0);
+  let worst = { error: 0, at: -1 };
+  expected.forEach((value, i) => {
+    const error = Math.abs(actual[i] - value) / Math.max(Math.abs(value), scale);
+    if (!(error <= worst.error)) worst = { error, at: i };
+  });
+  expect(worst.error, `${label}: worst relative error at ${worst.at}`).toBeLessThanOrEqual(tolerance);
+}
+
+describe('heap training path on wasm', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    await tf.ready();
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  const normsName = (c: Case) => (c.norms.length === 0 ? '' : ` (${c.norms.map((norm) => `${norm.kind} ${norm.site}${norm.groups === 'all' ? '' : ` ${norm.groups}`}${norm.carry ? ' carried' : ''}`).join(', ')})`);
+  it.each(CASES.map((c) => [`${c.cell.name}${normsName(c)}, ${c.gateActivation}, dropout ${c.dropout}${c.masked ? ', masked' : ''}${c.keepOutputs ? '' : ', final states only'}`, c] as const))(
+    '%s: taken, and equal to the JavaScript loops',
+    (_, c) => {
+      const call = callOf(c);
+      expect(heapTrainingSupports(call)).toBe(true);
+      const v = valuesOf(c, call);
+      const before = { ...heapTrainingCounts };
+      const heap = throughOp(call, v);
+      expect(heapTrainingCounts).toEqual({ forward: before.forward + 1, backward: before.backward + 1 });
+      const reference = throughJavaScript(call, v);
+      const tolerance = c.norms.length === 0 ? 1e-5 : 3e-5;
+      expectRounding(heap.packed, reference.packed, 'packed value', tolerance);
+      const labels = ['dP', 'dU', ...Array.from({ length: c.cell.states }, (_, s) => `d state ${s}`), ...call.params.map((_, p) => `d param ${p}`)];
+      expect(reference.gradients.length).toBe(labels.length);
+      labels.forEach((label, i) => expectRounding(heap.gradients[i], reference.gradients[i], label, tolerance));
+    },
+  );
+
+  it.each([
+    ['batch norm in the LSTM', 'lstm', makeNorm('recurrent', 'batch')],
+    ['layer norm in the GRU', 'gru', makeNorm('recurrent', 'layer')],
+    ['RMS norm in the simple RNN', 'rnn', makeNorm('hidden', 'rms')],
+  ] as const)('declines %s: the layer trains on the JavaScript loops, the counters stay', (_, cell, norm) => {
+    const config = layerConfig(plainConfig(cell, UNITS, { norms: [norm], returnSequences: true }), { seed: 3 });
+    const layer = new SeqnetRecurrent(config);
+    const x = tf.randomNormal([BATCH, STEPS, 4], 0, 1, 'float32', 7);
+    layer.apply(x);
+    const before = { ...heapTrainingCounts };
+    const { grads } = tf.variableGrads(() => tf.sum(layer.apply(x, { training: true }) as tf.Tensor));
+    expect(heapTrainingCounts).toEqual(before);
+    expect(Object.keys(grads).length).toBeGreaterThan(0);
+    expect(Object.values(grads).every((gradient) => tf.any(tf.notEqual(gradient, 0)).dataSync()[0] === 1)).toBe(true);
+  });
+
+  it('a plain LSTM layer trained on wasm takes the heap path, and frees what it recorded', () => {
+    const config = layerConfig(plainConfig('lstm', UNITS, { returnSequences: true }), { seed: 3 });
+    const layer = new SeqnetRecurrent(config);
+    const x = tf.randomNormal([BATCH, STEPS, 4], 0, 1, 'float32', 7);
+    layer.apply(x);
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const step = () => tf.tidy(() => Object.values(tf.variableGrads(() => tf.sum(layer.apply(x, { training: true }) as tf.Tensor)).grads).forEach((g) => g.dataSync()));
+    step();
+    const [before, ids] = [{ ...heapTrainingCounts }, backend.numDataIds()];
+    step();
+    expect(heapTrainingCounts).toEqual({ forward: before.forward + 1, backward: before.backward + 1 });
+    expect(backend.numDataIds()).toBe(ids);
+    // In training mode without a tape no backward pass follows: the recording is freed right away.
+    tf.tidy(() => (layer.apply(x, { training: true }) as tf.Tensor).dataSync());
+    expect(heapTrainingCounts).toEqual({ forward: before.forward + 2, backward: before.backward + 1 });
+    expect(backend.numDataIds()).toBe(ids);
+  });
+});
