@@ -12,7 +12,7 @@ import { DEFAULTS } from '../ir/defaults.js';
 import { FORTUNE_FILES_HINT } from '../ir/text-sources.js';
 import { checkSampleBytes, type DataLimits } from './limits.js';
 import { Prng } from './prng.js';
-import { splitCounts } from './split.js';
+import { splitCounts, type SplitCounts } from './split.js';
 import { DataError, type ModelShape, type PreparedData, type Preprocessing, type SampleSet } from './types.js';
 
 type TextSource = Extract<DataIR['source'], { type: 'text' }>;
@@ -84,9 +84,18 @@ export function fortuneRecords(text: string): string[] {
   return records;
 }
 
+/**
+ * `splitCounts`, except that a test fraction of 0 gets nothing: the one or two items that rounding the other
+ * fractions down leaves over go to training instead of making a test part too short for a window.
+ */
+function textSplitCounts(total: number, split: DataIR['split'], validationSplit: number): SplitCounts {
+  const counts = splitCounts(total, split, validationSplit);
+  return split.test === 0 ? { ...counts, train: counts.train + counts.test, test: 0 } : counts;
+}
+
 /** Plain text in order: the first characters train, the next validate, the last test. */
 function plainParts(chars: string[], split: DataIR['split'], validationSplit: number): TextParts {
-  const counts = splitCounts(chars.length, split, validationSplit);
+  const counts = textSplitCounts(chars.length, split, validationSplit);
   return {
     train: chars.slice(0, counts.train),
     validation: chars.slice(counts.train, counts.train + counts.validation),
@@ -100,7 +109,7 @@ function fortuneParts(text: string, seed: number, split: DataIR['split'], valida
   const records = fortuneRecords(text);
   if (records.length === 0) throw new DataError(`${displayPath}: no fortune records (text between lines holding only %)`);
   const order = new Prng(seed).permutation(records.length).map((index) => records[index]);
-  const counts = splitCounts(records.length, split, validationSplit);
+  const counts = textSplitCounts(records.length, split, validationSplit);
   const part = (start: number, count: number): string[] => Array.from(order.slice(start, start + count).join(''));
   return {
     train: part(0, counts.train),

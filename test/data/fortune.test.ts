@@ -120,6 +120,13 @@ describe('text source, format fortune: loading', () => {
     expect(windowText(other.validation, vocabularyOf(other))).not.toEqual(windowText(first.validation, vocabularyOf(first)));
   });
 
+  it('gives a test fraction of 0 nothing: the records that rounding leaves over train', async () => {
+    // 12 records at 0.8 / 0.2: 9.6 and 2.4 round down to 9 and 2; the twelfth trains rather than forming a test part.
+    const data = await load(1, 'fortunes', { train: 0.8, validation: 0.2, test: 0 });
+    expect(data.summary).toMatch(/12 fortunes \(10 \/ 2 \/ 0\)/);
+    expect(data.test.count).toBe(0);
+  });
+
   it('refuses a file without records', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'seqnet-fortune-'));
     await writeFile(join(dir, 'empty'), '%\n\n%\n');
