@@ -17,9 +17,9 @@ import { trainAndMeasure, type EpochPoint } from './train.js';
 /** The variants, in the order they are trained, tabulated and drawn: each is `experiments/regularization/NAME.seqnet`. */
 export const VARIANTS = [
   { name: 'none', label: 'no regularization' },
-  { name: 'variational', label: 'variational recurrent dropout 0.25' },
-  { name: 'candidate', label: 'candidate dropout 0.25 (Semeniuta)' },
-  { name: 'zoneout', label: 'zoneout c 0.5, h 0.05' },
+  { name: 'variational', label: 'variational 0.25' },
+  { name: 'candidate', label: 'candidate 0.25' },
+  { name: 'zoneout', label: 'zoneout 0.5 / 0.05' },
 ] as const;
 export const SEEDS = [1, 2, 3] as const;
 
