@@ -144,7 +144,8 @@ function lowerSource(source: DataJson['source'], steps: number, trainSeed: numbe
       return { type: 'jsonl', path: source.path };
     case 'text': {
       const window = source.window ?? steps;
-      return { type: 'text', path: source.path, window, stride: source.stride ?? window };
+      const defaults = DEFAULTS.data.text;
+      return { type: 'text', path: source.path, window, stride: source.stride ?? window, format: source.format ?? defaults.format, seed: source.seed ?? defaults.seed };
     }
     case 'mnist': {
       const defaults = DEFAULTS.data.mnist;

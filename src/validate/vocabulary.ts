@@ -191,6 +191,7 @@ export const VOCABULARY: Record<ContextName, Record<string, StatementRule>> = {
     size: value('14|28'),
     order: value('pixels|rows'),
     permute: value('SEED'),
+    format: value('plain|fortune'),
   },
 };
 

@@ -45,6 +45,9 @@ export const checkData: Check = (context) => {
     // Next-character prediction: one-hot characters in, a distribution over the same characters at every step out.
     checkTargetHead(context, 'a text corpus', features, true);
     checkLength(context, source.window, 'window', steps);
+    if (source.seed !== undefined && source.format !== 'fortune') {
+      context.report(Code.NoEffect, "'seed' has no effect on plain text, which is split in order", '/data/source/seed', 'key', 'only `format fortune` shuffles its records before the split');
+    }
   }
   if (data.split !== undefined) {
     const { train, validation, test } = data.split;
