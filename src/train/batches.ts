@@ -8,8 +8,8 @@ export interface Batch {
   size: number;
 }
 
-/** Inputs `[n, steps, features]` and targets `[n, ...targetShape]` of the samples `indices`. */
-export function gatherBatch(set: SampleSet, indices: readonly number[]): Batch {
+/** The samples `indices` as plain arrays: inputs `[n, steps, features]` and targets `[n, ...targetShape]`. */
+export function gatherArrays(set: SampleSet, indices: readonly number[]): { x: Float32Array; xShape: number[]; y: Float32Array; yShape: number[] } {
   const xSize = set.steps * set.features;
   const ySize = targetSize(set);
   const x = new Float32Array(indices.length * xSize);
@@ -18,11 +18,13 @@ export function gatherBatch(set: SampleSet, indices: readonly number[]): Batch {
     x.set(set.x.subarray(sample * xSize, (sample + 1) * xSize), row * xSize);
     y.set(set.y.subarray(sample * ySize, (sample + 1) * ySize), row * ySize);
   });
-  return {
-    x: tf.tensor3d(x, [indices.length, set.steps, set.features]),
-    y: tf.tensor(y, [indices.length, ...set.targetShape]),
-    size: indices.length,
-  };
+  return { x, xShape: [indices.length, set.steps, set.features], y, yShape: [indices.length, ...set.targetShape] };
+}
+
+/** Inputs `[n, steps, features]` and targets `[n, ...targetShape]` of the samples `indices`, as tensors. */
+export function gatherBatch(set: SampleSet, indices: readonly number[]): Batch {
+  const { x, xShape, y, yShape } = gatherArrays(set, indices);
+  return { x: tf.tensor(x, xShape), y: tf.tensor(y, yShape), size: indices.length };
 }
 
 /** The whole set as one batch, in order: its arrays as they are, without gathering them sample by sample. */

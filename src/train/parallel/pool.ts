@@ -13,7 +13,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../../backend/index.js';
 import type { ModelIR } from '../../ir/types.js';
 import { getRandomState, setRandomState } from '../../runtime/random.js';
-import { targetSize, type SampleSet } from '../../data/types.js';
+import type { SampleSet } from '../../data/types.js';
+import { gatherArrays } from '../batches.js';
 import { abortReduction } from './all-reduce.js';
 import { REDUCTION_CONTROL_LENGTH, type ModelRequest, type StepRequest, type WorkerReply, type WorkerRequest, type WorkerSetup } from './protocol.js';
 import { setWeight, weightLayout, writeWeights, type ModelWeight, type WeightLayout } from './weights.js';
@@ -250,13 +251,5 @@ function slotLengthFor(layout: WeightLayout): number {
 
 /** The shard's inputs and targets, copied out of the sample set (the copies are transferred to the worker). */
 function shardSamples(set: SampleSet, indices: readonly number[]): Pick<StepRequest, 'x' | 'xShape' | 'y' | 'yShape'> {
-  const xSize = set.steps * set.features;
-  const ySize = targetSize(set);
-  const x = new Float32Array(indices.length * xSize);
-  const y = new Float32Array(indices.length * ySize);
-  indices.forEach((sample, row) => {
-    x.set(set.x.subarray(sample * xSize, (sample + 1) * xSize), row * xSize);
-    y.set(set.y.subarray(sample * ySize, (sample + 1) * ySize), row * ySize);
-  });
-  return { x, xShape: [indices.length, set.steps, set.features], y, yShape: [indices.length, ...set.targetShape] };
+  return gatherArrays(set, indices);
 }
