@@ -46,7 +46,6 @@ function maskValues(mask: tf.Tensor | number | null): Float32Array | null {
 /** Runs the fused op: the per-step outputs, the final states, and batch statistics for the population. */
 export function runFused(call: FusedCall, input: tf.Tensor, recurrentKernel: tf.Tensor, initial: tf.Tensor[]): FusedResult {
   const { steps, batch, units } = call;
-  const mask = call.mask === null ? null : (call.mask.dataSync() as Float32Array);
   const stateCount = initial.length;
   let statistics: FusedResult['statistics'] = [];
   // Without a tape no backward pass follows, and what the heap path recorded is freed at once.
@@ -78,7 +77,8 @@ export function runFused(call: FusedCall, input: tf.Tensor, recurrentKernel: tf.
       input: inputTensor.dataSync() as Float32Array,
       recurrentKernel: kernel,
       initial: states.map((state) => state.dataSync() as Float32Array),
-      mask,
+      // Read here, not before the heap path, which copies the mask onto the heap itself.
+      mask: call.mask === null ? null : (call.mask.dataSync() as Float32Array),
       keepOutputs: call.keepOutputs,
       record: call.record,
       gateActivation: call.gateActivation,

@@ -153,10 +153,11 @@ const lstm = singleProductCell(
     const size = r.batch * r.units;
     const [h, c] = r.states;
     const a = (buffer: HeapBuffer | null, offset: number) => addressOf(r, buffer, offset);
+    // Arguments written out, not spread from arrays: this runs once per step.
     r.kernels.cells.lstmForward(
-      ...[r.train, t, a(r.input, t * 4 * size), a(recurrent, 0)],
-      ...[a(h, t * size), a(c, t * size), a(h, (t + 1) * size), a(c, (t + 1) * size)],
-      ...[a(r.gates, t * 4 * size), a(r.extra, t * size), out, a(r.hMasked, 0)],
+      r.train, t, a(r.input, t * 4 * size), a(recurrent, 0),
+      a(h, t * size), a(c, t * size), a(h, (t + 1) * size), a(c, (t + 1) * size),
+      a(r.gates, t * 4 * size), a(r.extra, t * size), out, a(r.hMasked, 0),
     );
   },
   (r, t, outputGradient, recurrent, [dh, dc], dz) => {
@@ -227,10 +228,12 @@ const gru: HeapTrainingCell = {
     const a = (buffer: HeapBuffer | null, offset = 0) => addressOf(r, buffer, offset);
     const h = r.states[0];
     for (let t = steps - 1; t >= 0; t -= 1) {
-      const [gates, dInputRow, dRecurrentRow] = [a(r.gates, t * 3 * size), a(dInput, t * 3 * size), a(dRecurrent, t * batch * recurrentWidth)];
+      const gates = a(r.gates, t * 3 * size);
+      const dInputRow = a(dInput, t * 3 * size);
+      const dRecurrentRow = a(dRecurrent, t * batch * recurrentWidth);
       kernels.cells.gruStateBackward(
-        ...[r.train, t, gates, a(r.extra, t * size), a(h, t * size), outputGradient(t), t === steps - 1 ? 0 : a(recurrent)],
-        ...[resetAfter ? 1 : 0, a(dh), dInputRow, dRecurrentRow, a(dCandidate, t * size)],
+        r.train, t, gates, a(r.extra, t * size), a(h, t * size), outputGradient(t), t === steps - 1 ? 0 : a(recurrent),
+        resetAfter ? 1 : 0, a(dh), dInputRow, dRecurrentRow, a(dCandidate, t * size),
       );
       if (!resetAfter) {
         kernels.matMul(dResetProduct, candidateViews[t], kernelHT);
@@ -311,9 +314,9 @@ const normalizedLstm: HeapTrainingCell = {
     for (let t = 0; t < r.steps; t += 1) {
       kernels.matMul(recurrent, r.hMasked, r.kernel);
       kernels.cells.lstmNormsForward(
-        ...[r.train, (r.sites as LoopSites).struct, t, a(r.input, t * 4 * size), a(recurrent)],
-        ...[a(h, t * size), a(c, t * size), a(h, (t + 1) * size), a(c, (t + 1) * size)],
-        ...[a(r.gates, t * 4 * size), a(r.extra, t * size), out(t), a(r.hMasked)],
+        r.train, (r.sites as LoopSites).struct, t, a(r.input, t * 4 * size), a(recurrent),
+        a(h, t * size), a(c, t * size), a(h, (t + 1) * size), a(c, (t + 1) * size),
+        a(r.gates, t * 4 * size), a(r.extra, t * size), out(t), a(r.hMasked),
       );
     }
   },
@@ -328,8 +331,8 @@ const normalizedLstm: HeapTrainingCell = {
     const a = (buffer: HeapBuffer | null, offset = 0) => addressOf(r, buffer, offset);
     for (let t = steps - 1; t >= 0; t -= 1) {
       kernels.cells.lstmNormsBackward(
-        ...[r.train, (r.sites as LoopSites).struct, t, a(r.gates, t * 4 * size), a(r.extra, t * size), a(r.states[1], t * size)],
-        ...[outputGradient(t), t === steps - 1 ? 0 : a(recurrent), a(dh), a(dc), a(dInput, t * batch * width), a(dRecurrent, t * batch * width)],
+        r.train, (r.sites as LoopSites).struct, t, a(r.gates, t * 4 * size), a(r.extra, t * size), a(r.states[1], t * size),
+        outputGradient(t), t === steps - 1 ? 0 : a(recurrent), a(dh), a(dc), a(dInput, t * batch * width), a(dRecurrent, t * batch * width),
       );
       kernels.matMul(recurrent, views[t], r.kernelT);
     }
