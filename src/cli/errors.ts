@@ -1,7 +1,8 @@
 /**
- * Exit codes, the error type a command throws for a user error, file-system errors in words, and the report
- * of an internal error. Which error types are the user's is decided in user-errors.ts.
+ * Exit codes, the error type a command throws for a user error, file-system errors as user errors, and the
+ * report of an internal error. Which error types are the user's is decided in user-errors.ts.
  */
+import { describeSystemError, isSystemError } from '../io/system-errors.js';
 
 export const ExitCode = {
   Ok: 0,
@@ -23,65 +24,6 @@ export class CliError extends Error {
     super(message);
     this.name = 'CliError';
   }
-}
-
-/** What each file-system error means to a user; the codes are Node's (libuv's) errno names. */
-const SYSTEM_ERRORS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or folder',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  EROFS: 'the file system is read-only',
-  EISDIR: 'it is a folder, not a file',
-  ENOTDIR: 'a part of the path is a file, not a folder',
-  ENAMETOOLONG: 'the name is too long for the file system',
-  EEXIST: 'it already exists',
-  ENOTEMPTY: 'the folder is not empty',
-  EMFILE: 'too many open files',
-  ENFILE: 'too many open files in the system',
-  EIO: 'an input/output error (a failing disk or network file system)',
-  EFBIG: 'the file is too large',
-  EBUSY: 'the file or folder is busy',
-  ELOOP: 'too many symbolic links',
-  EXDEV: 'source and target are on different file systems',
-};
-
-/** What a failed system call was doing, in words. */
-const SYSCALL_VERBS: Readonly<Record<string, string>> = {
-  open: 'open',
-  read: 'read',
-  write: 'write',
-  mkdir: 'create the folder',
-  rename: 'rename',
-  unlink: 'delete',
-  rmdir: 'delete the folder',
-  rm: 'delete',
-  scandir: 'list the folder',
-  stat: 'read',
-  lstat: 'read',
-  access: 'read',
-  copyfile: 'copy',
-  fsync: 'write',
-  close: 'write',
-};
-
-interface SystemError {
-  code: string;
-  syscall?: string;
-  path?: string;
-}
-
-function isSystemError(error: unknown): error is Error & SystemError {
-  const code = (error as Partial<SystemError> | null)?.code;
-  return error instanceof Error && typeof code === 'string' && Object.hasOwn(SYSTEM_ERRORS, code);
-}
-
-/** `cannot create the folder 'runs/x': no space left on the device`, from a Node file-system error. */
-export function describeSystemError(error: Error & SystemError): string {
-  const reason = SYSTEM_ERRORS[error.code];
-  const verb = (error.syscall !== undefined && SYSCALL_VERBS[error.syscall]) || 'use';
-  return error.path === undefined ? `${verb === 'use' ? 'a file operation failed' : `cannot ${verb}`}: ${reason}` : `cannot ${verb} '${error.path}': ${reason}`;
 }
 
 /** A user error for a Node file-system error (one line), or null for any other error. */

@@ -51,9 +51,13 @@ export async function readNumericCsv(path: string, displayPath: string, wanted: 
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    throw new DataError(`cannot read ${displayPath}: ${(error as Error).message}`);
+    throw DataError.unreadable(displayPath, error);
   }
-  const parser = handle.createReadStream().pipe(parse({ delimiter, info: true, raw: true, relax_column_count: true, skip_empty_lines: true }));
+  // `pipe` does not pass a read error on (a folder opens but fails on read): hand it to the parser, marked as the
+  // file's, so the loop below ends with it instead of the error escaping as an unhandled one.
+  const stream = handle.createReadStream();
+  const parser = stream.pipe(parse({ delimiter, info: true, raw: true, relax_column_count: true, skip_empty_lines: true }));
+  stream.on('error', (error) => parser.destroy(DataError.unreadable(displayPath, error)));
   const columns = wanted.map(() => new GrowingColumn());
   let layout: Layout | null = null;
   let blankHeader = false;

@@ -9,7 +9,7 @@ export async function checkFileBytes(path: string, displayPath: string, limit: n
   try {
     size = (await stat(path)).size;
   } catch (error) {
-    throw new DataError(`cannot read ${displayPath}: ${(error as Error).message}`);
+    throw DataError.unreadable(displayPath, error);
   }
   if (size > limit) {
     throw new DataError(

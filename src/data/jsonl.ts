@@ -137,7 +137,7 @@ export async function loadJsonl(
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new DataError(`cannot read ${source.path}: ${(error as Error).message}`);
+    throw DataError.unreadable(source.path, error);
   }
   const all = padSamples(parseJsonl(text, source.path, shape, true), shape, source.path, limits.sampleBytes);
   const counts = splitCounts(all.count, split, validationSplit);

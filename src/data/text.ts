@@ -125,14 +125,14 @@ function fortuneParts(text: string, seed: number, split: DataIR['split'], valida
  */
 async function readTextFile(source: TextSource, path: string, limits: DataLimits): Promise<string> {
   if (source.format === 'fortune' && !(await stat(path).then((stats) => stats.isFile(), () => false))) {
-    throw new DataError(`cannot read fortune file ${source.path}: no such file; ${FORTUNE_FILES_HINT}`);
+    throw new DataError(`cannot read fortune file ${source.path}: no such file; ${FORTUNE_FILES_HINT}`, true);
   }
   // Read whole (one string per character): refuse a file too large for that before reading any of it.
   await checkFileBytes(path, source.path, limits.textFileBytes, 'text');
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new DataError(`cannot read ${source.path}: ${(error as Error).message}`);
+    throw DataError.unreadable(source.path, error);
   }
 }
 

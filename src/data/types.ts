@@ -1,5 +1,7 @@
 /** The shapes every data source produces: windows of samples as flat arrays, split three ways, plus preprocessing. */
 
+import { readFailureReason } from '../io/system-errors.js';
+
 /** A set of samples stored flat: `x` is `[count, steps, features]`, `y` is `[count, ...targetShape]`. */
 export interface SampleSet {
   count: number;
@@ -50,9 +52,21 @@ export interface ModelShape {
 
 /** A data error the user must fix; the message names the file and, where known, line and column. */
 export class DataError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /**
+     * True when the data file itself could not be read (missing, a folder, no permission): then the spec's
+     * `source` statement that named it is the place to fix, and the trainer says where it is.
+     */
+    readonly unreadableFile = false,
+  ) {
     super(message);
     this.name = 'DataError';
+  }
+
+  /** `cannot read data/x.csv: no such file or folder`, from the error reading it. */
+  static unreadable(displayPath: string, error: unknown): DataError {
+    return new DataError(`cannot read ${displayPath}: ${readFailureReason(error)}`, true);
   }
 }
 

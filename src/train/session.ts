@@ -20,6 +20,7 @@ import { createReporter, formatEvaluation, type Streams } from './progress.js';
 import { createRunDir, isFinished, readRunInfo, readRunIr, readRunJson, RUN_FILES, unfinishedState, writeRunHistory, writeRunInfo, writeRunIr, writeRunStart, type RunInfo } from './run-dir.js';
 import type { EpochLog, LoopState, ProgressReporter } from './types.js';
 import { TrainError } from './errors.js';
+import { loadSpecData } from './spec-data.js';
 import { startThreads, type ParallelTrainer, type TrainingThreads } from './parallel/index.js';
 
 export interface TrainOptions {
@@ -118,7 +119,7 @@ async function trainOnThreads(
   { backend, reporter, threads }: { backend: BackendName; reporter: ProgressReporter; threads: TrainingThreads },
 ): Promise<TrainResult> {
   // Data problems surface here, before a run directory exists: nothing is trained on bad data.
-  const data = await loadData(resolved.data, { baseDir: dirname(resolve(spec.path)), validationSplit: resolved.train.validationSplit, shape: modelShape(resolved), saved: null });
+  const data = await loadSpecData(resolved, spec, options.data !== undefined);
   reporter.note(data.summary);
   if (data.train.count === 0) throw new TrainError('the training split has no samples; use more data or a larger train fraction');
   // The model is built before the run directory exists, so a model that cannot be built leaves nothing behind.

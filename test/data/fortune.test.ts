@@ -144,10 +144,17 @@ describe('text source, format fortune: loading', () => {
 
   it('says so on one line, exit 2, from `seqnet train`', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'seqnet-fortune-'));
-    await writeFile(join(dir, 'spec.seqnet'), spec('source text "missing/fortunes" { format fortune }'));
+    const text = spec('source text "missing/fortunes" { format fortune }');
+    await writeFile(join(dir, 'spec.seqnet'), text);
     const run = await runCli(['train', 'spec.seqnet', '--backend', 'cpu'], { cwd: dir });
     expect(run.code).toBe(2);
     expect(run.err).not.toMatch(STACK_FRAME);
-    expect(run.err.trim().split('\n')).toEqual(['seqnet: cannot read fortune file missing/fortunes: no such file; Debian and Ubuntu install fortune files under /usr/share/games/fortunes with `apt-get install fortunes`']);
+    // The message points at the spec's `source` statement, the line to fix.
+    const lines = text.split('\n');
+    const line = lines.findIndex((candidate) => candidate.includes('source text')) + 1;
+    const column = lines[line - 1].indexOf('source') + 1;
+    expect(run.err.trim().split('\n')).toEqual([
+      `seqnet: spec.seqnet:${line}:${column}: cannot read fortune file missing/fortunes: no such file; Debian and Ubuntu install fortune files under /usr/share/games/fortunes with \`apt-get install fortunes\``,
+    ]);
   }, 60_000);
 });

@@ -49,7 +49,7 @@ describe('run directory', () => {
   it('creates nothing when the data is bad', async () => {
     const root = await tempDir();
     const ir = sineIr({ data: { source: { type: 'csv', path: 'missing.csv', features: ['a'], targets: ['a'], window: 12, horizon: 1, stride: 1, standardize: true, delimiter: ',' }, split: { train: 0.8, validation: 0.1, test: 0.1 } } });
-    await expect(train(ir, root)).rejects.toThrow(/cannot read \S*missing\.csv: ENOENT/);
+    await expect(train(ir, root)).rejects.toThrow(/cannot read \S*missing\.csv: no such file or folder$/);
     expect(await readdir(root)).toEqual([]);
   });
 
