@@ -14,7 +14,7 @@ import { fusedNormalizedLstm } from '../../src/runtime/recurrent/fused/lstm-norm
 import { fusedRnn } from '../../src/runtime/recurrent/fused/rnn.js';
 import { runFused } from '../../src/runtime/recurrent/fused/op.js';
 import type { FusedCall } from '../../src/runtime/recurrent/fused/op.js';
-import type { FusedArgs, FusedCell, GateActivation, SiteSetup } from '../../src/runtime/recurrent/fused/types.js';
+import type { FusedArgs, FusedCell, FusedRun, GateActivation, SiteSetup } from '../../src/runtime/recurrent/fused/types.js';
 import type { NormIR } from '../../src/ir/types.js';
 import { groupIdsFor } from '../../src/runtime/recurrent/norms/grouping.js';
 import { normDescriptor } from '../../src/runtime/recurrent/norms/registry.js';
@@ -23,7 +23,14 @@ import { heapTrainingCounts, heapTrainingSupports } from '../../src/runtime/recu
 import { layerConfig, makeNorm, plainConfig } from '../helpers/recurrent.js';
 
 const [STEPS, BATCH, UNITS] = [7, 3, 6];
-const SIZE = BATCH * UNITS;
+/**
+ * Examples in a batch-norm case: enough that at least 3 are valid at every step under the mask. (Over 2
+ * examples x̂ = ±1 whatever the values, so the exact input gradient is 0 and both paths return rounding
+ * noise divided by σ; over 1, σ² = 0.)
+ */
+const BN_BATCH = 6;
+/** Steps of each example under the mask (the first `batch` of them). */
+const LENGTHS = [STEPS, 4, 2, STEPS, STEPS, 3];
 
 type DropoutForm = 'none' | 'recurrent' | 'candidate per step' | 'candidate per sequence' | 'zoneout' | 'zoneout expectation' | 'all';
 
@@ -35,6 +42,7 @@ interface Case {
   keepOutputs: boolean;
   /** Norms inside the loop (the normalized LSTM), with the bias added inside too. */
   norms: NormIR[];
+  batch: number;
 }
 
 const CELLS: Case['cell'][] = [
@@ -48,7 +56,7 @@ const DROPOUT: DropoutForm[] = ['none', 'recurrent', 'candidate per step', 'cand
 const CASES: Case[] = CELLS.flatMap((cell) =>
   DROPOUT.flatMap((dropout) =>
     (['sigmoid', 'hard_sigmoid'] as const).flatMap((gateActivation) =>
-      [true, false].map((masked): Case => ({ cell, gateActivation, dropout, masked, keepOutputs: masked || dropout === 'none', norms: [] })),
+      [true, false].map((masked): Case => ({ cell, gateActivation, dropout, masked, keepOutputs: masked || dropout === 'none', norms: [], batch: BATCH })),
     ),
   ),
 );
@@ -64,10 +72,34 @@ const NORM_SETS: ((kind: 'layer' | 'rms') => NormIR[])[] = [
   (kind) => [makeNorm('recurrent', kind, { groups: 'gates_and_candidate' }), makeNorm('cell', kind, { carry: true }), makeNorm('hidden', kind)],
 ];
 
+/**
+ * Batch norm with per-step statistics (Cooijmans et al. 2016) at every site inside the loop, the input site
+ * included (its statistics per step put it inside the op): alone, with and without β, the cell's carried,
+ * with layer and RMS norms at other sites, and the paper's set (input and recurrent without β, cell with).
+ * `makeNorm` gives 4 steps of population rows for 7 steps: the later steps' statistics are handed back too.
+ */
+const batchNorm = (site: NormIR['site'], overrides: Partial<NormIR> = {}) => makeNorm(site, 'batch', overrides);
+const BATCH_NORM_SETS: NormIR[][] = [
+  [batchNorm('input')],
+  [batchNorm('recurrent', { center: false })],
+  [batchNorm('gates')],
+  [batchNorm('cell')],
+  [batchNorm('hidden', { center: false })],
+  [batchNorm('input', { center: false }), batchNorm('recurrent', { center: false }), batchNorm('cell')],
+  [batchNorm('recurrent'), batchNorm('cell', { carry: true }), batchNorm('hidden')],
+  // (Not a centred norm right before a batch norm: its β's exact gradient, a batch sum of the batch norm's dx, is 0.)
+  [makeNorm('recurrent', 'rms'), batchNorm('gates', { center: false }), makeNorm('cell', 'layer', { carry: true }), batchNorm('hidden')],
+];
+
 CASES.push(
+  ...BATCH_NORM_SETS.flatMap((norms) =>
+    (['none', 'all'] as const).flatMap((dropout) =>
+      [false, true].map((masked): Case => ({ cell: NORMALIZED_LSTM, gateActivation: 'sigmoid', dropout, masked, keepOutputs: true, norms, batch: BN_BATCH })),
+    ),
+  ),
   ...(['layer', 'rms'] as const).flatMap((kind) =>
     NORM_SETS.flatMap((set) =>
-      (['none', 'all'] as const).map((dropout): Case => ({ cell: NORMALIZED_LSTM, gateActivation: 'sigmoid', dropout, masked: dropout === 'all', keepOutputs: true, norms: set(kind) })),
+      (['none', 'all'] as const).map((dropout): Case => ({ cell: NORMALIZED_LSTM, gateActivation: 'sigmoid', dropout, masked: dropout === 'all', keepOutputs: true, norms: set(kind), batch: BATCH })),
     ),
   ),
 );
@@ -95,7 +127,8 @@ function zoneoutMask(length: number, seed: number): tf.Tensor {
   return tf.tidy(() => tf.cast(tf.less(tf.randomUniform([length], 0, 1, 'float32', seed), 0.25), 'float32'));
 }
 
-function masks(form: DropoutForm, states: number): Pick<FusedCall, 'recurrentMask' | 'stepMasks'> {
+function masks(form: DropoutForm, states: number, batch: number): Pick<FusedCall, 'recurrentMask' | 'stepMasks'> {
+  const SIZE = batch * UNITS;
   const on = (name: DropoutForm) => form === name || form === 'all';
   return {
     recurrentMask: on('recurrent') ? dropMask(SIZE, 1) : null,
@@ -108,15 +141,15 @@ function masks(form: DropoutForm, states: number): Pick<FusedCall, 'recurrentMas
 }
 
 function callOf(c: Case): FusedCall {
-  // Example 1 ends after 4 steps, example 2 after 2 (padding then carries the states).
-  const lengths = [STEPS, 4, 2];
-  const validity = Float32Array.from({ length: STEPS * BATCH }, (_, i) => (Math.floor(i / BATCH) < lengths[i % BATCH] ? 1 : 0));
+  // Example 1 ends after 4 steps, example 2 after 2 (padding then carries the states), and so on.
+  const batch = c.batch;
+  const validity = Float32Array.from({ length: STEPS * batch }, (_, i) => (Math.floor(i / batch) < LENGTHS[i % batch] ? 1 : 0));
   return {
-    ...{ cell: c.cell.fused, steps: STEPS, batch: BATCH, units: UNITS, keepOutputs: c.keepOutputs, record: true },
+    ...{ cell: c.cell.fused, steps: STEPS, batch, units: UNITS, keepOutputs: c.keepOutputs, record: true },
     ...{ gateActivation: c.gateActivation, forgetConstant: 0.5, resetAfter: c.cell.resetAfter },
     ...sitesOf(c),
-    mask: c.masked ? tf.tensor2d(validity, [STEPS * BATCH, 1]) : null,
-    ...masks(c.dropout, c.cell.states),
+    mask: c.masked ? tf.tensor2d(validity, [STEPS * batch, 1]) : null,
+    ...masks(c.dropout, c.cell.states, batch),
   };
 }
 
@@ -129,30 +162,43 @@ interface Values {
 }
 
 function valuesOf(c: Case, call: FusedCall): Values {
-  const rows = (c.keepOutputs ? STEPS * BATCH : 0) + c.cell.states * BATCH;
+  const rows = (c.keepOutputs ? STEPS * c.batch : 0) + c.cell.states * c.batch;
   return {
-    input: tf.randomNormal([STEPS * BATCH, c.cell.blocks * UNITS], 0, 1, 'float32', 11),
+    input: tf.randomNormal([STEPS * c.batch, c.cell.blocks * UNITS], 0, 1, 'float32', 11),
     kernel: tf.randomNormal([UNITS, c.cell.blocks * UNITS], 0, 0.5, 'float32', 12),
-    initial: Array.from({ length: c.cell.states }, (_, s) => tf.randomNormal([BATCH, UNITS], 0, 0.5, 'float32', 13 + s)),
+    initial: Array.from({ length: c.cell.states }, (_, s) => tf.randomNormal([c.batch, UNITS], 0, 0.5, 'float32', 13 + s)),
     weights: tf.randomNormal([rows, call.units], 0, 1, 'float32', 20),
   };
 }
 
-/** The op as the layer runs it (the heap path where it covers the call): packed value and gradients. */
-function throughOp(call: FusedCall, v: Values): { packed: Float32Array; gradients: Float32Array[] } {
+interface Outcome {
+  packed: Float32Array;
+  gradients: Float32Array[];
+  /** Batch-norm sites' per-step statistics for the population update, by site: μ, σ² and the valid flag of each step in turn. */
+  statistics: Map<string, Float32Array>;
+}
+
+function flatStatistics(statistics: FusedRun['statistics']): Map<string, Float32Array> {
+  return new Map(statistics.map(({ site, firstColumn, steps }) => [`${site} from ${firstColumn}`, Float32Array.from(steps.flatMap((step) => [...step.mean, ...step.variance, step.valid]))]));
+}
+
+/** The op as the layer runs it (the heap path where it covers the call): packed value, gradients and statistics. */
+function throughOp(call: FusedCall, v: Values): Outcome {
   let packed: Float32Array = new Float32Array(0);
+  let statistics: FusedRun['statistics'] = [];
   const stateCount = v.initial.length;
   const gradients = tf.grads((input: tf.Tensor, kernel: tf.Tensor, ...rest: tf.Tensor[]) => {
     const result = runFused({ ...call, params: rest.slice(stateCount) }, input, kernel, rest.slice(0, stateCount));
+    statistics = result.statistics;
     const value = tf.concat([...(result.outputs === null ? [] : [result.outputs]), ...result.states], 0);
     packed = value.dataSync() as Float32Array;
     return tf.sum(tf.mul(value, v.weights));
   })([v.input, v.kernel, ...v.initial, ...call.params]);
-  return { packed, gradients: gradients.map((gradient) => gradient.dataSync() as Float32Array) };
+  return { packed, gradients: gradients.map((gradient) => gradient.dataSync() as Float32Array), statistics: flatStatistics(statistics) };
 }
 
 /** The fused loops in JavaScript, called directly on the same values. */
-function throughJavaScript(call: FusedCall, v: Values): { packed: Float32Array; gradients: Float32Array[] } {
+function throughJavaScript(call: FusedCall, v: Values): Outcome {
   const values = (mask: tf.Tensor | number | null) => (mask === null ? null : typeof mask === 'number' ? Float32Array.of(mask) : (mask.dataSync() as Float32Array));
   const args: FusedArgs = {
     ...{ steps: call.steps, batch: call.batch, units: call.units, keepOutputs: call.keepOutputs, record: true },
@@ -167,14 +213,17 @@ function throughJavaScript(call: FusedCall, v: Values): { packed: Float32Array; 
   };
   const run = call.cell.run(args);
   const gradients = run.backward(v.weights.dataSync() as Float32Array);
-  return { packed: run.packed, gradients: [gradients.input, gradients.recurrentKernel, ...gradients.initial, ...gradients.params] };
+  return { packed: run.packed, gradients: [gradients.input, gradients.recurrentKernel, ...gradients.initial, ...gradients.params], statistics: flatStatistics(run.statistics) };
 }
 
 /**
  * Float32 rounding: each element within `tolerance` (1e-5) of the larger of its magnitude and the array's
  * typical one. With a norm inside the loop, 3e-5: the norm's Jacobian divides by the row's σ, which is
  * small on these 6-unit rows, and so magnifies the compiled exp's 3e-7 error (the worst case, a hidden
- * layer norm, differs by 1.3–2.3e-5 in dP whether the norm kernel computes in float32 or float64).
+ * layer norm, differs by 1.3–2.3e-5 in dP whether the norm kernel computes in float32 or float64). With
+ * a batch norm, 1e-4: its statistics over 3 to 6 examples make these cases ill-conditioned. Measured, the
+ * JavaScript loops' own outputs and gradients move by up to 5e-5 (relative, as here) when P is perturbed by
+ * one float32 rounding (a random relative 1.2e-7), and the heap path differs from them by up to 4.5e-5.
  */
 function expectRounding(actual: Float32Array, expected: Float32Array, label: string, tolerance: number): void {
   expect(actual.length, label).toBe(expected.length);
@@ -208,16 +257,20 @@ describe('heap training path on wasm', () => {
       const heap = throughOp(call, v);
       expect(heapTrainingCounts).toEqual({ forward: before.forward + 1, backward: before.backward + 1 });
       const reference = throughJavaScript(call, v);
-      const tolerance = c.norms.length === 0 ? 1e-5 : 3e-5;
+      const tolerance = c.norms.length === 0 ? 1e-5 : c.norms.some((norm) => norm.kind === 'batch') ? 1e-4 : 3e-5;
       expectRounding(heap.packed, reference.packed, 'packed value', tolerance);
       const labels = ['dP', 'dU', ...Array.from({ length: c.cell.states }, (_, s) => `d state ${s}`), ...call.params.map((_, p) => `d param ${p}`)];
       expect(reference.gradients.length).toBe(labels.length);
       labels.forEach((label, i) => expectRounding(heap.gradients[i], reference.gradients[i], label, tolerance));
+      const batchSites = c.norms.filter((norm) => norm.kind === 'batch').map((norm) => `${norm.site} from 0`);
+      expect([...reference.statistics.keys()]).toEqual(batchSites);
+      expect([...heap.statistics.keys()]).toEqual(batchSites);
+      for (const site of batchSites) expectRounding(heap.statistics.get(site) as Float32Array, reference.statistics.get(site) as Float32Array, `${site} statistics`, tolerance);
     },
   );
 
   it.each([
-    ['batch norm in the LSTM', 'lstm', makeNorm('recurrent', 'batch')],
+    ['batch norm in the GRU', 'gru', makeNorm('recurrent', 'batch')],
     ['layer norm in the GRU', 'gru', makeNorm('recurrent', 'layer')],
     ['RMS norm in the simple RNN', 'rnn', makeNorm('hidden', 'rms')],
   ] as const)('declines %s: the layer trains on the JavaScript loops, the counters stay', (_, cell, norm) => {
@@ -230,6 +283,32 @@ describe('heap training path on wasm', () => {
     expect(heapTrainingCounts).toEqual(before);
     expect(Object.keys(grads).length).toBeGreaterThan(0);
     expect(Object.values(grads).every((gradient) => tf.any(tf.notEqual(gradient, 0)).dataSync()[0] === 1)).toBe(true);
+  });
+
+  it('a BN-LSTM layer (Cooijmans et al.) trained on wasm takes the heap path, and its population statistics move as on the JavaScript loops', async () => {
+    const norms = [makeNorm('input', 'batch', { center: false }), makeNorm('recurrent', 'batch', { center: false }), makeNorm('cell', 'batch')];
+    const config = layerConfig(plainConfig('lstm', UNITS, { norms, returnSequences: true }), { seed: 3 });
+    const x = tf.randomNormal([BN_BATCH, STEPS, 4], 0, 1, 'float32', 7);
+    /** The layer's weights after one training call (the population statistics move; nothing else does without an optimizer). */
+    const trained = (): { names: string[]; values: Float32Array[] } => {
+      const layer = new SeqnetRecurrent(config);
+      layer.apply(x);
+      tf.tidy(() => Object.values(tf.variableGrads(() => tf.sum(layer.apply(x, { training: true }) as tf.Tensor)).grads).forEach((g) => g.dataSync()));
+      return { names: layer.weights.map((weight) => weight.name), values: layer.getWeights().map((weight) => Float32Array.from(weight.dataSync())) };
+    };
+    const before = { ...heapTrainingCounts };
+    const onHeap = trained();
+    expect(heapTrainingCounts).toEqual({ forward: before.forward + 1, backward: before.backward + 1 });
+    await tf.setBackend('cpu');
+    const onJavaScript = trained();
+    await tf.setBackend('wasm');
+    const { names } = onHeap;
+    const moving = names.flatMap((name, w) => (name.includes('moving_') ? [w] : []));
+    expect(moving.length).toBe(6);
+    for (const w of moving) {
+      expect(onHeap.values[w].some((value) => value !== 0 && value !== 1), `${names[w]} moved`).toBe(true);
+      expectRounding(onHeap.values[w], onJavaScript.values[w], names[w], 1e-5);
+    }
   });
 
   it('a plain LSTM layer trained on wasm takes the heap path, and frees what it recorded', () => {

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileModel } from '../../src/compile/index.js';
 import type { ModelIR } from '../../src/ir/types.js';
 import { getRandomState, seedRandom } from '../../src/runtime/random.js';
+import { heapTrainingCounts } from '../../src/runtime/recurrent/heap/training.js';
 import { ParallelTrainer, shardsOf } from '../../src/train/parallel/pool.js';
 import { chooseThreads, MIN_WORK_PER_THREAD, workPerStep } from '../../src/train/parallel/threads.js';
 import { TrainError } from '../../src/train/errors.js';
@@ -142,7 +143,10 @@ describe('a two-worker step equals the one-thread step', () => {
 
   it('per-step BN-LSTM (Cooijmans): batch statistics over the whole batch, population statistics updated once', async () => {
     const ir = specIr('lstm 8 { norm cooijmans2016 { max_steps 6\n momentum 0.5 } }', 11);
+    const before = heapTrainingCounts.backward;
     const reference = await oneThread(ir, set);
+    // The compiled heap path trains it (so each worker runs it too, with its reductions between the kernels' phases).
+    expect(heapTrainingCounts.backward).toBe(before + BATCHES.length);
     const parallel = await twoWorkers(ir, set);
     expectSameTraining(parallel, reference);
     // The population statistics moved (momentum 0.5), so the comparison above covers them.

@@ -59,6 +59,7 @@ export function runFused(call: FusedCall, input: tf.Tensor, recurrentKernel: tf.
     // On the wasm backend the compiled kernels run the loops where they cover the call (`heap/training.ts`).
     const heap = heapTrainingRun(call, inputTensor, kernel, states);
     if (heap !== null) {
+      statistics = heap.statistics;
       if (!taped) heap.dispose();
       return {
         value: heap.packed,

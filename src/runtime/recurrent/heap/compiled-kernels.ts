@@ -32,9 +32,54 @@ export interface CellKernels {
   lstmNormsBackward(
     ...args: [train: number, norms: number, step: number, gates: number, cellTanh: number, c: number, outputGradient: number, recurrent: number, dh: number, dc: number, dInput: number, dRecurrent: number]
   ): void;
+  lstmNormsSum(train: number, norms: number, step: number, input: number, recurrent: number): void;
+  lstmNormsActivate(train: number, norms: number, step: number, recurrent: number, c: number, gates: number): void;
+  lstmNormsCell(train: number, norms: number, step: number, gates: number, cellTanh: number): void;
+  lstmNormsState(train: number, norms: number, step: number, h: number, c: number, hNext: number, cNext: number, out: number, hMaskedNext: number): void;
+  lstmNormsStateBackward(train: number, norms: number, step: number, outputGradient: number, recurrent: number, dh: number, dc: number): void;
+  lstmNormsCellBackward(train: number, norms: number, step: number, gates: number, cellTanh: number, dz: number): void;
+  lstmNormsActivateBackward(train: number, norms: number, step: number, gates: number, c: number, dc: number, dz: number): void;
+  lstmNormsSumBackward(train: number, norms: number, step: number, dz: number, dInput: number): void;
+  batchNormSums(train: number, site: number, step: number, values: number): void;
+  batchNormDeviations(train: number, site: number, step: number, values: number): void;
+  batchNormApply(train: number, site: number, step: number, values: number, out: number): void;
+  batchNormGradientSums(train: number, site: number, step: number, dy: number): void;
+  batchNormGradient(train: number, site: number, step: number, dy: number, dx: number): void;
 }
 
-const EXPORTS = ['lstmStep', 'gruGates', 'gruCandidate', 'rnnStep', 'normalizeRows', 'transposeRows', 'maskState', 'addRecurrentGradient', 'lstmForward', 'lstmBackward', 'rnnForward', 'rnnBackward', 'gruGatesForward', 'gruStateForward', 'gruStateBackward', 'gruResetBackward', 'lstmNormsForward', 'lstmNormsBackward'] as const;
+const EXPORTS = [
+  'lstmStep',
+  'gruGates',
+  'gruCandidate',
+  'rnnStep',
+  'normalizeRows',
+  'transposeRows',
+  'maskState',
+  'addRecurrentGradient',
+  'lstmForward',
+  'lstmBackward',
+  'rnnForward',
+  'rnnBackward',
+  'gruGatesForward',
+  'gruStateForward',
+  'gruStateBackward',
+  'gruResetBackward',
+  'lstmNormsForward',
+  'lstmNormsBackward',
+  'lstmNormsSum',
+  'lstmNormsActivate',
+  'lstmNormsCell',
+  'lstmNormsState',
+  'lstmNormsStateBackward',
+  'lstmNormsCellBackward',
+  'lstmNormsActivateBackward',
+  'lstmNormsSumBackward',
+  'batchNormSums',
+  'batchNormDeviations',
+  'batchNormApply',
+  'batchNormGradientSums',
+  'batchNormGradient',
+] as const;
 
 function kernelBytes(): Uint8Array {
   return Uint8Array.from(atob(COMPILED_KERNELS_BASE64), (character) => character.charCodeAt(0));

@@ -1,7 +1,7 @@
 /**
  * The field orders of the structs the compiled kernels read, each defined once: `Cell` (`assembly/cells.ts`),
- * `Norm` (`assembly/norm.ts`), `Train` (`assembly/train.ts`), `Site` (`assembly/train-norm.ts`) and
- * `LstmNorms` (`assembly/train-lstm-norms.ts`). `writeStruct` writes a struct from its values by name in this order, and
+ * `Norm` (`assembly/norm.ts`), `Train` (`assembly/train.ts`), `Site` (`assembly/train-norm.ts`),
+ * `BatchSite` (`assembly/train-batch-norm.ts`) and `LstmNorms` (`assembly/train-lstm-norms.ts`). `writeStruct` writes a struct from its values by name in this order, and
  * test/runtime/heap-structs.test.ts checks each order against its AssemblyScript class.
  */
 import type { HeapKernels, StructField } from './heap.js';
@@ -73,7 +73,23 @@ export const LSTM_NORMS_FIELDS = [
   ['bias', 'usize'],
   ['dBias', 'usize'],
   ['carry', 'i32'],
+  ['cellNormalized', 'i32'],
   ['scratch', 'usize'],
+] as const satisfies FieldOrder;
+
+export const BATCH_SITE_FIELDS = [
+  ['width', 'i32'],
+  ['gamma', 'usize'],
+  ['beta', 'usize'],
+  ['epsilon', 'f32'],
+  ['normalized', 'usize'],
+  ['inverse', 'usize'],
+  ['mean', 'usize'],
+  ['variance', 'usize'],
+  ['count', 'usize'],
+  ['sums', 'usize'],
+  ['dGamma', 'usize'],
+  ['dBeta', 'usize'],
 ] as const satisfies FieldOrder;
 
 /** A value for every field of a struct, by name (an address or a flag as its i32). */

@@ -8,13 +8,15 @@
  * config it does not cover (`heapTrainingSupports`).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { FusedCall } from '../fused/op.js';
+import type { FusedCall, FusedResult } from '../fused/op.js';
 import { fusedGru } from '../fused/gru.js';
 import { fusedLstm } from '../fused/lstm.js';
 import { fusedNormalizedLstm } from '../fused/lstm-norms.js';
 import { fusedRnn } from '../fused/rnn.js';
 import type { FusedCell, SiteSetup } from '../fused/types.js';
 import type { NormSite } from '../../../ir/types.js';
+import { batchNormBackward, batchNormForward, batchSiteStatistics, writeBatchSite } from './batch-sites.js';
+import type { HeapBatchSite } from './batch-sites.js';
 import { ACTIVATION_CODES } from './cells.js';
 import type { HeapBuffer, HeapKernels } from './heap.js';
 import { heapTrainingKernels } from './kernels.js';
@@ -37,6 +39,8 @@ export interface HeapGradients {
 export interface HeapTrainingRun {
   /** `[outputs (steps·batch rows, if kept); final states]` of `units` columns, as the fused op returns it. */
   packed: tf.Tensor;
+  /** Batch-norm sites' statistics of each step, for the population update (as `FusedRun.statistics`). */
+  statistics: FusedResult['statistics'];
   backward(packedGradient: tf.Tensor): HeapGradients;
   /** Frees the call's buffers without a backward pass (no gradient is being recorded). */
   dispose(): void;
@@ -88,6 +92,12 @@ interface Recording {
 /** The norm sites of a call: the cell's struct of them (`LstmNorms`) and the parameters' gradient buffers. */
 interface LoopSites {
   struct: number;
+  /** The sites with batch norm (run between the step's phases), by site. */
+  batch: Partial<Record<NormSite, HeapBatchSite>>;
+  /** `[3·batch, u]`: the struct's scratch blocks (c', ĉ, h' forward), where the batch norms of cell and hidden work. */
+  scratch: HeapBuffer;
+  /** `[batch, 4u]`: N_in(P_t) under an input batch norm (P itself is the op's input, left alone). */
+  normalizedInput: HeapBuffer | null;
   /** In the order of `FusedCall.params`: the bias's (when the loop adds it), then γ's (and β's) of each site. */
   gradients: HeapBuffer[];
 }
@@ -256,14 +266,18 @@ const gru: HeapTrainingCell = {
   },
 };
 
-/** Whether a site inside the loop is one the kernels normalize: layer or RMS norm (statistics per example). */
+/**
+ * Whether a site inside the loop is one the kernels normalize: layer or RMS norm (statistics per example;
+ * at the input site those run before the op), or batch norm with per-step statistics at any site.
+ */
 function coveredSite(setup: SiteSetup): boolean {
-  return setup.form.statistics === 'example' && setup.site !== 'input';
+  return setup.form.statistics === 'batch' || setup.site !== 'input';
 }
 
 /**
- * The `Site` struct of each norm inside the loop (its `Norm` span with γ and β, the buffers recording x̂ and
- * 1/σ, and zeroed gradients of γ and β) and the cell's struct of them, from `FusedCall.sites` and `.params`.
+ * The struct of each norm inside the loop, from `FusedCall.sites` and `.params`: a layer or RMS norm's `Site`
+ * (its `Norm` span with γ and β, the buffers recording x̂ and 1/σ, zeroed gradients of γ and β), a batch
+ * norm's `BatchSite` (`batch-sites.ts`); and the cell's struct of them.
  */
 function writeSites(r: Recording): LoopSites {
   const { kernels, call, steps, batch, units } = r;
@@ -271,15 +285,19 @@ function writeSites(r: Recording): LoopSites {
   const hasBias = call.params.length > call.sites.reduce((count, setup) => count + (setup.norm.center ? 2 : 1), 0);
   const gradients: HeapBuffer[] = hasBias ? [zeros(call.params[0])] : [];
   const sites: Partial<Record<NormSite, number>> = {};
+  const batchSites: LoopSites['batch'] = {};
   let next = hasBias ? 1 : 0;
   for (const setup of call.sites) {
     const gamma = call.params[next++];
     const beta = setup.norm.center ? call.params[next++] : null;
-    if (setup.form.statistics !== 'example') throw new Error('SeqnetRecurrent: the heap training kernels normalize with per-example statistics only');
-    const values = (tensor: tf.Tensor | null) => (tensor === null ? null : (tensor.dataSync() as Float32Array));
-    const form = { form: 'statistics' as const, center: setup.form.subtractMean, gamma: values(gamma) as Float32Array, beta: values(beta), epsilon: setup.norm.epsilon };
     const [dGamma, dBeta] = [zeros(gamma), beta === null ? null : zeros(beta)];
     gradients.push(dGamma, ...(dBeta === null ? [] : [dBeta]));
+    if (setup.form.statistics === 'batch') {
+      batchSites[setup.site] = writeBatchSite(kernels, setup, { gamma, beta, dGamma, dBeta }, steps, batch);
+      continue;
+    }
+    const values = (tensor: tf.Tensor | null) => (tensor === null ? null : (tensor.dataSync() as Float32Array));
+    const form = { form: 'statistics' as const, center: setup.form.subtractMean, gamma: values(gamma) as Float32Array, beta: values(beta), epsilon: setup.norm.epsilon };
     sites[setup.site] = writeStruct(kernels, SITE_FIELDS, {
       norm: writeForm(kernels, form, setup.groupIds),
       normalized: kernels.address(kernels.buffer([steps * batch, setup.groupIds.length * units])),
@@ -288,17 +306,24 @@ function writeSites(r: Recording): LoopSites {
       dBeta: addressOf(r, dBeta),
     });
   }
+  const scratch = kernels.buffer([3 * batch, units]);
   const struct = writeStruct(kernels, LSTM_NORMS_FIELDS, {
     ...{ recurrent: sites.recurrent ?? 0, gates: sites.gates ?? 0, cell: sites.cell ?? 0, hidden: sites.hidden ?? 0 },
     bias: hasBias ? kernels.address(kernels.tensor(call.params[0])) : 0,
     dBias: hasBias ? kernels.address(gradients[0]) : 0,
     carry: call.sites.some((setup) => setup.site === 'cell' && setup.norm.carry) ? 1 : 0,
-    scratch: kernels.address(kernels.buffer([3, units])),
+    cellNormalized: call.sites.some((setup) => setup.site === 'cell') ? 1 : 0,
+    scratch: kernels.address(scratch),
   });
-  return { struct, gradients };
+  const normalizedInput = batchSites.input === undefined ? null : kernels.buffer([batch, 4 * units]);
+  return { struct, gradients, batch: batchSites, scratch, normalizedInput };
 }
 
-/** The LSTM with layer or RMS norms inside the loop: as the plain one, with dP and the recurrent product's gradient apart. */
+/**
+ * The LSTM with norms inside the loop: as the plain one, with dP and the recurrent product's gradient apart.
+ * Without batch norm one kernel call a step each way; with it the step's phases (`assembly/train-lstm-norms.ts`)
+ * one by one, each batch-normalized site between two of them.
+ */
 const normalizedLstm: HeapTrainingCell = {
   blocks: 4,
   record(r) {
@@ -309,14 +334,20 @@ const normalizedLstm: HeapTrainingCell = {
     const { kernels, batch, units } = r;
     const size = batch * units;
     const [h, c] = r.states;
+    const sites = r.sites as LoopSites;
+    const phased = Object.keys(sites.batch).length > 0;
     const recurrent = kernels.buffer([batch, 4 * units]);
     const a = (buffer: HeapBuffer | null, offset = 0) => addressOf(r, buffer, offset);
     for (let t = 0; t < r.steps; t += 1) {
       kernels.matMul(recurrent, r.hMasked, r.kernel);
+      const args = { input: a(r.input, t * 4 * size), recurrent: a(recurrent), h: a(h, t * size), c: a(c, t * size), gates: a(r.gates, t * 4 * size), cellTanh: a(r.extra, t * size) };
+      if (phased) {
+        normalizedLstmPhases(r, sites, t, args, { hNext: a(h, (t + 1) * size), cNext: a(c, (t + 1) * size), out: out(t), hMasked: a(r.hMasked) });
+        continue;
+      }
       kernels.cells.lstmNormsForward(
-        r.train, (r.sites as LoopSites).struct, t, a(r.input, t * 4 * size), a(recurrent),
-        a(h, t * size), a(c, t * size), a(h, (t + 1) * size), a(c, (t + 1) * size),
-        a(r.gates, t * 4 * size), a(r.extra, t * size), out(t), a(r.hMasked),
+        r.train, sites.struct, t, args.input, args.recurrent, args.h, args.c,
+        a(h, (t + 1) * size), a(c, (t + 1) * size), args.gates, args.cellTanh, out(t), a(r.hMasked),
       );
     }
   },
@@ -324,22 +355,82 @@ const normalizedLstm: HeapTrainingCell = {
     const { kernels, batch, units, steps } = r;
     const size = batch * units;
     const width = 4 * units;
+    const sites = r.sites as LoopSites;
+    const phased = Object.keys(sites.batch).length > 0;
     const dInput = kernels.buffer([steps * batch, width]);
     const dRecurrent = kernels.buffer([steps * batch, width]);
     const recurrent = kernels.buffer([batch, units]);
     const views = stepViews(r, dRecurrent, width);
     const a = (buffer: HeapBuffer | null, offset = 0) => addressOf(r, buffer, offset);
     for (let t = steps - 1; t >= 0; t -= 1) {
-      kernels.cells.lstmNormsBackward(
-        r.train, (r.sites as LoopSites).struct, t, a(r.gates, t * 4 * size), a(r.extra, t * size), a(r.states[1], t * size),
-        outputGradient(t), t === steps - 1 ? 0 : a(recurrent), a(dh), a(dc), a(dInput, t * batch * width), a(dRecurrent, t * batch * width),
-      );
+      const args = {
+        ...{ gates: a(r.gates, t * 4 * size), cellTanh: a(r.extra, t * size), c: a(r.states[1], t * size), outputGradient: outputGradient(t) },
+        ...{ recurrent: t === steps - 1 ? 0 : a(recurrent), dh: a(dh), dc: a(dc), dInput: a(dInput, t * batch * width), dz: a(dRecurrent, t * batch * width) },
+      };
+      if (phased) normalizedLstmBackwardPhases(r, sites, t, args);
+      else kernels.cells.lstmNormsBackward(r.train, sites.struct, t, args.gates, args.cellTanh, args.c, args.outputGradient, args.recurrent, args.dh, args.dc, args.dInput, args.dz);
       kernels.matMul(recurrent, views[t], r.kernelT);
     }
     kernels.cells.addRecurrentGradient(r.train, a(dh), a(recurrent));
-    return { input: dInput, recurrentKernel: kernelGradient(r, r.states[0], dRecurrent, true), params: (r.sites as LoopSites).gradients };
+    return { input: dInput, recurrentKernel: kernelGradient(r, r.states[0], dRecurrent, true), params: sites.gradients };
   },
 };
+
+/**
+ * One forward step of the normalized LSTM in phases, each batch norm between two (addresses of step t's
+ * rows): N_in(P_t) and N_rec(h̃·U) before the sum z, N_gates(z) before the gates, N_cell(c') into scratch
+ * block 1 before tanh ĉ, N_hidden(o ⊙ tanh ĉ) in block 2 before the states.
+ */
+function normalizedLstmPhases(
+  r: Recording,
+  sites: LoopSites,
+  t: number,
+  step: { input: number; recurrent: number; h: number; c: number; gates: number; cellTanh: number },
+  next: { hNext: number; cNext: number; out: number; hMasked: number },
+): void {
+  const { kernels, train } = r;
+  const { cells } = kernels;
+  const block = (index: number) => kernels.address(sites.scratch, index * r.batch * r.units);
+  const normalize = (site: NormSite, values: number, out: number) => {
+    const batchSite = sites.batch[site];
+    if (batchSite !== undefined) batchNormForward(kernels, train, batchSite, t, values, out);
+  };
+  const input = sites.normalizedInput === null ? step.input : kernels.address(sites.normalizedInput);
+  normalize('input', step.input, input);
+  normalize('recurrent', step.recurrent, step.recurrent);
+  cells.lstmNormsSum(train, sites.struct, t, input, step.recurrent);
+  normalize('gates', step.recurrent, step.recurrent);
+  cells.lstmNormsActivate(train, sites.struct, t, step.recurrent, step.c, step.gates);
+  normalize('cell', block(0), block(1));
+  cells.lstmNormsCell(train, sites.struct, t, step.gates, step.cellTanh);
+  normalize('hidden', block(2), block(2));
+  cells.lstmNormsState(train, sites.struct, t, step.h, step.c, next.hNext, next.cNext, next.out, next.hMasked);
+}
+
+/** One backward step of the normalized LSTM in phases, the forward's in reverse, each batch norm's gradient between two. */
+function normalizedLstmBackwardPhases(
+  r: Recording,
+  sites: LoopSites,
+  t: number,
+  step: { gates: number; cellTanh: number; c: number; outputGradient: number; recurrent: number; dh: number; dc: number; dInput: number; dz: number },
+): void {
+  const { kernels, train } = r;
+  const { cells } = kernels;
+  const block0 = kernels.address(sites.scratch);
+  const through = (site: NormSite, gradient: number) => {
+    const batchSite = sites.batch[site];
+    if (batchSite !== undefined) batchNormBackward(kernels, train, batchSite, t, gradient, gradient);
+  };
+  cells.lstmNormsStateBackward(train, sites.struct, t, step.outputGradient, step.recurrent, step.dh, step.dc);
+  through('hidden', block0);
+  cells.lstmNormsCellBackward(train, sites.struct, t, step.gates, step.cellTanh, step.dz);
+  through('cell', block0);
+  cells.lstmNormsActivateBackward(train, sites.struct, t, step.gates, step.c, step.dc, step.dz);
+  through('gates', step.dz);
+  cells.lstmNormsSumBackward(train, sites.struct, t, step.dz, step.dInput);
+  through('recurrent', step.dz);
+  through('input', step.dInput);
+}
 
 /** The fused cells that have a heap training loop. */
 const HEAP_TRAINING_CELLS = new Map<FusedCell, HeapTrainingCell>([
@@ -351,9 +442,8 @@ const HEAP_TRAINING_CELLS = new Map<FusedCell, HeapTrainingCell>([
 
 /**
  * Whether the heap path covers this fused call: a cell with a heap training loop; for the plain cells no norm
- * inside the loop (nor the op parameters that come with them), for the normalized LSTM only layer and RMS
- * norms (batch norm's statistics span the batch, and its step statistics feed the population update: not
- * here yet); gates the kernels differentiate; and a backward pass to record for.
+ * inside the loop (nor the op parameters that come with them), for the normalized LSTM the sites of
+ * `coveredSite`; gates the kernels differentiate; and a backward pass to record for.
  */
 export function heapTrainingSupports(call: FusedCall): boolean {
   const gatesOk = call.gateActivation === 'sigmoid' || call.gateActivation === 'hard_sigmoid';
@@ -436,8 +526,10 @@ function runForward(kernels: HeapKernels, cell: HeapTrainingCell, call: FusedCal
   const finalStates = kernels.floats(packed).subarray(keepOutputs ? steps * size : 0);
   recording.states.forEach((state, s) => finalStates.set(kernels.floats(state).subarray(steps * size), s * size));
   heapTrainingCounts.forward += 1;
+  const batchSites = recording.sites === null ? [] : Object.values(recording.sites.batch);
   const run: HeapTrainingRun = {
     packed: kernels.adopt(packed),
+    statistics: batchSiteStatistics(kernels, batchSites, steps),
     backward: (gradient) => {
       try {
         return runBackward(recording, cell, kernels.tensor(gradient));

@@ -10,4 +10,16 @@ export { addRecurrentGradient, maskState, transposeRows } from './train';
 export { lstmBackward, lstmForward } from './train-lstm';
 export { gruGatesForward, gruResetBackward, gruStateBackward, gruStateForward } from './train-gru';
 export { rnnBackward, rnnForward } from './train-rnn';
-export { lstmNormsBackward, lstmNormsForward } from './train-lstm-norms';
+export {
+  lstmNormsActivate,
+  lstmNormsActivateBackward,
+  lstmNormsBackward,
+  lstmNormsCell,
+  lstmNormsCellBackward,
+  lstmNormsForward,
+  lstmNormsState,
+  lstmNormsStateBackward,
+  lstmNormsSum,
+  lstmNormsSumBackward,
+} from './train-lstm-norms';
+export { batchNormApply, batchNormDeviations, batchNormGradient, batchNormGradientSums, batchNormSums } from './train-batch-norm';
