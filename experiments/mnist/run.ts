@@ -17,11 +17,13 @@ import { figure, summaryTable } from './summary.js';
 import type { CurvePoint, RunMeasurements } from './train.js';
 
 /**
- * The defaults fit the hour on this 2-core machine (docs/experiments.md): one epoch of 80 updates costs about
- * 16 s of CPU for the LSTM, 30 s for the LN-LSTM and (with the compiled batch-norm kernels) some 40 s for the
- * BN-LSTM, so the 18 runs' 8 epochs come to about 80 CPU-minutes, 40 on each core, plus the validation points:
- * each evaluation of the 1 000 validation digits costs about what 4 updates do, so one every 40 updates adds
- * 10 %, one every 20 would add 20 % for a finer count of the updates to reach an accuracy.
+ * The defaults fit the hour on this 2-core machine. Measured 12:10–12:30 UTC (one epoch = 80 updates, with four
+ * validation points, the test set and the process's start, on the loaded machine): 25 s of CPU for the LSTM,
+ * 56 s for the LN-LSTM, 132 s for the BN-LSTM before its compiled kernels (~50 s expected after). That is
+ * ~130 s per order and seed and epoch, so 2 orders × 3 seeds × 8 epochs ≈ 105 CPU-minutes, ~50 minutes on two
+ * cores, fewer when the machine is quiet. An evaluation of the 1 000 validation digits costs about 5 updates:
+ * one every 40 updates adds ~12 %, one every 20 would add ~25 % for a finer count of the updates to reach an
+ * accuracy.
  */
 const DEFAULT_EPOCHS = 8;
 const DEFAULT_EVALUATE_EVERY = 40;
@@ -173,7 +175,9 @@ export async function runMnist(context: ExperimentContext): Promise<void> {
         runs.push({ settings: job.settings, ...result, wallSeconds, cpuSeconds });
         const file: ResultsFile = { experiment: 'mnist', runs: [...others, ...runs] };
         await writeResult(options.results, `${JSON.stringify(file, null, 1)}\n`);
-        context.print(`${runName(job.settings)} finished: test accuracy ${result.test.accuracy.toFixed(3)}, ${(wallSeconds / 60).toFixed(1)} min (CPU ${(cpuSeconds / 60).toFixed(1)} min); ${show(options.results)} written`);
+        context.print(
+          `${runName(job.settings)} finished (${runs.length - done.length} of ${toRun.length}, ${((performance.now() - started) / 60_000).toFixed(1)} min so far): test accuracy ${result.test.accuracy.toFixed(3)}, ${(wallSeconds / 60).toFixed(1)} min (CPU ${(cpuSeconds / 60).toFixed(1)} min); ${show(options.results)} written`,
+        );
       },
       onFailed: (job, message) => {
         failures.push(`${runName(job.settings)}: ${message}`);
@@ -185,7 +189,7 @@ export async function runMnist(context: ExperimentContext): Promise<void> {
   const own = process.cpuUsage(startedCpu);
   const cpuMinutes = (childCpuSeconds + (own.user + own.system) / 1e6) / 60;
   if (runs.length > 0) {
-    const title = `Sequential and permuted 14×14 MNIST, 64 units (mean of ${options.seeds} seeds, band: lowest to highest)`;
+    const title = `Sequential and permuted 14×14 MNIST, 64 units (mean of ${options.seeds} seed${options.seeds === 1 ? '' : 's'}, band: lowest to highest)`;
     await writeResult(options.figure, figure(runs, title));
     context.print(`\n${summaryTable(runs, options.thresholds)}\n\nfigure: ${show(options.figure)}`);
   }
