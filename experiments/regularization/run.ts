@@ -4,14 +4,12 @@
  * seeds each. Writes every run's curves to experiments/results/regularization.json (after each run, so a stopped
  * experiment keeps what it finished), the figure to docs/experiments/regularization.svg, and prints a table.
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { loadData, modelShape, type PreparedData } from '../../src/data/index.js';
-import { writeFileAtomic } from '../../src/io/index.js';
 import type { ModelIR } from '../../src/ir/types.js';
 import { SERIES_COLORS, renderPlotSvg, type PlotPanel } from '../../src/train/plot.js';
-import { checkSpec } from '../../src/validate/index.js';
 import type { ExperimentContext } from '../context.js';
+import { ExperimentError, loadExperimentSpec, mean, meanAndSd, writeResult } from '../shared.js';
 import { trainAndMeasure, type EpochPoint } from './train.js';
 
 /** The variants, in the order they are trained, tabulated and drawn: each is `experiments/regularization/NAME.seqnet`. */
@@ -34,21 +32,14 @@ export interface VariantRun {
 export async function loadVariants(root: string): Promise<{ irs: Map<string, ModelIR>; data: PreparedData }> {
   const irs = new Map<string, ModelIR>();
   for (const { name } of VARIANTS) {
-    const path = join(root, 'experiments', 'regularization', `${name}.seqnet`);
-    const { ir, diagnostics } = checkSpec(await readFile(path, 'utf8'), path);
-    if (ir === null || ir.data === null) throw new Error(`${path}: ${diagnostics.map((d) => d.message).join('; ') || 'no data block'}`);
-    irs.set(name, ir);
+    irs.set(name, await loadExperimentSpec(join(root, 'experiments', 'regularization', `${name}.seqnet`)));
   }
   const [first, ...others] = [...irs.values()];
   const same = (ir: ModelIR): boolean => JSON.stringify([ir.input, ir.data, ir.heads, ir.train]) === JSON.stringify([first.input, first.data, first.heads, first.train]);
-  if (!others.every(same)) throw new Error('the regularization specs must differ only in their lstm block');
+  if (!others.every(same)) throw new ExperimentError('the regularization specs must differ only in their lstm block');
   const data = await loadData(first.data!, { baseDir: join(root, 'experiments', 'regularization'), validationSplit: first.train.validationSplit, shape: modelShape(first), saved: null });
   return { irs, data };
 }
-
-const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
-const spread = (values: number[]): number => (values.length < 2 ? 0 : Math.sqrt(values.reduce((sum, value) => sum + (value - mean(values)) ** 2, 0) / (values.length - 1)));
-const meanAndSd = (values: number[], digits = 3): string => `${mean(values).toFixed(digits)} ± ${spread(values).toFixed(digits)}`;
 
 /** Per variant, over its seeds: the last epoch's BPC and gap, the best validation BPC and its epoch, the time per run. */
 export function table(runs: VariantRun[]): string {
@@ -89,11 +80,6 @@ export function figure(runs: VariantRun[], title: string): string {
   );
 }
 
-async function write(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFileAtomic(path, text);
-}
-
 export async function runRegularization(context: ExperimentContext): Promise<void> {
   const { irs, data } = await loadVariants(context.root);
   context.print(data.summary);
@@ -110,12 +96,12 @@ export async function runRegularization(context: ExperimentContext): Promise<voi
       );
       runs.push({ variant: name, seed, seconds: (Date.now() - runStarted) / 1000, epochs });
       const summary = { backend: context.backend, data: data.summary, seconds: (Date.now() - started) / 1000, runs };
-      await write(resultsPath, `${JSON.stringify(summary, null, 1)}\n`);
+      await writeResult(resultsPath, `${JSON.stringify(summary, null, 1)}\n`);
     }
   }
   const lstm = irs.get('none')!.layers.find((layer) => layer.type === 'recurrent');
   const title = `Regularizing a ${lstm?.type === 'recurrent' ? `${lstm.units}-unit ` : ''}LSTM on fortunes (mean of ${SEEDS.length} seeds)`;
-  await write(join(context.root, 'docs', 'experiments', 'regularization.svg'), figure(runs, title));
+  await writeResult(join(context.root, 'docs', 'experiments', 'regularization.svg'), figure(runs, title));
   const minutes = (Date.now() - started) / 60_000;
   context.print(`${table(runs)}\n\n${runs.length} runs in ${minutes.toFixed(1)} min on ${context.backend}; figure: docs/experiments/regularization.svg`);
 }

@@ -10,10 +10,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { compileModel } from '../../src/compile/index.js';
-import { Prng, type PreparedData, type SampleSet } from '../../src/data/index.js';
+import { Prng, type PreparedData } from '../../src/data/index.js';
 import type { ModelIR } from '../../src/ir/types.js';
 import { seedRandom } from '../../src/runtime/random.js';
 import { batchesOf, gatherBatch } from '../../src/train/batches.js';
+import { meanMetrics } from '../shared.js';
 
 export interface EpochPoint {
   epoch: number;
@@ -38,19 +39,6 @@ export function evenlySpread(total: number, count: number): number[] {
   return Array.from({ length: taken }, (_, i) => Math.floor((i * total) / taken));
 }
 
-/** Mean loss of the model on the samples `indices` of `set`, in inference mode, batch by batch. */
-async function meanLoss(model: tf.LayersModel, set: SampleSet, indices: readonly number[], batchSize: number): Promise<number> {
-  let sum = 0;
-  for (const batchIndices of batchesOf(indices, batchSize)) {
-    const batch = gatherBatch(set, batchIndices);
-    const result = model.evaluate(batch.x, batch.y, { batchSize });
-    const loss = Array.isArray(result) ? result[0] : result;
-    sum += (await loss.data())[0] * batch.size;
-    tf.dispose([batch.x, batch.y, ...(Array.isArray(result) ? result : [result])]);
-  }
-  return sum / indices.length;
-}
-
 /** Trains `ir` for `epochs` epochs with `seed` (weights, dropout stream and shuffle) and returns one point per epoch. */
 export async function trainAndMeasure(ir: ModelIR, data: PreparedData, seed: number, epochs: number, onEpoch: (point: EpochPoint) => void = () => {}): Promise<EpochPoint[]> {
   const { batchSize } = ir.train;
@@ -73,8 +61,8 @@ export async function trainAndMeasure(ir: ModelIR, data: PreparedData, seed: num
       const point: EpochPoint = {
         epoch,
         noisyTrainBpc: bitsPerCharacter(noisySum / data.train.count),
-        trainBpc: bitsPerCharacter(await meanLoss(model, data.train, trainSample, batchSize)),
-        validationBpc: bitsPerCharacter(await meanLoss(model, data.validation, validationAll, batchSize)),
+        trainBpc: bitsPerCharacter((await meanMetrics(model, data.train, trainSample, batchSize))[0]),
+        validationBpc: bitsPerCharacter((await meanMetrics(model, data.validation, validationAll, batchSize))[0]),
         seconds: (performance.now() - started) / 1000,
       };
       points.push(point);

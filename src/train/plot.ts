@@ -15,6 +15,8 @@ export interface PlotSeries {
   label: string;
   color: string;
   points: [number, number][];
+  /** A shaded band `[x, low, high]` behind the line: the spread of the runs the line is the mean of. */
+  band?: [number, number, number][];
 }
 
 export interface PlotPanel {
@@ -105,7 +107,7 @@ function renderPanel(panel: PlotPanel, top: number): string {
   const y0 = top + PANEL_HEIGHT - MARGIN.bottom;
   const y1 = top + MARGIN.top;
   const drawn = panel.series;
-  const values = panel.yRange ?? drawn.flatMap((series) => series.points.map(([, v]) => v)).filter(Number.isFinite);
+  const values = panel.yRange ?? drawn.flatMap((series) => [...series.points.map(([, v]) => v), ...(series.band ?? []).flatMap(([, low, high]) => [low, high])]).filter(Number.isFinite);
   const log = values.every((v) => v > 0) && Math.max(...values) / Math.min(...values) > 20;
   const y = axis(values, log, y0, y1);
   const xs = panel.series.flatMap((series) => series.points.map(([px]) => px));
@@ -127,6 +129,8 @@ function renderPanel(panel: PlotPanel, top: number): string {
     const px = x.map(panel.marker.x).toFixed(1);
     parts.push(`<line x1="${px}" x2="${px}" y1="${y0}" y2="${y1}" class="best"/><text x="${px}" y="${y1 - 4}" class="xlabel">${escapeXml(panel.marker.label)}</text>`);
   }
+  // Every band before any line, so that no band covers another series' line.
+  for (const series of drawn) if (series.band !== undefined && series.band.length > 1) parts.push(bandPolygon(series.band, series.color, (v) => x.map(v), (v) => y.map(clip(v))));
   drawn.forEach((series, index) => {
     const finite = series.points.filter(([, v]) => Number.isFinite(v) && (!log || v > 0 || panel.yRange !== undefined));
     const points = finite.map(([e, v]) => `${x.map(e).toFixed(1)},${y.map(clip(v)).toFixed(1)}`).join(' ');
@@ -137,6 +141,13 @@ function renderPanel(panel: PlotPanel, top: number): string {
     parts.push(`<line x1="${x1 + 12}" x2="${x1 + 32}" y1="${ly}" y2="${ly}" stroke="${series.color}" stroke-width="3"/><text x="${x1 + 38}" y="${ly + 4}" class="legend">${escapeXml(series.label)}</text>`);
   });
   return parts.join('\n');
+}
+
+/** The band as one translucent polygon: along its high edge, and back along its low edge. */
+function bandPolygon(band: [number, number, number][], color: string, px: (v: number) => number, py: (v: number) => number): string {
+  const finite = band.filter(([, low, high]) => Number.isFinite(low) && Number.isFinite(high));
+  const edge = [...finite.map(([e, , high]) => [e, high]), ...[...finite].reverse().map(([e, low]) => [e, low])];
+  return `<polygon points="${edge.map(([e, v]) => `${px(e).toFixed(1)},${py(v).toFixed(1)}`).join(' ')}" fill="${color}" fill-opacity="0.18" stroke="none"/>`;
 }
 
 /** The training curves as an SVG document; the x axis spans the recorded epochs, `bestEpoch` gets a dashed marker. */
