@@ -116,13 +116,15 @@ export function parseMnistOptions(args: string[], root: string): MnistOptions {
 
 const specPath = (root: string, settings: Pick<RunSettings, 'order' | 'variant'>): string => join(root, 'experiments', 'mnist', `${settings.order}_${settings.variant}.seqnet`);
 
-/** Each spec's hash, after checking that the spec is valid. */
+/** Each spec's hash, after checking that the spec is valid and measures the accuracy. */
 async function hashSpecs(root: string): Promise<Map<string, string>> {
   const hashes = new Map<string, string>();
   for (const order of ORDERS) {
     for (const { name } of VARIANTS) {
       const path = specPath(root, { order, variant: name });
-      await loadExperimentSpec(path);
+      const ir = await loadExperimentSpec(path);
+      // The runs read the accuracy as the model's first metric: one head, measuring it first.
+      if (ir.heads.length !== 1 || ir.heads[0].metrics[0] !== 'categorical_accuracy') throw new ExperimentError(`${path}: the experiment needs one head and 'metrics categorical_accuracy' first in the train block`);
       hashes.set(`${order}_${name}`, specHash(await readFile(path, 'utf8')));
     }
   }
