@@ -15,10 +15,12 @@ export function peerPython(): string {
 }
 
 /**
- * The environment of PyTorch processes. Two intra-op threads, as the issue's figures; OpenMP threads that sleep
- * instead of spinning while they wait, and a single-threaded OpenBLAS inside them: on a loaded machine
- * spinning or nested BLAS threads made one S1 LSTM step 30 to 100 times slower (measured: docs/performance.md).
- * A value the user set wins.
+ * The environment of PyTorch processes: two intra-op threads (main() in peers.py), as the issue's figures;
+ * OpenMP threads that sleep instead of spinning while they wait, and a single-threaded OpenBLAS under them.
+ * On this shared 2-core machine under load that was PyTorch's fastest setting, and the only one whose idle
+ * threads took no CPU from seqnet's turn of the interleaved rounds: spinning OpenMP threads made an S1 LSTM step
+ * 20 to 100 times slower, and OpenBLAS's own second thread slowed it and kept running (up to 14 ms) into seqnet's
+ * next call (docs/performance.md, "The PyTorch configuration"). A value the user set wins.
  */
 export function peerEnvironment(): NodeJS.ProcessEnv {
   return { OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: '1', ...process.env };
