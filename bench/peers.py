@@ -54,7 +54,7 @@ class Recurrent(nn.Module):
     """The weights of a hand-written peer, named and laid out as seqnet's (docs/runtime.md, "Weights"): kernel
     [features, G·u], recurrent_kernel [u, G·u], one bias [G·u] (gates i, f, c, o; z, r, h), and per norm site
     SITE_gamma, SITE_beta (centered sites only) and a batch norm's SITE_moving_mean and SITE_moving_variance
-    [steps, width]; tfjs's `SITE_norm/gamma` is `SITE_gamma` here, so seqnet's weights load by name (`load`)."""
+    [steps, width]; seqnet's `SITE_norm/gamma` is `SITE_gamma` here, so seqnet's weights load by name (`check`)."""
 
     # TorchScript reads no global float: the constants are the module's.
     __constants__ = ['epsilon', 'momentum']
