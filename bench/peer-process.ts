@@ -15,10 +15,13 @@ export function peerPython(): string {
 }
 
 /**
- * The environment of PyTorch processes. Two intra-op threads, as the issue's figures; OpenMP threads that sleep
- * instead of spinning while they wait, and a single-threaded OpenBLAS inside them: on a loaded machine
- * spinning or nested BLAS threads made one S1 LSTM step 30 to 100 times slower (measured: docs/performance.md).
- * A value the user set wins.
+ * The environment of PyTorch processes: two intra-op threads (main() in peers.py), as the issue's figures;
+ * OpenMP threads that sleep instead of spinning while they wait, and a single-threaded OpenBLAS under them.
+ * On this shared 2-core machine under load that was PyTorch's fastest setting, and the only one whose idle
+ * threads took next to no CPU from seqnet's turn of the interleaved rounds: spinning OpenMP threads made an S1
+ * LSTM step 20 to 100 times slower and spun on into seqnet's call (up to 84 ms of it with OpenBLAS's threads),
+ * and OpenBLAS's own second thread slowed it and ran up to 23 ms into seqnet's call (bench/peers-config.ts,
+ * docs/performance.md "The PyTorch configuration"). A value the user set wins.
  */
 export function peerEnvironment(): NodeJS.ProcessEnv {
   return { OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: '1', ...process.env };
@@ -37,9 +40,12 @@ export class PythonPeer {
     child.stderr.on('data', (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString()).slice(-2000)));
   }
 
-  /** Starts `python script` and reads its greeting; a missing interpreter or PyTorch is a skip, not a failure. */
-  static async start(python: string, script: string): Promise<PeerStart> {
-    const child = spawn(python, [script], { env: peerEnvironment() });
+  /**
+   * Starts `python script` and reads its greeting; a missing interpreter or PyTorch is a skip, not a failure.
+   * `env` replaces the environment (bench/peers-config.ts compares settings).
+   */
+  static async start(python: string, script: string, env: NodeJS.ProcessEnv = peerEnvironment()): Promise<PeerStart> {
+    const child = spawn(python, [script], { env });
     // Either event ends a start that failed: 'error' when the interpreter cannot be run, 'close' when it exits.
     const ended = new Promise<{ reason: string }>((resolve) => {
       child.on('error', (error) => resolve({ reason: `${python} could not be started (${error.message})` }));
@@ -63,6 +69,11 @@ export class PythonPeer {
     const reply = await this.nextLine();
     if (reply === null) throw new Error(`the PyTorch side exited during "${line}": ${this.stderrTail.trim().split('\n').pop() ?? ''}`);
     return reply;
+  }
+
+  /** The process id of the Python side, whose CPU time bench/peers-config.ts reads. */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   close(): void {

@@ -17,161 +17,174 @@ square of the last output, as bench/runtime.ts) or `forward` (one inference pass
 
 The peers: nn.LSTM and nn.GRU (PyTorch's fused ops), and hand-written LN-LSTM (Ba et al. 2016: layer norm of
 W·x, of U·h and of c), BN-LSTM (Cooijmans et al. 2016: per-step batch norm at the same three sites, γ = 0.1)
-and LN-GRU (Ba et al.'s, reset after the product, the gates and the candidate normalized apart); LN-LSTM and
-LN-GRU as TorchScript modules, BN-LSTM eagerly (SCRIPTED below says why; SEQNET_PEERS_EAGER=1 runs all eagerly).
+and LN-GRU (Ba et al.'s, reset after the product, the gates and the candidate normalized apart), the same
+functions as bench/runtime.ts's seqnet layers (`peers.py check` below, test/bench/peers-check.test.ts). They are
+written as a PyTorch user aiming for speed writes them: the input projection (and its norm) of all steps as one
+matmul before the step loop, PyTorch's fused norms (F.layer_norm, the native batch norm, whose batch statistics
+also feed the population update), and the step loop compiled with torch.jit.script (SEQNET_PEERS_EAGER=1 runs
+them eagerly). Their weights are named and laid out as seqnet's, so `check` loads seqnet's by copying.
+
+    python3 peers.py check < REQUESTS.json     one JSON list of {cell, batch, steps, features, units, x,
+                                               weights} in, one list of answers out (`check` says what)
 """
+import json
 import os
 import sys
 import time
-from typing import List
+from typing import List, Optional
 
 try:
     import numpy  # noqa: F401  (the generated PyTorch trainer needs it too)
     import torch
     from torch import Tensor, nn
+    from torch.nn import functional as F
 except Exception as error:  # ImportError, or a broken installation's own error
     print(f'unavailable {type(error).__name__}: {error}'.replace('\n', ' '), flush=True)
     sys.exit(0)
 
 THREADS = 2
-# The hand-written cells run as TorchScript where that was faster here (LN-LSTM, LN-GRU: 0.6 to 0.9 of the
-# eager time) and eagerly where it was slower (BN-LSTM: 1.2 to 1.9 times the eager time, in training and at
-# inference); measured interleaved, see docs/performance.md. SEQNET_PEERS_EAGER=1 runs all of them eagerly.
-SCRIPTED = ('ln-lstm', 'ln-gru')
 EAGER = os.environ.get('SEQNET_PEERS_EAGER') == '1'
 SIZES = {'s1': (32, 50, 16, 128), 's2': (64, 100, 64, 256)}
+# The constants of bench/runtime.ts's seqnet layers: ε at every site, the population statistics' momentum.
+EPSILON = 1e-5
+MOMENTUM = 0.99
 
 
-def layer_norm(x: Tensor, gamma: Tensor, beta: Tensor) -> Tensor:
-    # ε = 1e-5 as seqnet's, written in: TorchScript cannot read a global float.
-    mean = x.mean(-1, keepdim=True)
-    variance = (x - mean).pow(2).mean(-1, keepdim=True)
-    return (x - mean) * torch.rsqrt(variance + 1e-5) * gamma + beta
+class Recurrent(nn.Module):
+    """The weights of a hand-written peer, named and laid out as seqnet's (docs/runtime.md, "Weights"): kernel
+    [features, G·u], recurrent_kernel [u, G·u], one bias [G·u] (gates i, f, c, o; z, r, h), and per norm site
+    SITE_gamma, SITE_beta (centered sites only) and a batch norm's SITE_moving_mean and SITE_moving_variance
+    [steps, width]; seqnet's `SITE_norm/gamma` is `SITE_gamma` here, so seqnet's weights load by name (`check`)."""
 
+    # TorchScript reads no global float: the constants are the module's.
+    __constants__ = ['epsilon', 'momentum']
 
-class LNLSTM(nn.Module):
-    """Ba et al.'s LN-LSTM: LN(W·x) (all steps at once), LN(U·h) and LN(c) feeding the output only."""
-
-    def __init__(self, features: int, units: int):
+    def __init__(self, features: int, units: int, gates: int):
         super().__init__()
         self.units = units
-        self.kernel = nn.Parameter(torch.randn(features, 4 * units) / features ** 0.5)
-        self.recurrent = nn.Parameter(torch.randn(units, 4 * units) / units ** 0.5)
-        self.bias = nn.Parameter(torch.zeros(4 * units))
-        self.gamma_x = nn.Parameter(torch.ones(4 * units))
-        self.gamma_h = nn.Parameter(torch.ones(4 * units))
-        self.gamma_c = nn.Parameter(torch.ones(units))
-        self.beta_c = nn.Parameter(torch.zeros(units))
-        self.zero = nn.Parameter(torch.zeros(4 * units), requires_grad=False)
+        self.epsilon = EPSILON
+        self.momentum = MOMENTUM
+        self.kernel = nn.Parameter(torch.randn(features, gates * units) / features ** 0.5)
+        self.recurrent_kernel = nn.Parameter(torch.randn(units, gates * units) / units ** 0.5)
+        self.bias = nn.Parameter(torch.zeros(gates * units))
+        if gates == 4:  # the LSTM's forget block starts at 1, as bench/runtime.ts's layers (forgetBias.init)
+            self.bias.data[units:2 * units] = 1.0
+
+    def add_norm(self, site: str, width: int, gamma: float, centered: bool = False, steps: int = 0) -> None:
+        """One norm site's γ (and β when `centered`), and, with `steps`, a batch norm's population statistics."""
+        setattr(self, f'{site}_gamma', nn.Parameter(torch.full([width], gamma)))
+        if centered:
+            setattr(self, f'{site}_beta', nn.Parameter(torch.zeros(width)))
+        if steps > 0:
+            self.register_buffer(f'{site}_moving_mean', torch.zeros(steps, width))
+            self.register_buffer(f'{site}_moving_variance', torch.ones(steps, width))
+
+
+class LNLSTM(Recurrent):
+    """Ba et al.'s LN-LSTM: gates LN(W·x) + LN(U·h) + b (the input projection and its norm for all steps before
+    the loop), c carried unnormalized, h = o ⊙ tanh(LN(c)); only the cell site is centered (β)."""
+
+    def __init__(self, features: int, units: int):
+        super().__init__(features, units, 4)
+        self.add_norm('input', 4 * units, 1.0)
+        self.add_norm('recurrent', 4 * units, 1.0)
+        self.add_norm('cell', units, 1.0, centered=True)
 
     def forward(self, x: Tensor) -> Tensor:
-        projected = layer_norm(torch.matmul(x, self.kernel), self.gamma_x, self.zero) + self.bias
-        h = torch.zeros(x.shape[0], self.units)
-        c = torch.zeros(x.shape[0], self.units)
-        for t in range(x.shape[1]):
-            gates = projected[:, t] + layer_norm(torch.matmul(h, self.recurrent), self.gamma_h, self.zero)
+        width = [4 * self.units]
+        projected = F.layer_norm(torch.matmul(x, self.kernel), width, self.input_gamma, None, self.epsilon) + self.bias
+        h = x.new_zeros(x.shape[0], self.units)
+        c = x.new_zeros(x.shape[0], self.units)
+        for u in projected.unbind(1):
+            gates = u + F.layer_norm(torch.mm(h, self.recurrent_kernel), width, self.recurrent_gamma, None, self.epsilon)
             i, f, g, o = gates.chunk(4, 1)
-            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
-            h = torch.sigmoid(o) * torch.tanh(layer_norm(c, self.gamma_c, self.beta_c))
+            c = torch.addcmul(torch.sigmoid(f) * c, torch.sigmoid(i), torch.tanh(g))
+            h = torch.sigmoid(o) * torch.tanh(F.layer_norm(c, [self.units], self.cell_gamma, self.cell_beta, self.epsilon))
         return h
 
 
-class BNLSTM(nn.Module):
-    """Cooijmans et al.'s BN-LSTM: per-step batch statistics of W·x, U·h and c, γ = 0.1, population moved."""
+class BNLSTM(Recurrent):
+    """Cooijmans et al.'s BN-LSTM: gates BN(W·x) + BN(U·h) + b, h = o ⊙ tanh(BN(c)), γ = 0.1, each step with its
+    own batch statistics in training (population statistics per step at inference); only the cell site is
+    centered. After a training call the population statistics move toward the batch's, as seqnet's do
+    (pop ← 0.99 pop + 0.01 batch, the batch variance biased); `steps` must be the input's."""
 
     def __init__(self, features: int, units: int, steps: int):
-        super().__init__()
-        self.units = units
-        self.kernel = nn.Parameter(torch.randn(features, 4 * units) / features ** 0.5)
-        self.recurrent = nn.Parameter(torch.randn(units, 4 * units) / units ** 0.5)
-        self.bias = nn.Parameter(torch.zeros(4 * units))
-        self.gamma_x = nn.Parameter(torch.full([4 * units], 0.1))
-        self.gamma_h = nn.Parameter(torch.full([4 * units], 0.1))
-        self.gamma_c = nn.Parameter(torch.full([units], 0.1))
-        self.beta_c = nn.Parameter(torch.zeros(units))
-        self.register_buffer('mean_x', torch.zeros(steps, 4 * units))
-        self.register_buffer('var_x', torch.ones(steps, 4 * units))
-        self.register_buffer('mean_h', torch.zeros(steps, 4 * units))
-        self.register_buffer('var_h', torch.ones(steps, 4 * units))
-        self.register_buffer('mean_c', torch.zeros(steps, units))
-        self.register_buffer('var_c', torch.ones(steps, units))
+        super().__init__(features, units, 4)
+        self.add_norm('input', 4 * units, 0.1, steps=steps)
+        self.add_norm('recurrent', 4 * units, 0.1, steps=steps)
+        self.add_norm('cell', units, 0.1, centered=True, steps=steps)
 
     def forward(self, x: Tensor) -> Tensor:
-        projected = torch.matmul(x, self.kernel)
+        batch, steps = x.shape[0], x.shape[1]
+        # Per-step statistics of W·x for all steps at once: one batch norm over [batch, steps·4u], the bias as β.
+        projected = torch.matmul(x, self.kernel).reshape(batch, -1)
+        input_records: List[Tensor] = []
+        projected = self.batch_norm(projected, self.input_gamma.repeat(steps), self.bias.repeat(steps),
+                                    self.input_moving_mean.view(-1), self.input_moving_variance.view(-1), input_records)
+        h = x.new_zeros(batch, self.units)
+        c = x.new_zeros(batch, self.units)
+        recurrent_records: List[Tensor] = []
+        cell_records: List[Tensor] = []
+        for t, u in enumerate(projected.view(batch, steps, -1).unbind(1)):
+            v = self.batch_norm(torch.mm(h, self.recurrent_kernel), self.recurrent_gamma, None,
+                                self.recurrent_moving_mean[t], self.recurrent_moving_variance[t], recurrent_records)
+            i, f, g, o = (u + v).chunk(4, 1)
+            c = torch.addcmul(torch.sigmoid(f) * c, torch.sigmoid(i), torch.tanh(g))
+            normalized = self.batch_norm(c, self.cell_gamma, self.cell_beta, self.cell_moving_mean[t],
+                                         self.cell_moving_variance[t], cell_records)
+            h = torch.sigmoid(o) * torch.tanh(normalized)
         if self.training:
-            mean_x = projected.mean(0)
-            var_x = (projected - mean_x).pow(2).mean(0)
-        else:
-            mean_x, var_x = self.mean_x, self.var_x
-        projected = (projected - mean_x) * torch.rsqrt(var_x + 1e-5) * self.gamma_x + self.bias
-        h = torch.zeros(x.shape[0], self.units)
-        c = torch.zeros(x.shape[0], self.units)
-        means_h: List[Tensor] = []
-        vars_h: List[Tensor] = []
-        means_c: List[Tensor] = []
-        vars_c: List[Tensor] = []
-        for t in range(x.shape[1]):
-            v = torch.matmul(h, self.recurrent)
-            if self.training:
-                mean_h = v.mean(0)
-                var_h = (v - mean_h).pow(2).mean(0)
-                means_h.append(mean_h)
-                vars_h.append(var_h)
-            else:
-                mean_h, var_h = self.mean_h[t], self.var_h[t]
-            gates = projected[:, t] + (v - mean_h) * torch.rsqrt(var_h + 1e-5) * self.gamma_h
-            i, f, g, o = gates.chunk(4, 1)
-            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
-            if self.training:
-                mean_c = c.mean(0)
-                var_c = (c - mean_c).pow(2).mean(0)
-                means_c.append(mean_c)
-                vars_c.append(var_c)
-            else:
-                mean_c, var_c = self.mean_c[t], self.var_c[t]
-            h = torch.sigmoid(o) * torch.tanh((c - mean_c) * torch.rsqrt(var_c + 1e-5) * self.gamma_c + self.beta_c)
-        if self.training:
-            # The population statistics move after the call, as seqnet's do (momentum 0.99).
-            with torch.no_grad():
-                self.mean_x.lerp_(mean_x.detach(), 0.01)
-                self.var_x.lerp_(var_x.detach(), 0.01)
-                self.mean_h.lerp_(torch.stack(means_h).detach(), 0.01)
-                self.var_h.lerp_(torch.stack(vars_h).detach(), 0.01)
-                self.mean_c.lerp_(torch.stack(means_c).detach(), 0.01)
-                self.var_c.lerp_(torch.stack(vars_c).detach(), 0.01)
+            self.move(self.input_moving_mean.view(-1), self.input_moving_variance.view(-1), input_records)
+            self.move(self.recurrent_moving_mean, self.recurrent_moving_variance, recurrent_records)
+            self.move(self.cell_moving_mean, self.cell_moving_variance, cell_records)
         return h
 
+    def batch_norm(self, v: Tensor, gamma: Tensor, beta: Optional[Tensor], mean: Tensor, variance: Tensor,
+                   records: List[Tensor]) -> Tensor:
+        """γ ⊙ (v − μ)/√(σ² + ε) + β over the batch (dimension 0): PyTorch's native batch norm, which also hands
+        back the batch's mean and 1/√(σ² + ε) (kept in `records`); at inference the population's μ, σ²."""
+        if not self.training:
+            return torch.native_batch_norm(v, gamma, beta, mean, variance, False, 0.0, self.epsilon)[0]
+        normalized, batch_mean, inverse_std = torch.native_batch_norm(v, gamma, beta, None, None, True, 0.0, self.epsilon)
+        records.append(batch_mean.detach())
+        records.append(inverse_std.detach())
+        return normalized
 
-class LNGRU(nn.Module):
-    """Ba et al.'s LN-GRU: reset after the product; LN(W·x) and LN(U·h), gates [z, r] and candidate apart."""
+    def move(self, mean: Tensor, variance: Tensor, records: List[Tensor]) -> None:
+        """pop ← momentum·pop + (1 − momentum)·batch, from `records` (mean, 1/√(σ² + ε) per step)."""
+        stacked = torch.stack(records)  # rows: mean, 1/√(σ² + ε), mean, … (one pair a step, or one for the input)
+        batch_mean, inverse_std = stacked[0::2].reshape_as(mean), stacked[1::2].reshape_as(mean)
+        mean.lerp_(batch_mean, 1 - self.momentum)
+        variance.lerp_(inverse_std.pow(-2) - self.epsilon, 1 - self.momentum)
+
+
+class LNGRU(Recurrent):
+    """Ba et al.'s LN-GRU, reset after the product: [z, r] and the candidate normalized apart (groups
+    gates_and_candidate) at the input and recurrent sites; z = σ(u_z + v_z + b_z), r likewise,
+    ĥ = tanh(u_h + r ⊙ v_h + b_h), h = z ⊙ h + (1 − z) ⊙ ĥ; no site is centered."""
 
     def __init__(self, features: int, units: int):
-        super().__init__()
-        self.units = units
-        self.kernel = nn.Parameter(torch.randn(features, 3 * units) / features ** 0.5)
-        self.recurrent = nn.Parameter(torch.randn(units, 3 * units) / units ** 0.5)
-        self.bias = nn.Parameter(torch.zeros(3 * units))
-        self.gamma_x = nn.Parameter(torch.ones(3 * units))
-        self.gamma_h = nn.Parameter(torch.ones(3 * units))
-        self.zero = nn.Parameter(torch.zeros(3 * units), requires_grad=False)
-
-    def split_norm(self, x: Tensor, gamma: Tensor) -> Tensor:
-        gates, candidate = x.split([2 * self.units, self.units], -1)
-        return torch.cat([layer_norm(gates, gamma[: 2 * self.units], self.zero[: 2 * self.units]),
-                          layer_norm(candidate, gamma[2 * self.units:], self.zero[2 * self.units:])], -1)
+        super().__init__(features, units, 3)
+        self.add_norm('input', 3 * units, 1.0)
+        self.add_norm('recurrent', 3 * units, 1.0)
 
     def forward(self, x: Tensor) -> Tensor:
-        projected = self.split_norm(torch.matmul(x, self.kernel), self.gamma_x) + self.bias
-        h = torch.zeros(x.shape[0], self.units)
-        for t in range(x.shape[1]):
-            u = projected[:, t]
-            v = self.split_norm(torch.matmul(h, self.recurrent), self.gamma_h)
-            u_z, u_r, u_h = u.chunk(3, 1)
-            v_z, v_r, v_h = v.chunk(3, 1)
-            z = torch.sigmoid(u_z + v_z)
-            r = torch.sigmoid(u_r + v_r)
-            candidate = torch.tanh(u_h + r * v_h)
-            h = z * h + (1 - z) * candidate
+        units = self.units
+        spans = [2 * units, units]
+        gates_x, candidate_x = torch.matmul(x, self.kernel).split(spans, -1)
+        gamma_x, gamma_h, bias = self.input_gamma.split(spans), self.recurrent_gamma.split(spans), self.bias.split(spans)
+        gates_x = F.layer_norm(gates_x, [2 * units], gamma_x[0], None, self.epsilon) + bias[0]
+        candidate_x = F.layer_norm(candidate_x, [units], gamma_x[1], None, self.epsilon) + bias[1]
+        # The two spans' recurrent products apart, so that each norm reads a contiguous product.
+        kernel_gates, kernel_candidate = [part.contiguous() for part in self.recurrent_kernel.split(spans, 1)]
+        h = x.new_zeros(x.shape[0], units)
+        for u_gates, u_candidate in zip(gates_x.unbind(1), candidate_x.unbind(1)):
+            v_gates = F.layer_norm(torch.mm(h, kernel_gates), [2 * units], gamma_h[0], None, self.epsilon)
+            v_candidate = F.layer_norm(torch.mm(h, kernel_candidate), [units], gamma_h[1], None, self.epsilon)
+            z, r = torch.sigmoid(u_gates + v_gates).chunk(2, 1)
+            candidate = torch.tanh(torch.addcmul(u_candidate, r, v_candidate))
+            h = torch.lerp(candidate, h, z)
         return h
 
 
@@ -193,7 +206,7 @@ def build_model(cell: str, features: int, units: int, steps: int) -> nn.Module:
         return Fused(nn.GRU(features, units, batch_first=True))
     model = {'ln-lstm': lambda: LNLSTM(features, units), 'bn-lstm': lambda: BNLSTM(features, units, steps),
              'ln-gru': lambda: LNGRU(features, units)}[cell]()
-    return torch.jit.script(model) if cell in SCRIPTED and not EAGER else model
+    return model if EAGER else torch.jit.script(model)
 
 
 class Case:
@@ -265,9 +278,48 @@ def blas_library() -> str:
     return 'reference' if any('/blas/libblas' in path for path in paths) else 'other'
 
 
+def peer_name(tfjs_name: str) -> str:
+    """A seqnet weight's name (without the layer's prefix) as a peer's: `input_norm/gamma` → `input_gamma`."""
+    return tfjs_name.replace('_norm/', '_')
+
+
+def check(request: dict) -> dict:
+    """The check mode (`peers.py check`, test/bench/peers-check.test.ts): one hand-written peer, built and
+    scripted as the bench runs it, given seqnet's weights (`weights`: every one, by seqnet's name, flat, in the
+    tfjs layout) and the input `x` [batch, steps, features]. Answers the inference output (population statistics),
+    the training-mode output, the bench's loss (the mean square of the last output), the loss's gradient of every
+    weight, and the population statistics after that training call, each flat."""
+    batch, steps, features, units = (request[key] for key in ('batch', 'steps', 'features', 'units'))
+    model = build_model(request['cell'], features, units, steps)
+    state = dict(model.named_parameters(), **dict(model.named_buffers()))
+    seqnet_names = {peer_name(name): name for name in request['weights']}
+    given = {peer_name(name): values for name, values in request['weights'].items()}
+    if set(given) != set(state):
+        raise ValueError(f'weights given {sorted(given)}, the peer has {sorted(state)}')
+    with torch.no_grad():
+        for name, tensor in state.items():
+            tensor.copy_(torch.tensor(given[name], dtype=torch.float32).view_as(tensor))
+    x = torch.tensor(request['x'], dtype=torch.float32).view(batch, steps, features)
+    model.eval()
+    with torch.no_grad():
+        inference = model(x)
+    model.train()
+    training = model(x)
+    loss = training.pow(2).mean()
+    loss.backward()
+    flat = lambda tensor: tensor.detach().reshape(-1).tolist()  # noqa: E731
+    return {
+        'inference': flat(inference),
+        'training': flat(training),
+        'loss': loss.item(),
+        'gradients': {seqnet_names[name]: flat(parameter.grad) for name, parameter in model.named_parameters()},
+        'population': {seqnet_names[name]: flat(buffer) for name, buffer in model.named_buffers()},
+    }
+
+
 def main() -> None:
     torch.set_num_threads(THREADS)
-    script = 'eager' if EAGER else ','.join(f'{cell}:torchscript' for cell in SCRIPTED) + ',bn-lstm:eager'
+    script = 'eager' if EAGER else 'torchscript'
     print(f'ready torch={torch.__version__} threads={torch.get_num_threads()} script={script} blas={blas_library()}', flush=True)
     cases: dict = {}
     for line in sys.stdin:
@@ -281,4 +333,7 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    if sys.argv[1:] == ['check']:
+        json.dump([check(request) for request in json.load(sys.stdin)], sys.stdout)
+    else:
+        main()

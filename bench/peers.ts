@@ -74,6 +74,19 @@ export interface Row {
 
 const ratio = (row: Row) => row.seqnetMs / row.torchMs;
 
+/**
+ * The issue's own rows for the other normalized cells at S1: its target for BN-LSTM and LN-GRU training is a
+ * ratio to PyTorch's hand-written LN-LSTM ("same peer" in its table), so each is also given against that
+ * peer's median from the same rounds, beside the row against its own peer.
+ */
+export function againstLnLstmPeer(rows: Row[]): Row[] {
+  const lnLstm = rows.find((row) => row.label === 'S1 LN-LSTM train');
+  if (lnLstm === undefined) return [];
+  return rows
+    .filter((row) => row.label === 'S1 BN-LSTM train' || row.label === 'S1 LN-GRU train')
+    .map((row) => ({ label: `${row.label} (PyTorch: LN-LSTM)`, seqnetMs: row.seqnetMs, torchMs: lnLstm.torchMs, target: 2.5 }));
+}
+
 async function timeLayerCases(peer: PythonPeer, size: PeerCase['size']): Promise<Row[]> {
   const spec = SIZES[size];
   const x = tf.randomNormal([spec.batch, spec.steps, spec.features], 0, 1, 'float32', 3);
@@ -289,6 +302,7 @@ export async function run(args: string[] = []): Promise<void> {
     }
     const rows: Row[] = [];
     for (const size of PEER_SIZES) rows.push(...(await timeLayerCases(peer, size)));
+    rows.push(...againstLnLstmPeer(rows));
     process.stderr.write('peers: matmul probe\n');
     const probes = await probeMatmuls(peer);
     if (options.epochs) rows.push(...(await timeEpochs(python, options.epochRounds)));

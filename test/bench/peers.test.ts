@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PythonPeer } from '../../bench/peer-process.js';
-import { INSTALL_HINT, epochSeconds, parseOptions, replaceBlock, run, target } from '../../bench/peers.js';
+import { INSTALL_HINT, againstLnLstmPeer, epochSeconds, parseOptions, replaceBlock, run, target } from '../../bench/peers.js';
 import { matmulRequest, parseGreeting, parseTimes, runRequest } from '../../bench/peers-protocol.js';
 import type { PeerCase } from '../../bench/peers-protocol.js';
 
@@ -115,6 +115,13 @@ describe('the report', () => {
     expect(target({ size: 's2', cell: 'lstm', mode: 'train' })).toBe(2.5);
     expect(target({ size: 's1', cell: 'ln-lstm', mode: 'forward' })).toBe(1.2);
     expect(target({ size: 's2', cell: 'ln-lstm', mode: 'forward' })).toBe(2.0);
+  });
+
+  it("adds the issue's rows of BN-LSTM and LN-GRU against PyTorch's LN-LSTM, from the measured medians", () => {
+    const row = (label: string, seqnetMs: number, torchMs: number) => ({ label, seqnetMs, torchMs, target: 2.5 });
+    const measured = [row('S1 LN-LSTM train', 60, 30), row('S1 BN-LSTM train', 90, 45), row('S1 LN-GRU train', 50, 20), row('S2 BN-LSTM train', 900, 400)];
+    expect(againstLnLstmPeer(measured)).toEqual([row('S1 BN-LSTM train (PyTorch: LN-LSTM)', 90, 30), row('S1 LN-GRU train (PyTorch: LN-LSTM)', 50, 30)]);
+    expect(againstLnLstmPeer(measured.slice(1))).toEqual([]);
   });
 
   it("reads each epoch's seconds from both trainers' JSON lines", () => {
