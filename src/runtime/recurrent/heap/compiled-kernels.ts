@@ -32,9 +32,19 @@ export interface CellKernels {
   lstmNormsBackward(
     ...args: [train: number, norms: number, step: number, gates: number, cellTanh: number, c: number, outputGradient: number, recurrent: number, dh: number, dc: number, dInput: number, dRecurrent: number]
   ): void;
+  gruNormsGatesForward(train: number, norms: number, step: number, input: number, recurrent: number, resetAfter: number, hMasked: number, gates: number, resetTerm: number): void;
+  gruNormsStateForward(
+    ...args: [train: number, norms: number, step: number, input: number, candidateRecurrent: number, gates: number, resetTerm: number, h: number, hNext: number, out: number, hMaskedNext: number]
+  ): void;
+  gruNormsStateBackward(
+    ...args: [train: number, norms: number, step: number, gates: number, resetTerm: number, h: number, outputGradient: number, recurrent: number, resetAfter: number, dh: number, dInput: number, dRecurrent: number, dCandidate: number]
+  ): void;
+  gruNormsResetBackward(train: number, norms: number, step: number, gates: number, h: number, dResetProduct: number, dh: number, dInput: number, dRecurrent: number): void;
+  rnnNormsForward(train: number, norms: number, step: number, input: number, recurrent: number, h: number, hNext: number, activated: number, out: number, hMaskedNext: number): void;
+  rnnNormsBackward(train: number, norms: number, step: number, activated: number, outputGradient: number, recurrent: number, dh: number, dInput: number, dRecurrent: number): void;
 }
 
-const EXPORTS = ['lstmStep', 'gruGates', 'gruCandidate', 'rnnStep', 'normalizeRows', 'transposeRows', 'maskState', 'addRecurrentGradient', 'lstmForward', 'lstmBackward', 'rnnForward', 'rnnBackward', 'gruGatesForward', 'gruStateForward', 'gruStateBackward', 'gruResetBackward', 'lstmNormsForward', 'lstmNormsBackward'] as const;
+const EXPORTS = ['lstmStep', 'gruGates', 'gruCandidate', 'rnnStep', 'normalizeRows', 'transposeRows', 'maskState', 'addRecurrentGradient', 'lstmForward', 'lstmBackward', 'rnnForward', 'rnnBackward', 'gruGatesForward', 'gruStateForward', 'gruStateBackward', 'gruResetBackward', 'lstmNormsForward', 'lstmNormsBackward', 'gruNormsGatesForward', 'gruNormsStateForward', 'gruNormsStateBackward', 'gruNormsResetBackward', 'rnnNormsForward', 'rnnNormsBackward'] as const;
 
 function kernelBytes(): Uint8Array {
   return Uint8Array.from(atob(COMPILED_KERNELS_BASE64), (character) => character.charCodeAt(0));

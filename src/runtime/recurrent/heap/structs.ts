@@ -1,7 +1,8 @@
 /**
  * The field orders of the structs the compiled kernels read, each defined once: `Cell` (`assembly/cells.ts`),
- * `Norm` (`assembly/norm.ts`), `Train` (`assembly/train.ts`), `Site` (`assembly/train-norm.ts`) and
- * `LstmNorms` (`assembly/train-lstm-norms.ts`). `writeStruct` writes a struct from its values by name in this order, and
+ * `Norm` (`assembly/norm.ts`), `Train` (`assembly/train.ts`), `Site` (`assembly/train-norm.ts`),
+ * `LstmNorms` (`assembly/train-lstm-norms.ts`), `GruNorms` (`assembly/train-gru-norms.ts`) and `RnnNorms`
+ * (`assembly/train-rnn-norms.ts`). `writeStruct` writes a struct from its values by name in this order, and
  * test/runtime/heap-structs.test.ts checks each order against its AssemblyScript class.
  */
 import type { HeapKernels, StructField } from './heap.js';
@@ -73,6 +74,26 @@ export const LSTM_NORMS_FIELDS = [
   ['bias', 'usize'],
   ['dBias', 'usize'],
   ['carry', 'i32'],
+  ['scratch', 'usize'],
+] as const satisfies FieldOrder;
+
+export const GRU_NORMS_FIELDS = [
+  ['recurrent', 'usize'],
+  ['recurrentCandidate', 'usize'],
+  ['gates', 'usize'],
+  ['gatesCandidate', 'usize'],
+  ['hidden', 'usize'],
+  ['bias', 'usize'],
+  ['dBias', 'usize'],
+  ['scratch', 'usize'],
+] as const satisfies FieldOrder;
+
+export const RNN_NORMS_FIELDS = [
+  ['recurrent', 'usize'],
+  ['gates', 'usize'],
+  ['hidden', 'usize'],
+  ['bias', 'usize'],
+  ['dBias', 'usize'],
   ['scratch', 'usize'],
 ] as const satisfies FieldOrder;
 

@@ -11,3 +11,5 @@ export { lstmBackward, lstmForward } from './train-lstm';
 export { gruGatesForward, gruResetBackward, gruStateBackward, gruStateForward } from './train-gru';
 export { rnnBackward, rnnForward } from './train-rnn';
 export { lstmNormsBackward, lstmNormsForward } from './train-lstm-norms';
+export { gruNormsGatesForward, gruNormsResetBackward, gruNormsStateBackward, gruNormsStateForward } from './train-gru-norms';
+export { rnnNormsBackward, rnnNormsForward } from './train-rnn-norms';

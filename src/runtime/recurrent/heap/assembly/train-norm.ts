@@ -104,3 +104,27 @@ export function normBackwardRow(site: Site, row: i32, dy: usize, dx: usize, unit
     }
   }
 }
+
+/**
+ * A site's norm over the `batch` rows of step `step`, in place: row n at `values + n·stride` floats, its
+ * span `blocks · units` floats wide (0 for `site`: no norm there, the identity). The GRU's and the simple
+ * RNN's kernels (`train-gru-norms.ts`, `train-rnn-norms.ts`) apply each site to a whole step's rows at once,
+ * so a kind whose statistics span the batch can take the place of the row loop here without the cells'
+ * steps changing.
+ */
+export function normForwardStep(site: usize, step: i32, batch: i32, values: usize, stride: i32, units: i32): void {
+  if (site == 0) return;
+  for (let example = 0; example < batch; example += 1) {
+    const row = at(values, example * stride);
+    normForwardRow(changetype<Site>(site), step * batch + example, row, row, units);
+  }
+}
+
+/** The backward pass of `normForwardStep`, in place on the rows' gradients; accumulates dγ and dβ. */
+export function normBackwardStep(site: usize, step: i32, batch: i32, gradients: usize, stride: i32, units: i32): void {
+  if (site == 0) return;
+  for (let example = 0; example < batch; example += 1) {
+    const row = at(gradients, example * stride);
+    normBackwardRow(changetype<Site>(site), step * batch + example, row, row, units);
+  }
+}
