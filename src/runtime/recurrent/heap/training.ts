@@ -108,19 +108,23 @@ export function kernelGradient(r: Recording, left: HeapBuffer, dRecurrent: HeapB
 
 /**
  * The cells whose step is `z = P_t + h̃_{t−1}·U` then one kernel (LSTM, simple RNN): per step one matmul
- * and one kernel call each way; the kernel of step t adds dz_{t+1}·Uᵀ to dh first.
+ * and one kernel call each way; the kernel of step t adds dz_{t+1}·Uᵀ to dh first. With norms inside the
+ * loop (`sites` writes the cell's struct of them once the call's buffers exist), dP and the recurrent
+ * product's gradient are apart (they differ by the recurrent norm); without, they are one buffer, dz.
  */
 function singleProductCell(
   blocks: number,
   extra: boolean,
+  sites: ((r: Recording) => LoopSites) | null,
   forwardStep: (r: Recording, t: number, recurrent: HeapBuffer, out: number) => void,
-  backwardStep: (r: Recording, t: number, outputGradient: number, recurrent: number, dStates: HeapBuffer[], dz: number) => void,
+  backwardStep: (r: Recording, t: number, outputGradient: number, recurrent: number, dStates: HeapBuffer[], dInput: number, dRecurrent: number) => void,
 ): HeapTrainingCell {
   return {
-    normalized: false,
+    normalized: sites !== null,
     blocks,
     record(r) {
       r.extra = extra ? r.kernels.buffer([r.steps * r.batch, r.units]) : null;
+      if (sites !== null) r.sites = sites(r);
     },
     forward(r, out) {
       const recurrent = r.kernels.buffer([r.batch, blocks * r.units]);
@@ -130,17 +134,20 @@ function singleProductCell(
       }
     },
     backward(r, dStates, outputGradient) {
-      const { kernels, batch, units } = r;
+      const { kernels, batch, units, steps } = r;
       const width = blocks * units;
-      const dz = kernels.buffer([r.steps * batch, width]);
+      const dInput = kernels.buffer([steps * batch, width]);
+      const dRecurrent = r.sites === null ? dInput : kernels.buffer([steps * batch, width]);
       const recurrent = kernels.buffer([batch, units]);
-      const views = stepViews(r, dz, width);
-      for (let t = r.steps - 1; t >= 0; t -= 1) {
-        backwardStep(r, t, outputGradient(t), t === r.steps - 1 ? 0 : kernels.address(recurrent), dStates, kernels.address(dz, t * batch * width));
+      const views = stepViews(r, dRecurrent, width);
+      for (let t = steps - 1; t >= 0; t -= 1) {
+        const row = t * batch * width;
+        backwardStep(r, t, outputGradient(t), t === steps - 1 ? 0 : kernels.address(recurrent), dStates, kernels.address(dInput, row), kernels.address(dRecurrent, row));
         kernels.matMul(recurrent, views[t], r.kernelT);
       }
       kernels.cells.addRecurrentGradient(r.train, kernels.address(dStates[0]), kernels.address(recurrent));
-      return { input: dz, recurrentKernel: kernelGradient(r, r.states[0], dz, true), params: [] };
+      const params = r.sites === null ? [] : r.sites.gradients;
+      return { input: dInput, recurrentKernel: kernelGradient(r, r.states[0], dRecurrent, true), params };
     },
   };
 }
@@ -148,6 +155,7 @@ function singleProductCell(
 export const heapTrainingLstm = singleProductCell(
   4,
   true,
+  null,
   (r, t, recurrent, out) => {
     const size = r.batch * r.units;
     const [h, c] = r.states;
@@ -169,6 +177,7 @@ export const heapTrainingLstm = singleProductCell(
 export const heapTrainingRnn = singleProductCell(
   1,
   false,
+  null,
   (r, t, recurrent, out) => {
     const size = r.batch * r.units;
     const h = r.states[0];
@@ -191,52 +200,8 @@ function coveredSite(setup: SiteSetup): boolean {
   return setup.form.statistics === 'example' && setup.site !== 'input';
 }
 
-/**
- * The cells whose normalized step is `z = P_t + N_rec(h̃_{t−1}·U)…` then one kernel (LSTM, simple RNN), as
- * `singleProductCell` but with dP and the recurrent product's gradient apart (they differ by the recurrent
- * norm); `struct` writes the cell's struct of its sites once the call's buffers exist.
- */
-function normalizedProductCell(
-  blocks: number,
-  extra: boolean,
-  struct: (r: Recording) => LoopSites,
-  forwardStep: (r: Recording, t: number, recurrent: HeapBuffer, out: number) => void,
-  backwardStep: (r: Recording, t: number, outputGradient: number, recurrent: number, dStates: HeapBuffer[], dInput: number, dRecurrent: number) => void,
-): HeapTrainingCell {
-  return {
-    normalized: true,
-    blocks,
-    record(r) {
-      r.extra = extra ? r.kernels.buffer([r.steps * r.batch, r.units]) : null;
-      r.sites = struct(r);
-    },
-    forward(r, out) {
-      const recurrent = r.kernels.buffer([r.batch, blocks * r.units]);
-      for (let t = 0; t < r.steps; t += 1) {
-        r.kernels.matMul(recurrent, r.hMasked, r.kernel);
-        forwardStep(r, t, recurrent, out(t));
-      }
-    },
-    backward(r, dStates, outputGradient) {
-      const { kernels, batch, units, steps } = r;
-      const width = blocks * units;
-      const dInput = kernels.buffer([steps * batch, width]);
-      const dRecurrent = kernels.buffer([steps * batch, width]);
-      const recurrent = kernels.buffer([batch, units]);
-      const views = stepViews(r, dRecurrent, width);
-      for (let t = steps - 1; t >= 0; t -= 1) {
-        const row = t * batch * width;
-        backwardStep(r, t, outputGradient(t), t === steps - 1 ? 0 : kernels.address(recurrent), dStates, kernels.address(dInput, row), kernels.address(dRecurrent, row));
-        kernels.matMul(recurrent, views[t], r.kernelT);
-      }
-      kernels.cells.addRecurrentGradient(r.train, kernels.address(dStates[0]), kernels.address(recurrent));
-      return { input: dInput, recurrentKernel: kernelGradient(r, r.states[0], dRecurrent, true), params: (r.sites as LoopSites).gradients };
-    },
-  };
-}
-
 /** The LSTM with layer or RMS norms inside the loop (`assembly/train-lstm-norms.ts`). */
-export const heapTrainingNormalizedLstm = normalizedProductCell(
+export const heapTrainingNormalizedLstm = singleProductCell(
   4,
   true,
   (r) => {
@@ -270,7 +235,7 @@ export const heapTrainingNormalizedLstm = normalizedProductCell(
 );
 
 /** The simple RNN with layer or RMS norms inside the loop (`assembly/train-rnn-norms.ts`). */
-export const heapTrainingNormalizedRnn = normalizedProductCell(
+export const heapTrainingNormalizedRnn = singleProductCell(
   1,
   false,
   (r) => {

@@ -12,8 +12,8 @@
  * `GruNorms`'s field order.
  */
 import { activate4, addRows, at, lanes, load4, store4, TANH } from './math';
-import { gatePrime4, recurrentMasked, stepFactor, Train, validity } from './train';
-import { normBackwardStep, normForwardStep } from './train-norm';
+import { gatePrime4, recurrentMasked, stepFactor, Train } from './train';
+import { normalizedStateEnd, normalizedStateEndBackward, normBackwardStep, normForwardStep } from './train-norm';
 
 @unmanaged
 export class GruNorms {
@@ -110,23 +110,7 @@ export function gruNormsStateForward(
       store4(at(value, k), f32x4.add(f32x4.mul(z, load4(at(h, k), count)), f32x4.mul(f32x4.mul(f32x4.sub(one, z), candidate), m)), count);
     }
   }
-  normForwardStep(norms.hidden, step, batch, value, units, units);
-  for (let example = 0; example < batch; example += 1) {
-    const valid = validity(train, step, example);
-    const invalid = f32x4.sub(one, valid);
-    for (let j = 0; j < units; j += 4) {
-      const count = lanes(units, j);
-      const k = example * units + j;
-      const hNew = load4(at(value, k), count);
-      const hPrevious = load4(at(h, k), count);
-      const zh = stepFactor(train.zoneoutHidden, train.zoneoutHiddenStride, step, k, count, 0.0);
-      const hZoned = f32x4.add(hNew, f32x4.mul(zh, f32x4.sub(hPrevious, hNew)));
-      const hValue = f32x4.add(f32x4.mul(valid, hZoned), f32x4.mul(invalid, hPrevious));
-      store4(at(hNext, k), hValue, count);
-      if (out != 0) store4(at(out, k), f32x4.mul(valid, hZoned), count);
-      store4(at(hMaskedNext, k), recurrentMasked(train, hValue, k, count), count);
-    }
-  }
+  normalizedStateEnd(train, norms.hidden, step, value, h, hNext, out, hMaskedNext);
 }
 
 /**
@@ -155,23 +139,8 @@ export function gruNormsStateBackward(
   const gate = train.gateActivation;
   const one = f32x4.splat(1.0);
   const dNew = norms.scratch;
-  // Gradients at the zoned-out state, split between the new state (before the hidden norm) and the previous one.
-  for (let example = 0; example < batch; example += 1) {
-    const valid = validity(train, step, example);
-    const invalid = f32x4.sub(one, valid);
-    for (let j = 0; j < units; j += 4) {
-      const count = lanes(units, j);
-      const k = example * units + j;
-      let dhIn = load4(at(dh, k), count);
-      if (recurrent != 0) dhIn = f32x4.add(dhIn, recurrentMasked(train, load4(at(recurrent, k), count), k, count));
-      const fromOutput = outputGradient == 0 ? f32x4.splat(0.0) : load4(at(outputGradient, k), count);
-      const dhZoned = f32x4.mul(valid, f32x4.add(dhIn, fromOutput));
-      const zh = stepFactor(train.zoneoutHidden, train.zoneoutHiddenStride, step, k, count, 0.0);
-      store4(at(dNew, k), f32x4.mul(dhZoned, f32x4.sub(one, zh)), count);
-      store4(at(dh, k), f32x4.add(f32x4.mul(invalid, dhIn), f32x4.mul(dhZoned, zh)), count);
-    }
-  }
-  normBackwardStep(norms.hidden, step, batch, dNew, units, units);
+  // dh_t through zoneout and the hidden norm: dNew is then the gradient of z ⊙ h_{t−1} + (1 − z) ⊙ c ⊙ m.
+  normalizedStateEndBackward(train, norms.hidden, step, outputGradient, recurrent, dh, dNew);
   for (let example = 0; example < batch; example += 1) {
     const row = example * width;
     for (let j = 0; j < units; j += 4) {

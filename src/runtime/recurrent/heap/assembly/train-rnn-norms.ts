@@ -7,8 +7,8 @@
  * `train-gru-norms.ts`. `RNN_NORMS_FIELDS` in `../structs.ts` is `RnnNorms`'s field order.
  */
 import { activate4, addRows, at, lanes, load4, store4, TANH } from './math';
-import { recurrentMasked, stepFactor, Train, validity } from './train';
-import { normBackwardStep, normForwardStep } from './train-norm';
+import { stepFactor, Train } from './train';
+import { normalizedStateEnd, normalizedStateEndBackward, normBackwardStep, normForwardStep } from './train-norm';
 
 @unmanaged
 export class RnnNorms {
@@ -27,7 +27,6 @@ export class RnnNorms {
 export function rnnNormsForward(train: Train, norms: RnnNorms, step: i32, input: usize, recurrent: usize, h: usize, hNext: usize, activated: usize, out: usize, hMaskedNext: usize): void {
   const units = train.units;
   const batch = train.batch;
-  const one = f32x4.splat(1.0);
   const hNew = norms.scratch;
   normForwardStep(norms.recurrent, step, batch, recurrent, units, units);
   addRows(recurrent, input, recurrent, batch * units);
@@ -42,23 +41,7 @@ export function rnnNormsForward(train: Train, norms: RnnNorms, step: i32, input:
       store4(at(hNew, k), f32x4.mul(a, stepFactor(train.candidate, train.candidateStride, step, k, count, 1.0)), count);
     }
   }
-  normForwardStep(norms.hidden, step, batch, hNew, units, units);
-  for (let example = 0; example < batch; example += 1) {
-    const valid = validity(train, step, example);
-    const invalid = f32x4.sub(one, valid);
-    for (let j = 0; j < units; j += 4) {
-      const count = lanes(units, j);
-      const k = example * units + j;
-      const value = load4(at(hNew, k), count);
-      const hPrevious = load4(at(h, k), count);
-      const zh = stepFactor(train.zoneoutHidden, train.zoneoutHiddenStride, step, k, count, 0.0);
-      const hZoned = f32x4.add(value, f32x4.mul(zh, f32x4.sub(hPrevious, value)));
-      const hValue = f32x4.add(f32x4.mul(valid, hZoned), f32x4.mul(invalid, hPrevious));
-      store4(at(hNext, k), hValue, count);
-      if (out != 0) store4(at(out, k), f32x4.mul(valid, hZoned), count);
-      store4(at(hMaskedNext, k), recurrentMasked(train, hValue, k, count), count);
-    }
-  }
+  normalizedStateEnd(train, norms.hidden, step, hNew, h, hNext, out, hMaskedNext);
 }
 
 /**
@@ -70,22 +53,7 @@ export function rnnNormsBackward(train: Train, norms: RnnNorms, step: i32, activ
   const batch = train.batch;
   const one = f32x4.splat(1.0);
   const dNew = norms.scratch;
-  for (let example = 0; example < batch; example += 1) {
-    const valid = validity(train, step, example);
-    const invalid = f32x4.sub(one, valid);
-    for (let j = 0; j < units; j += 4) {
-      const count = lanes(units, j);
-      const k = example * units + j;
-      let dhIn = load4(at(dh, k), count);
-      if (recurrent != 0) dhIn = f32x4.add(dhIn, recurrentMasked(train, load4(at(recurrent, k), count), k, count));
-      const fromOutput = outputGradient == 0 ? f32x4.splat(0.0) : load4(at(outputGradient, k), count);
-      const dhZoned = f32x4.mul(valid, f32x4.add(dhIn, fromOutput));
-      const zh = stepFactor(train.zoneoutHidden, train.zoneoutHiddenStride, step, k, count, 0.0);
-      store4(at(dNew, k), f32x4.mul(dhZoned, f32x4.sub(one, zh)), count);
-      store4(at(dh, k), f32x4.add(f32x4.mul(invalid, dhIn), f32x4.mul(dhZoned, zh)), count);
-    }
-  }
-  normBackwardStep(norms.hidden, step, batch, dNew, units, units);
+  normalizedStateEndBackward(train, norms.hidden, step, outputGradient, recurrent, dh, dNew);
   for (let example = 0; example < batch; example += 1) {
     for (let j = 0; j < units; j += 4) {
       const count = lanes(units, j);
