@@ -2,19 +2,17 @@
  * The fused op's training path on the wasm heap (src/runtime/recurrent/heap/training.ts): for every config it
  * covers, the op takes it on wasm (its counters move) and its outputs, final states and gradients equal those
  * of the fused loops in JavaScript (`fusedLstm.run` and its `backward`, called directly on the same values)
- * to float32 rounding; a config it declines runs the JavaScript loops, and the layer still trains.
+ * to float32 rounding; a config it declines runs the JavaScript loops, and the layer still trains. The fused
+ * and heap loops of each case are the ones its cell's descriptor declares (`CELL_DESCRIPTORS`).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeqnetRecurrent } from '../../src/runtime/index.js';
-import { fusedGru } from '../../src/runtime/recurrent/fused/gru.js';
-import { fusedLstm } from '../../src/runtime/recurrent/fused/lstm.js';
-import { fusedNormalizedLstm } from '../../src/runtime/recurrent/fused/lstm-norms.js';
-import { fusedRnn } from '../../src/runtime/recurrent/fused/rnn.js';
+import { cellDescriptor } from '../../src/runtime/recurrent/cells/registry.js';
 import { runFused } from '../../src/runtime/recurrent/fused/op.js';
 import type { FusedCall } from '../../src/runtime/recurrent/fused/op.js';
-import type { FusedArgs, FusedCell, FusedRun, GateActivation, SiteSetup } from '../../src/runtime/recurrent/fused/types.js';
+import type { FusedArgs, FusedRun, GateActivation, SiteSetup } from '../../src/runtime/recurrent/fused/types.js';
 import type { NormIR } from '../../src/ir/types.js';
 import { groupIdsFor } from '../../src/runtime/recurrent/norms/grouping.js';
 import { normDescriptor } from '../../src/runtime/recurrent/norms/registry.js';
@@ -35,21 +33,22 @@ const LENGTHS = [STEPS, 4, 2, STEPS, STEPS, 3];
 type DropoutForm = 'none' | 'recurrent' | 'candidate per step' | 'candidate per sequence' | 'zoneout' | 'zoneout expectation' | 'all';
 
 interface Case {
-  cell: { name: string; fused: FusedCell; blocks: number; states: number; resetAfter: boolean };
+  /** `normalized`: the loop with norms inside (which adds the bias inside too). */
+  cell: { name: string; kind: 'lstm' | 'gru' | 'rnn'; normalized: boolean; blocks: number; states: number; resetAfter: boolean };
   gateActivation: GateActivation;
   dropout: DropoutForm;
   masked: boolean;
   keepOutputs: boolean;
-  /** Norms inside the loop (the normalized LSTM), with the bias added inside too. */
+  /** Norms inside the loop (the normalized cells). */
   norms: NormIR[];
   batch: number;
 }
 
 const CELLS: Case['cell'][] = [
-  { name: 'lstm', fused: fusedLstm, blocks: 4, states: 2, resetAfter: false },
-  { name: 'gru (reset first)', fused: fusedGru, blocks: 3, states: 1, resetAfter: false },
-  { name: 'gru (reset after)', fused: fusedGru, blocks: 3, states: 1, resetAfter: true },
-  { name: 'simple rnn', fused: fusedRnn, blocks: 1, states: 1, resetAfter: false },
+  { name: 'lstm', kind: 'lstm', normalized: false, blocks: 4, states: 2, resetAfter: false },
+  { name: 'gru (reset first)', kind: 'gru', normalized: false, blocks: 3, states: 1, resetAfter: false },
+  { name: 'gru (reset after)', kind: 'gru', normalized: false, blocks: 3, states: 1, resetAfter: true },
+  { name: 'simple rnn', kind: 'rnn', normalized: false, blocks: 1, states: 1, resetAfter: false },
 ];
 const DROPOUT: DropoutForm[] = ['none', 'recurrent', 'candidate per step', 'candidate per sequence', 'zoneout', 'zoneout expectation', 'all'];
 
@@ -61,10 +60,13 @@ const CASES: Case[] = CELLS.flatMap((cell) =>
   ),
 );
 
-const NORMALIZED_LSTM: Case['cell'] = { name: 'normalized lstm', fused: fusedNormalizedLstm, blocks: 4, states: 2, resetAfter: false };
+const normalized = (cell: Case['cell']): Case['cell'] => ({ ...cell, name: `normalized ${cell.name}`, normalized: true });
+const [NORMALIZED_LSTM, NORMALIZED_GRU_FIRST, NORMALIZED_GRU_AFTER, NORMALIZED_RNN] = CELLS.map(normalized);
 
-/** Layer and RMS norm at every site the loop normalizes (the input site's runs before the op), alone and together. */
-const NORM_SETS: ((kind: 'layer' | 'rms') => NormIR[])[] = [
+type NormSet = (kind: 'layer' | 'rms') => NormIR[];
+
+/** Layer and RMS norm at every site the LSTM's loop normalizes (the input site's runs before the op), alone and together. */
+const LSTM_NORM_SETS: NormSet[] = [
   (kind) => [makeNorm('recurrent', kind)],
   (kind) => [makeNorm('gates', kind, { groups: 'per_gate' })],
   (kind) => [makeNorm('cell', kind)],
@@ -91,28 +93,69 @@ const BATCH_NORM_SETS: NormIR[][] = [
   [makeNorm('recurrent', 'rms'), batchNorm('gates', { center: false }), makeNorm('cell', 'layer', { carry: true }), batchNorm('hidden')],
 ];
 
+/**
+* The GRU's sites, alone and together; its gates are always normalized in two spans ([z, r], then h: `groups
+ * all` is not allowed there), and so is its recurrent product with the reset gate first.
+ */
+const GRU_NORM_SETS: NormSet[] = [
+  (kind) => [makeNorm('recurrent', kind)],
+  (kind) => [makeNorm('recurrent', kind, { groups: 'per_gate' })],
+  (kind) => [makeNorm('gates', kind, { groups: 'per_gate' })],
+  (kind) => [makeNorm('gates', kind, { groups: 'gates_and_candidate' })],
+  (kind) => [makeNorm('hidden', kind)],
+  (kind) => [makeNorm('recurrent', kind, { groups: 'gates_and_candidate' }), makeNorm('gates', kind, { groups: 'per_gate' }), makeNorm('hidden', kind)],
+];
+
+const RNN_NORM_SETS: NormSet[] = [
+  (kind) => [makeNorm('recurrent', kind)],
+  (kind) => [makeNorm('gates', kind)],
+  (kind) => [makeNorm('hidden', kind)],
+  (kind) => [makeNorm('recurrent', kind), makeNorm('gates', kind), makeNorm('hidden', kind)],
+];
+
+/** Each set of each kind, without dropout and with every form and a mask. */
+function normCases(cell: Case['cell'], sets: NormSet[]): Case[] {
+  return (['layer', 'rms'] as const).flatMap((kind) =>
+    sets.flatMap((set) => (['none', 'all'] as const).map((dropout): Case => ({ cell, gateActivation: 'sigmoid', dropout, masked: dropout === 'all', keepOutputs: true, norms: set(kind), batch: BATCH }))),
+  );
+}
+
+/**
+ * Every site together, with β flipped (a layer norm without β, an RMS norm with one), under each dropout form
+ * alone, the hard sigmoid, and final states only.
+ */
+function variedCases(cell: Case['cell'], sets: NormSet[]): Case[] {
+  const together = sets[sets.length - 1];
+  const flipped = (kind: 'layer' | 'rms') => together(kind).map((norm) => ({ ...norm, center: !norm.center }));
+  const forms: DropoutForm[] = ['recurrent', 'candidate per step', 'candidate per sequence', 'zoneout', 'zoneout expectation'];
+  return [
+    ...(['layer', 'rms'] as const).map((kind): Case => ({ cell, gateActivation: 'sigmoid', dropout: 'all', masked: true, keepOutputs: true, norms: flipped(kind), batch: BATCH })),
+    ...forms.map((dropout): Case => ({ cell, gateActivation: 'sigmoid', dropout, masked: false, keepOutputs: true, norms: together('layer'), batch: BATCH })),
+    { cell, gateActivation: 'hard_sigmoid', dropout: 'all', masked: true, keepOutputs: false, norms: together('rms'), batch: BATCH },
+  ];
+}
+
 CASES.push(
   ...BATCH_NORM_SETS.flatMap((norms) =>
     (['none', 'all'] as const).flatMap((dropout) =>
       [false, true].map((masked): Case => ({ cell: NORMALIZED_LSTM, gateActivation: 'sigmoid', dropout, masked, keepOutputs: true, norms, batch: BN_BATCH })),
     ),
   ),
-  ...(['layer', 'rms'] as const).flatMap((kind) =>
-    NORM_SETS.flatMap((set) =>
-      (['none', 'all'] as const).map((dropout): Case => ({ cell: NORMALIZED_LSTM, gateActivation: 'sigmoid', dropout, masked: dropout === 'all', keepOutputs: true, norms: set(kind), batch: BATCH })),
-    ),
-  ),
+  ...normCases(NORMALIZED_LSTM, LSTM_NORM_SETS),
+  ...[NORMALIZED_GRU_FIRST, NORMALIZED_GRU_AFTER].flatMap((cell) => [...normCases(cell, GRU_NORM_SETS), ...variedCases(cell, GRU_NORM_SETS)]),
+  ...normCases(NORMALIZED_RNN, RNN_NORM_SETS),
+  ...variedCases(NORMALIZED_RNN, RNN_NORM_SETS),
 );
 
 /** The loop's sites and parameters: the bias, then γ (and β, where the norm centers) of each site, seeded. */
 function sitesOf(c: Case): { sites: SiteSetup[]; params: tf.Tensor[] } {
-  const params: tf.Tensor[] = c.norms.length === 0 ? [] : [tf.randomNormal([4 * UNITS], 0, 0.3, 'float32', 30)];
+  const params: tf.Tensor[] = c.norms.length === 0 ? [] : [tf.randomNormal([c.cell.blocks * UNITS], 0, 0.3, 'float32', 30)];
   const sites = c.norms.map((norm, i): SiteSetup => {
-    const blocks = siteBlocks('lstm', norm.site);
+    const blocks = siteBlocks(c.cell.kind, norm.site);
     const form = normDescriptor(norm.kind).fused;
     if (form === undefined) throw new Error(`no fused form of ${norm.kind}`);
     params.push(tf.randomUniform([blocks * UNITS], 0.5, 1.5, 'float32', 31 + i), ...(norm.center ? [tf.randomNormal([blocks * UNITS], 0, 0.2, 'float32', 41 + i)] : []));
-    return { site: norm.site, norm, form, groupIds: groupIdsFor(norm.groups, 0, blocks, candidateAt('lstm', norm.site)), population: null };
+    return { site: norm.site, norm, form, groupIds: groupIdsFor(norm.groups, 0, blocks, candidateAt(c.cell.kind, norm.site)), population: null };
   });
   return { sites, params };
 }
@@ -140,12 +183,21 @@ function masks(form: DropoutForm, states: number, batch: number): Pick<FusedCall
   };
 }
 
+/** The fused loop and the heap loop the cell's descriptor declares for the case. */
+function loopsOf(c: Case): Pick<FusedCall, 'cell' | 'heapTraining'> {
+  const descriptor = cellDescriptor(c.cell.kind);
+  const loop = c.cell.normalized ? 'normalized' : 'plain';
+  if (descriptor.fused === undefined) throw new Error(`no fused loops for ${c.cell.kind}`);
+  return { cell: descriptor.fused[loop], heapTraining: descriptor.heapTraining?.[loop] ?? null };
+}
+
 function callOf(c: Case): FusedCall {
   // Example 1 ends after 4 steps, example 2 after 2 (padding then carries the states), and so on.
   const batch = c.batch;
   const validity = Float32Array.from({ length: STEPS * batch }, (_, i) => (Math.floor(i / batch) < LENGTHS[i % batch] ? 1 : 0));
   return {
-    ...{ cell: c.cell.fused, steps: STEPS, batch, units: UNITS, keepOutputs: c.keepOutputs, record: true },
+    ...loopsOf(c),
+    ...{ steps: STEPS, batch, units: UNITS, keepOutputs: c.keepOutputs, record: true },
     ...{ gateActivation: c.gateActivation, forgetConstant: 0.5, resetAfter: c.cell.resetAfter },
     ...sitesOf(c),
     mask: c.masked ? tf.tensor2d(validity, [STEPS * batch, 1]) : null,
@@ -221,7 +273,10 @@ function throughJavaScript(call: FusedCall, v: Values): Outcome {
  * typical one. With a norm inside the loop, 3e-5: the norm's Jacobian divides by the row's σ, which is
  * small on these 6-unit rows, and so magnifies the compiled exp's 3e-7 error (the worst case, a hidden
  * layer norm, differs by 1.3–2.3e-5 in dP whether the norm kernel computes in float32 or float64). With
- * a batch norm, 1e-4: its statistics over 3 to 6 examples make these cases ill-conditioned. Measured, the
+ * several norms, 5e-5: their Jacobians compound, the more so where candidate dropout zeroes some of a row
+ * (smaller σ at the hidden norm); the worst measured, dP of a reset-first GRU with recurrent, gates and
+ * hidden layer norms under candidate dropout, 3.2e-5, while its packed value stays within 2.3e-6. With a
+ * batch norm, 1e-4: its statistics over 3 to 6 examples make these cases ill-conditioned. Measured, the
  * JavaScript loops' own outputs and gradients move by up to 5e-5 (relative, as here) when P is perturbed by
  * one float32 rounding (a random relative 1.2e-7), and the heap path differs from them by up to 4.5e-5.
  */
@@ -257,7 +312,7 @@ describe('heap training path on wasm', () => {
       const heap = throughOp(call, v);
       expect(heapTrainingCounts).toEqual({ forward: before.forward + 1, backward: before.backward + 1 });
       const reference = throughJavaScript(call, v);
-      const tolerance = c.norms.length === 0 ? 1e-5 : c.norms.some((norm) => norm.kind === 'batch') ? 1e-4 : 3e-5;
+      const tolerance = c.norms.length === 0 ? 1e-5 : c.norms.some((norm) => norm.kind === 'batch') ? 1e-4 : c.norms.length === 1 ? 3e-5 : 5e-5;
       expectRounding(heap.packed, reference.packed, 'packed value', tolerance);
       const labels = ['dP', 'dU', ...Array.from({ length: c.cell.states }, (_, s) => `d state ${s}`), ...call.params.map((_, p) => `d param ${p}`)];
       expect(reference.gradients.length).toBe(labels.length);
@@ -269,12 +324,29 @@ describe('heap training path on wasm', () => {
     },
   );
 
+  it('takes only the loop a descriptor declares: the same call without it runs the JavaScript loops', () => {
+    const c = CASES.find((candidate) => candidate.cell.kind === 'gru' && candidate.norms.length > 0) as Case;
+    const call = callOf(c);
+    expect(heapTrainingSupports(call)).toBe(true);
+    const undeclared = { ...call, heapTraining: null };
+    expect(heapTrainingSupports(undeclared)).toBe(false);
+    const before = { ...heapTrainingCounts };
+    throughOp(undeclared, valuesOf(c, undeclared));
+    expect(heapTrainingCounts).toEqual(before);
+  });
+
+  it('covers batch norm in the LSTM\'s loop only: the same batch-norm call of a GRU or simple RNN is declined', () => {
+    const withBatchNorm = (cell: Case['cell']): Case => ({ cell, gateActivation: 'sigmoid', dropout: 'none', masked: false, keepOutputs: true, norms: [makeNorm('recurrent', 'batch')], batch: BN_BATCH });
+    expect(heapTrainingSupports(callOf(withBatchNorm(NORMALIZED_LSTM)))).toBe(true);
+    for (const cell of [NORMALIZED_GRU_FIRST, NORMALIZED_GRU_AFTER, NORMALIZED_RNN]) expect(heapTrainingSupports(callOf(withBatchNorm(cell))), cell.name).toBe(false);
+  });
+
   it.each([
-    ['batch norm in the GRU', 'gru', makeNorm('recurrent', 'batch')],
-    ['layer norm in the GRU', 'gru', makeNorm('recurrent', 'layer')],
-    ['RMS norm in the simple RNN', 'rnn', makeNorm('hidden', 'rms')],
-  ] as const)('declines %s: the layer trains on the JavaScript loops, the counters stay', (_, cell, norm) => {
-    const config = layerConfig(plainConfig(cell, UNITS, { norms: [norm], returnSequences: true }), { seed: 3 });
+    ['batch norm in the GRU (reset first)', 'gru', false, makeNorm('recurrent', 'batch')],
+    ['batch norm in the GRU (reset after)', 'gru', true, makeNorm('hidden', 'batch')],
+    ['batch norm in the simple RNN', 'rnn', false, makeNorm('hidden', 'batch')],
+  ] as const)('declines %s: the layer trains on the JavaScript loops, the counters stay', (_, cell, resetAfter, norm) => {
+    const config = layerConfig(plainConfig(cell, UNITS, { norms: [norm], resetAfter, returnSequences: true }), { seed: 3 });
     const layer = new SeqnetRecurrent(config);
     const x = tf.randomNormal([BATCH, STEPS, 4], 0, 1, 'float32', 7);
     layer.apply(x);
@@ -311,8 +383,12 @@ describe('heap training path on wasm', () => {
     }
   });
 
-  it('a plain LSTM layer trained on wasm takes the heap path, and frees what it recorded', () => {
-    const config = layerConfig(plainConfig('lstm', UNITS, { returnSequences: true }), { seed: 3 });
+  it.each([
+    ['a plain LSTM', 'lstm', []],
+    ['a layer-normalized GRU', 'gru', [makeNorm('recurrent', 'layer'), makeNorm('gates', 'layer', { groups: 'per_gate' }), makeNorm('hidden', 'layer')]],
+    ['an RMS-normalized simple RNN', 'rnn', [makeNorm('gates', 'rms'), makeNorm('hidden', 'rms')]],
+  ] as const)('%s layer trained on wasm takes the heap path, and frees what it recorded', (_, cell, norms) => {
+    const config = layerConfig(plainConfig(cell, UNITS, { norms: [...norms], returnSequences: true }), { seed: 3 });
     const layer = new SeqnetRecurrent(config);
     const x = tf.randomNormal([BATCH, STEPS, 4], 0, 1, 'float32', 7);
     layer.apply(x);

@@ -170,6 +170,7 @@ function runFusedDirection(
   });
   const call = {
     cell: plan.cell,
+    heapTraining: plan.heapTraining,
     steps,
     batch,
     units,

@@ -5,12 +5,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { heapTrainingRun } from '../heap/training.js';
+import type { HeapTrainingCell } from '../heap/training.js';
 import type { StepStatistics } from './norm-kernel.js';
 import type { NormSite } from '../../../ir/types.js';
 import type { FusedArgs, FusedCell, GateActivation, SiteSetup } from './types.js';
 
 export interface FusedCall {
   cell: FusedCell;
+  /** The heap loop the cell's descriptor declares for `cell` (`FusedPlan.heapTraining`), or null. */
+  heapTraining: HeapTrainingCell | null;
   steps: number;
   batch: number;
   units: number;

@@ -11,6 +11,7 @@ import type { CellDescriptor } from '../cells/registry.js';
 import type { SeqnetRecurrentConfig } from '../config.js';
 import { normDescriptor } from '../norms/registry.js';
 import type { FusedNormForm, NormDescriptor } from '../norms/types.js';
+import type { HeapTrainingCell } from '../heap/training.js';
 import type { FusedCell } from './types.js';
 
 export interface FusedPlan {
@@ -18,6 +19,8 @@ export interface FusedPlan {
   /** Norms computed inside the loop, each with its kind's fused form; the bias is then added inside too. */
   loopNorms: NormIR[];
   forms: FusedNormForm[];
+  /** The cell's heap training loop for `cell` (its descriptor's `heapTraining`), or null: the JS loop runs. */
+  heapTraining: HeapTrainingCell | null;
 }
 
 /** An input norm computed on all steps at once: its statistics are per example, or shared over time. */
@@ -45,5 +48,6 @@ export function fusedPlanFor(
   const loopNorms = config.norms.filter((norm) => !isVectorizedInputNorm(norm));
   const forms = loopNorms.flatMap((norm) => norms(norm).fused ?? []);
   if (forms.length < loopNorms.length) return null;
-  return { cell: loopNorms.length === 0 ? cell.fused.plain : cell.fused.normalized, loopNorms, forms };
+  const loop = loopNorms.length === 0 ? 'plain' : 'normalized';
+  return { cell: cell.fused[loop], loopNorms, forms, heapTraining: cell.heapTraining?.[loop] ?? null };
 }

@@ -45,6 +45,16 @@ export interface CellKernels {
   batchNormApply(train: number, site: number, step: number, values: number, out: number): void;
   batchNormGradientSums(train: number, site: number, step: number, dy: number): void;
   batchNormGradient(train: number, site: number, step: number, dy: number, dx: number): void;
+  gruNormsGatesForward(train: number, norms: number, step: number, input: number, recurrent: number, resetAfter: number, hMasked: number, gates: number, resetTerm: number): void;
+  gruNormsStateForward(
+    ...args: [train: number, norms: number, step: number, input: number, candidateRecurrent: number, gates: number, resetTerm: number, h: number, hNext: number, out: number, hMaskedNext: number]
+  ): void;
+  gruNormsStateBackward(
+    ...args: [train: number, norms: number, step: number, gates: number, resetTerm: number, h: number, outputGradient: number, recurrent: number, resetAfter: number, dh: number, dInput: number, dRecurrent: number, dCandidate: number]
+  ): void;
+  gruNormsResetBackward(train: number, norms: number, step: number, gates: number, h: number, dResetProduct: number, dh: number, dInput: number, dRecurrent: number): void;
+  rnnNormsForward(train: number, norms: number, step: number, input: number, recurrent: number, h: number, hNext: number, activated: number, out: number, hMaskedNext: number): void;
+  rnnNormsBackward(train: number, norms: number, step: number, activated: number, outputGradient: number, recurrent: number, dh: number, dInput: number, dRecurrent: number): void;
 }
 
 const EXPORTS = [
@@ -79,6 +89,12 @@ const EXPORTS = [
   'batchNormApply',
   'batchNormGradientSums',
   'batchNormGradient',
+  'gruNormsGatesForward',
+  'gruNormsStateForward',
+  'gruNormsStateBackward',
+  'gruNormsResetBackward',
+  'rnnNormsForward',
+  'rnnNormsBackward',
 ] as const;
 
 function kernelBytes(): Uint8Array {

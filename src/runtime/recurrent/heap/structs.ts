@@ -1,7 +1,9 @@
 /**
  * The field orders of the structs the compiled kernels read, each defined once: `Cell` (`assembly/cells.ts`),
  * `Norm` (`assembly/norm.ts`), `Train` (`assembly/train.ts`), `Site` (`assembly/train-norm.ts`),
- * `BatchSite` (`assembly/train-batch-norm.ts`) and `LstmNorms` (`assembly/train-lstm-norms.ts`). `writeStruct` writes a struct from its values by name in this order, and
+ * `BatchSite` (`assembly/train-batch-norm.ts`), `LstmNorms` (`assembly/train-lstm-norms.ts`), `GruNorms`
+ * (`assembly/train-gru-norms.ts`) and `RnnNorms` (`assembly/train-rnn-norms.ts`). `writeStruct` writes a
+ * struct from its values by name in this order, and
  * test/runtime/heap-structs.test.ts checks each order against its AssemblyScript class.
  */
 import type { HeapKernels, StructField } from './heap.js';
@@ -90,6 +92,26 @@ export const BATCH_SITE_FIELDS = [
   ['sums', 'usize'],
   ['dGamma', 'usize'],
   ['dBeta', 'usize'],
+] as const satisfies FieldOrder;
+
+export const GRU_NORMS_FIELDS = [
+  ['recurrent', 'usize'],
+  ['recurrentCandidate', 'usize'],
+  ['gates', 'usize'],
+  ['gatesCandidate', 'usize'],
+  ['hidden', 'usize'],
+  ['bias', 'usize'],
+  ['dBias', 'usize'],
+  ['scratch', 'usize'],
+] as const satisfies FieldOrder;
+
+export const RNN_NORMS_FIELDS = [
+  ['recurrent', 'usize'],
+  ['gates', 'usize'],
+  ['hidden', 'usize'],
+  ['bias', 'usize'],
+  ['dBias', 'usize'],
+  ['scratch', 'usize'],
 ] as const satisfies FieldOrder;
 
 /** A value for every field of a struct, by name (an address or a flag as its i32). */

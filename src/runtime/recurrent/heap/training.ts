@@ -1,27 +1,25 @@
 /**
- * The fused op's training path on the wasm heap (see `heap.ts` for why the heap): the forward loop that
+ * The fused op's training path on the wasm heap (see `heap.ts` for why): the forward loop that
  * records what backpropagation needs and the backward loop through time, per step one backend matmul (h̃·U
  * forward, dz·Uᵀ backward, Uᵀ made once per call) and one compiled kernel (`assembly/train-<cell>.ts`),
  * then `dU = H̃ᵀ·dZ` as one large matmul. The input gradient is dZ itself (the op's input is `P`, already
  * `x·W + b`), handed to tfjs without a copy. The arithmetic is that of the fused loops in JavaScript
  * (`../fused/<cell>.ts`), which run wherever this path declines: another backend, no compiled kernels, or a
- * config it does not cover (`heapTrainingSupports`).
+ * config it does not cover (`heapTrainingSupports`). Which fused loops have a heap loop is declared by the
+ * cells' descriptors (`heapTraining` in `../cells/registry.ts`), which hand it to the op with the call.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FusedCall, FusedResult } from '../fused/op.js';
-import { fusedGru } from '../fused/gru.js';
-import { fusedLstm } from '../fused/lstm.js';
-import { fusedNormalizedLstm } from '../fused/lstm-norms.js';
-import { fusedRnn } from '../fused/rnn.js';
-import type { FusedCell, SiteSetup } from '../fused/types.js';
+import type { SiteSetup } from '../fused/types.js';
+import type { FusedNormForm } from '../norms/types.js';
 import type { NormSite } from '../../../ir/types.js';
-import { batchNormBackward, batchNormForward, batchSiteStatistics, writeBatchSite } from './batch-sites.js';
+import { batchNormBackward, batchNormForward, batchSiteStatistics } from './batch-sites.js';
 import type { HeapBatchSite } from './batch-sites.js';
 import { ACTIVATION_CODES } from './cells.js';
 import type { HeapBuffer, HeapKernels } from './heap.js';
 import { heapTrainingKernels } from './kernels.js';
-import { writeForm } from './norms.js';
-import { LSTM_NORMS_FIELDS, SITE_FIELDS, TRAIN_FIELDS, writeStruct } from './structs.js';
+import { LSTM_NORMS_FIELDS, RNN_NORMS_FIELDS, TRAIN_FIELDS, writeStruct } from './structs.js';
+import { writeLoopSites } from './training-sites.js';
 
 /** How often the heap path ran, forward and backward: for tests and benchmarks to see it was taken. */
 export const heapTrainingCounts = { forward: 0, backward: 0 };
@@ -47,7 +45,15 @@ export interface HeapTrainingRun {
 }
 
 /** A cell's loops on the heap, over the buffers of one call (`Recording`). */
-interface HeapTrainingCell {
+export interface HeapTrainingCell {
+  /**
+   * The norm statistics its loop computes inside (`FusedNormForm`): none for a plain loop (the calls it takes
+   * carry no sites, nor the bias among the op's parameters); per example (layer, RMS norm) for a normalized
+   * one; per batch (batch norm, per step) only where the step kernel is split into phases, so that the batch
+   * sums can be reduced across shards between them (the LSTM's). The one declaration of what each cell's
+   * heap loop covers, read by `heapTrainingSupports`.
+   */
+  normStatistics: readonly NormStatistics[];
   /** Gate blocks of `z` (the input term's and dP's width in units). */
   blocks: number;
   /** Buffers the cell records per step besides the states (made before the forward loop). */
@@ -62,7 +68,7 @@ interface HeapTrainingCell {
 }
 
 /** Buffers of one call, recorded by the forward loop for the backward one. */
-interface Recording {
+export interface Recording {
   kernels: HeapKernels;
   call: FusedCall;
   /** The `Train` struct's address. */
@@ -89,28 +95,34 @@ interface Recording {
   sites: LoopSites | null;
 }
 
-/** The norm sites of a call: the cell's struct of them (`LstmNorms`) and the parameters' gradient buffers. */
-interface LoopSites {
+export type NormStatistics = FusedNormForm['statistics'];
+
+/** The norm sites of a call: the cell's struct of them (`LstmNorms`, …) and the parameters' gradient buffers. */
+export interface LoopSites {
   struct: number;
-  /** The sites with batch norm (run between the step's phases), by site. */
+  /** The sites with batch norm (run between the step's phases), by site; none but in the loops that declare it. */
   batch: Partial<Record<NormSite, HeapBatchSite>>;
-  /** `[3·batch, u]`: the struct's scratch blocks (c', ĉ, h' forward), where the batch norms of cell and hidden work. */
-  scratch: HeapBuffer;
-  /** `[batch, 4u]`: N_in(P_t) under an input batch norm (P itself is the op's input, left alone). */
-  normalizedInput: HeapBuffer | null;
   /** In the order of `FusedCall.params`: the bias's (when the loop adds it), then γ's (and β's) of each site. */
   gradients: HeapBuffer[];
 }
 
-const addressOf = (r: Recording, buffer: HeapBuffer | null, offset = 0) => (buffer === null ? 0 : r.kernels.address(buffer, offset));
+/** The normalized LSTM's sites, with what its batch norms work in. */
+interface LstmLoopSites extends LoopSites {
+  /** `[3·batch, u]`: the struct's scratch blocks (c', ĉ, h' forward), where the batch norms of cell and hidden work. */
+  scratch: HeapBuffer;
+  /** `[batch, 4u]`: N_in(P_t) under an input batch norm (P itself is the op's input, left alone). */
+  normalizedInput: HeapBuffer | null;
+}
+
+export const addressOf = (r: Recording, buffer: HeapBuffer | null, offset = 0) => (buffer === null ? 0 : r.kernels.address(buffer, offset));
 
 /** `[rows, columns]` views of consecutive blocks of a buffer, one per step: the steps' matmul operands. */
-function stepViews(r: Recording, buffer: HeapBuffer, columns: number): HeapBuffer[] {
+export function stepViews(r: Recording, buffer: HeapBuffer, columns: number): HeapBuffer[] {
   return Array.from({ length: r.steps }, (_, t) => r.kernels.view(buffer, t * r.batch * columns, [r.batch, columns]));
 }
 
 /** dU = H̃ᵀ·dR for the recorded states (recurrent mask applied) and the gradient `dR` of their products with U. */
-function kernelGradient(r: Recording, left: HeapBuffer, dRecurrent: HeapBuffer, masked: boolean): HeapBuffer {
+export function kernelGradient(r: Recording, left: HeapBuffer, dRecurrent: HeapBuffer, masked: boolean): HeapBuffer {
   const { kernels, units, steps, batch } = r;
   const columns = dRecurrent.shape[1];
   const transposed = kernels.buffer([units, steps * batch]);
@@ -120,18 +132,23 @@ function kernelGradient(r: Recording, left: HeapBuffer, dRecurrent: HeapBuffer, 
 
 /**
  * The cells whose step is `z = P_t + h̃_{t−1}·U` then one kernel (LSTM, simple RNN): per step one matmul
- * and one kernel call each way; the kernel of step t adds dz_{t+1}·Uᵀ to dh first.
+ * and one kernel call each way; the kernel of step t adds dz_{t+1}·Uᵀ to dh first. With norms inside the
+ * loop (`sites` writes the cell's struct of them once the call's buffers exist), dP and the recurrent
+ * product's gradient are apart (they differ by the recurrent norm); without, they are one buffer, dz.
  */
 function singleProductCell(
   blocks: number,
   extra: boolean,
+  sites: { statistics: readonly NormStatistics[]; write(r: Recording): LoopSites } | null,
   forwardStep: (r: Recording, t: number, recurrent: HeapBuffer, out: number) => void,
-  backwardStep: (r: Recording, t: number, outputGradient: number, recurrent: number, dStates: HeapBuffer[], dz: number) => void,
+  backwardStep: (r: Recording, t: number, outputGradient: number, recurrent: number, dStates: HeapBuffer[], dInput: number, dRecurrent: number) => void,
 ): HeapTrainingCell {
   return {
+    normStatistics: sites === null ? [] : sites.statistics,
     blocks,
     record(r) {
       r.extra = extra ? r.kernels.buffer([r.steps * r.batch, r.units]) : null;
+      if (sites !== null) r.sites = sites.write(r);
     },
     forward(r, out) {
       const recurrent = r.kernels.buffer([r.batch, blocks * r.units]);
@@ -141,24 +158,28 @@ function singleProductCell(
       }
     },
     backward(r, dStates, outputGradient) {
-      const { kernels, batch, units } = r;
+      const { kernels, batch, units, steps } = r;
       const width = blocks * units;
-      const dz = kernels.buffer([r.steps * batch, width]);
+      const dInput = kernels.buffer([steps * batch, width]);
+      const dRecurrent = r.sites === null ? dInput : kernels.buffer([steps * batch, width]);
       const recurrent = kernels.buffer([batch, units]);
-      const views = stepViews(r, dz, width);
-      for (let t = r.steps - 1; t >= 0; t -= 1) {
-        backwardStep(r, t, outputGradient(t), t === r.steps - 1 ? 0 : kernels.address(recurrent), dStates, kernels.address(dz, t * batch * width));
+      const views = stepViews(r, dRecurrent, width);
+      for (let t = steps - 1; t >= 0; t -= 1) {
+        const row = t * batch * width;
+        backwardStep(r, t, outputGradient(t), t === steps - 1 ? 0 : kernels.address(recurrent), dStates, kernels.address(dInput, row), kernels.address(dRecurrent, row));
         kernels.matMul(recurrent, views[t], r.kernelT);
       }
       kernels.cells.addRecurrentGradient(r.train, kernels.address(dStates[0]), kernels.address(recurrent));
-      return { input: dz, recurrentKernel: kernelGradient(r, r.states[0], dz, true), params: [] };
+      const params = r.sites === null ? [] : r.sites.gradients;
+      return { input: dInput, recurrentKernel: kernelGradient(r, r.states[0], dRecurrent, true), params };
     },
   };
 }
 
-const lstm = singleProductCell(
+export const heapTrainingLstm = singleProductCell(
   4,
   true,
+  null,
   (r, t, recurrent, out) => {
     const size = r.batch * r.units;
     const [h, c] = r.states;
@@ -177,9 +198,10 @@ const lstm = singleProductCell(
   },
 );
 
-const rnn = singleProductCell(
+export const heapTrainingRnn = singleProductCell(
   1,
   false,
+  null,
   (r, t, recurrent, out) => {
     const size = r.batch * r.units;
     const h = r.states[0];
@@ -193,188 +215,54 @@ const rnn = singleProductCell(
 );
 
 /**
- * The GRU: reset after, one product h̃·U `[batch, 3u]` per step each way, like the cells above; reset first,
- * two each way, h̃·U_zr and then (r ⊙ h̃)·U_h forward, dc·U_hᵀ and then d[z, r]·U_zrᵀ backward. U_zrᵀ and U_hᵀ
- * are row blocks of Uᵀ (views); U_zr and U_h, column blocks of U, are split off by tfjs once per call.
+ * The LSTM with norms inside the loop (`assembly/train-lstm-norms.ts`): layer or RMS norms inside its step
+ * kernel, and batch norm at any site. Without batch norm one kernel call a step each way; with it the step's
+ * phases one by one, each batch-normalized site between two of them (`normalizedLstmPhases`).
  */
-const gru: HeapTrainingCell = {
-  blocks: 3,
-  record(r) {
-    r.extra = r.kernels.buffer([r.steps * r.batch, r.units]);
-  },
-  forward(r, out) {
-    const { kernels, batch, units, steps } = r;
-    const size = batch * units;
-    const resetAfter = r.call.resetAfter;
-    const recurrent = kernels.buffer([batch, (resetAfter ? 3 : 2) * units]);
-    const candidateRecurrent = resetAfter ? null : kernels.buffer([batch, units]);
-    const parts = resetAfter ? null : tf.split(r.recurrentKernel, [2 * units, units], 1);
-    const [kernelZr, kernelH] = parts === null ? [r.kernel, r.kernel] : parts.map((part) => kernels.tensor(part));
-    const resetTerms = resetAfter ? [] : stepViews(r, r.extra as HeapBuffer, units);
-    const a = (buffer: HeapBuffer | null, offset = 0) => addressOf(r, buffer, offset);
-    for (let t = 0; t < steps; t += 1) {
-      kernels.matMul(recurrent, r.hMasked, resetAfter ? r.kernel : kernelZr);
-      const [input, gates, resetTerm, h] = [a(r.input, t * 3 * size), a(r.gates, t * 3 * size), a(r.extra, t * size), r.states[0]];
-      kernels.cells.gruGatesForward(r.train, t, input, a(recurrent), resetAfter ? 1 : 0, a(r.hMasked), gates, resetTerm);
-      if (candidateRecurrent !== null) kernels.matMul(candidateRecurrent, resetTerms[t], kernelH);
-      kernels.cells.gruStateForward(r.train, t, input, a(candidateRecurrent), gates, resetTerm, a(h, t * size), a(h, (t + 1) * size), out(t), a(r.hMasked));
-    }
-    tf.dispose(parts ?? []);
-  },
-  backward(r, [dh], outputGradient) {
-    const { kernels, batch, units, steps } = r;
-    const size = batch * units;
-    const resetAfter = r.call.resetAfter;
-    const recurrentWidth = (resetAfter ? 3 : 2) * units;
-    const dInput = kernels.buffer([steps * batch, 3 * units]);
-    const dRecurrent = kernels.buffer([steps * batch, recurrentWidth]);
-    const dCandidate = resetAfter ? null : kernels.buffer([steps * batch, units]);
-    const dResetProduct = kernels.buffer([batch, units]);
-    const recurrent = kernels.buffer([batch, units]);
-    const views = stepViews(r, dRecurrent, recurrentWidth);
-    const candidateViews = dCandidate === null ? [] : stepViews(r, dCandidate, units);
-    const kernelZrT = kernels.view(r.kernelT, 0, [2 * units, units]);
-    const kernelHT = kernels.view(r.kernelT, 2 * units * units, [units, units]);
-    const a = (buffer: HeapBuffer | null, offset = 0) => addressOf(r, buffer, offset);
-    const h = r.states[0];
-    for (let t = steps - 1; t >= 0; t -= 1) {
-      const gates = a(r.gates, t * 3 * size);
-      const dInputRow = a(dInput, t * 3 * size);
-      const dRecurrentRow = a(dRecurrent, t * batch * recurrentWidth);
-      kernels.cells.gruStateBackward(
-        r.train, t, gates, a(r.extra, t * size), a(h, t * size), outputGradient(t), t === steps - 1 ? 0 : a(recurrent),
-        resetAfter ? 1 : 0, a(dh), dInputRow, dRecurrentRow, a(dCandidate, t * size),
-      );
-      if (!resetAfter) {
-        kernels.matMul(dResetProduct, candidateViews[t], kernelHT);
-        kernels.cells.gruResetBackward(r.train, gates, a(h, t * size), a(dResetProduct), a(dh), dInputRow, dRecurrentRow);
-      }
-      kernels.matMul(recurrent, views[t], resetAfter ? r.kernelT : kernelZrT);
-    }
-    kernels.cells.addRecurrentGradient(r.train, a(dh), a(recurrent));
-    if (resetAfter) return { input: dInput, recurrentKernel: kernelGradient(r, h, dRecurrent, true), params: [] };
-    // Reset first: dU's z, r columns from H̃ᵀ·d[z, r], its h columns from (r ⊙ h̃)ᵀ·dc, side by side.
-    const zr = kernels.floats(kernelGradient(r, h, dRecurrent, true)).slice();
-    const candidate = kernels.floats(kernelGradient(r, r.extra as HeapBuffer, dCandidate as HeapBuffer, false)).slice();
-    const recurrentKernel = kernels.buffer([units, 3 * units]);
-    const values = kernels.floats(recurrentKernel);
-    for (let i = 0; i < units; i += 1) {
-      values.set(zr.subarray(i * 2 * units, (i + 1) * 2 * units), i * 3 * units);
-      values.set(candidate.subarray(i * units, (i + 1) * units), i * 3 * units + 2 * units);
-    }
-    return { input: dInput, recurrentKernel, params: [] };
-  },
-};
-
-/**
- * Whether a site inside the loop is one the kernels normalize: layer or RMS norm (statistics per example;
- * at the input site those run before the op), or batch norm with per-step statistics at any site.
- */
-function coveredSite(setup: SiteSetup): boolean {
-  return setup.form.statistics === 'batch' || setup.site !== 'input';
-}
-
-/**
- * The struct of each norm inside the loop, from `FusedCall.sites` and `.params`: a layer or RMS norm's `Site`
- * (its `Norm` span with γ and β, the buffers recording x̂ and 1/σ, zeroed gradients of γ and β), a batch
- * norm's `BatchSite` (`batch-sites.ts`); and the cell's struct of them.
- */
-function writeSites(r: Recording): LoopSites {
-  const { kernels, call, steps, batch, units } = r;
-  const zeros = (tensor: tf.Tensor) => kernels.constant(new Float32Array(tensor.size), [...tensor.shape]);
-  const hasBias = call.params.length > call.sites.reduce((count, setup) => count + (setup.norm.center ? 2 : 1), 0);
-  const gradients: HeapBuffer[] = hasBias ? [zeros(call.params[0])] : [];
-  const sites: Partial<Record<NormSite, number>> = {};
-  const batchSites: LoopSites['batch'] = {};
-  let next = hasBias ? 1 : 0;
-  for (const setup of call.sites) {
-    const gamma = call.params[next++];
-    const beta = setup.norm.center ? call.params[next++] : null;
-    const [dGamma, dBeta] = [zeros(gamma), beta === null ? null : zeros(beta)];
-    gradients.push(dGamma, ...(dBeta === null ? [] : [dBeta]));
-    if (setup.form.statistics === 'batch') {
-      batchSites[setup.site] = writeBatchSite(kernels, setup, { gamma, beta, dGamma, dBeta }, steps, batch);
-      continue;
-    }
-    const values = (tensor: tf.Tensor | null) => (tensor === null ? null : (tensor.dataSync() as Float32Array));
-    const form = { form: 'statistics' as const, center: setup.form.subtractMean, gamma: values(gamma) as Float32Array, beta: values(beta), epsilon: setup.norm.epsilon };
-    sites[setup.site] = writeStruct(kernels, SITE_FIELDS, {
-      norm: writeForm(kernels, form, setup.groupIds),
-      normalized: kernels.address(kernels.buffer([steps * batch, setup.groupIds.length * units])),
-      inverse: kernels.address(kernels.buffer([steps * batch, new Set(setup.groupIds).size])),
-      dGamma: kernels.address(dGamma),
-      dBeta: addressOf(r, dBeta),
-    });
-  }
-  const scratch = kernels.buffer([3 * batch, units]);
-  const struct = writeStruct(kernels, LSTM_NORMS_FIELDS, {
-    ...{ recurrent: sites.recurrent ?? 0, gates: sites.gates ?? 0, cell: sites.cell ?? 0, hidden: sites.hidden ?? 0 },
-    bias: hasBias ? kernels.address(kernels.tensor(call.params[0])) : 0,
-    dBias: hasBias ? kernels.address(gradients[0]) : 0,
-    carry: call.sites.some((setup) => setup.site === 'cell' && setup.norm.carry) ? 1 : 0,
-    cellNormalized: call.sites.some((setup) => setup.site === 'cell') ? 1 : 0,
-    scratch: kernels.address(scratch),
-  });
-  const normalizedInput = batchSites.input === undefined ? null : kernels.buffer([batch, 4 * units]);
-  return { struct, gradients, batch: batchSites, scratch, normalizedInput };
-}
-
-/**
- * The LSTM with norms inside the loop: as the plain one, with dP and the recurrent product's gradient apart.
- * Without batch norm one kernel call a step each way; with it the step's phases (`assembly/train-lstm-norms.ts`)
- * one by one, each batch-normalized site between two of them.
- */
-const normalizedLstm: HeapTrainingCell = {
-  blocks: 4,
-  record(r) {
-    r.extra = r.kernels.buffer([r.steps * r.batch, r.units]);
-    r.sites = writeSites(r);
-  },
-  forward(r, out) {
-    const { kernels, batch, units } = r;
-    const size = batch * units;
+export const heapTrainingNormalizedLstm = singleProductCell(
+  4,
+  true,
+  { statistics: ['example', 'batch'], write: writeLstmSites },
+  (r, t, recurrent, out) => {
+    const size = r.batch * r.units;
     const [h, c] = r.states;
-    const sites = r.sites as LoopSites;
-    const phased = Object.keys(sites.batch).length > 0;
-    const recurrent = kernels.buffer([batch, 4 * units]);
+    const sites = r.sites as LstmLoopSites;
     const a = (buffer: HeapBuffer | null, offset = 0) => addressOf(r, buffer, offset);
-    for (let t = 0; t < r.steps; t += 1) {
-      kernels.matMul(recurrent, r.hMasked, r.kernel);
-      const args = { input: a(r.input, t * 4 * size), recurrent: a(recurrent), h: a(h, t * size), c: a(c, t * size), gates: a(r.gates, t * 4 * size), cellTanh: a(r.extra, t * size) };
-      if (phased) {
-        normalizedLstmPhases(r, sites, t, args, { hNext: a(h, (t + 1) * size), cNext: a(c, (t + 1) * size), out: out(t), hMasked: a(r.hMasked) });
-        continue;
-      }
-      kernels.cells.lstmNormsForward(
-        r.train, sites.struct, t, args.input, args.recurrent, args.h, args.c,
-        a(h, (t + 1) * size), a(c, (t + 1) * size), args.gates, args.cellTanh, out(t), a(r.hMasked),
-      );
+    if (Object.keys(sites.batch).length > 0) {
+      const step = { input: a(r.input, t * 4 * size), recurrent: a(recurrent), h: a(h, t * size), c: a(c, t * size), gates: a(r.gates, t * 4 * size), cellTanh: a(r.extra, t * size) };
+      normalizedLstmPhases(r, sites, t, step, { hNext: a(h, (t + 1) * size), cNext: a(c, (t + 1) * size), out, hMasked: a(r.hMasked) });
+      return;
     }
+    r.kernels.cells.lstmNormsForward(
+      r.train, sites.struct, t, a(r.input, t * 4 * size), a(recurrent),
+      a(h, t * size), a(c, t * size), a(h, (t + 1) * size), a(c, (t + 1) * size),
+      a(r.gates, t * 4 * size), a(r.extra, t * size), out, a(r.hMasked),
+    );
   },
-  backward(r, [dh, dc], outputGradient) {
-    const { kernels, batch, units, steps } = r;
-    const size = batch * units;
-    const width = 4 * units;
-    const sites = r.sites as LoopSites;
-    const phased = Object.keys(sites.batch).length > 0;
-    const dInput = kernels.buffer([steps * batch, width]);
-    const dRecurrent = kernels.buffer([steps * batch, width]);
-    const recurrent = kernels.buffer([batch, units]);
-    const views = stepViews(r, dRecurrent, width);
+  (r, t, outputGradient, recurrent, [dh, dc], dInput, dRecurrent) => {
+    const size = r.batch * r.units;
+    const sites = r.sites as LstmLoopSites;
     const a = (buffer: HeapBuffer | null, offset = 0) => addressOf(r, buffer, offset);
-    for (let t = steps - 1; t >= 0; t -= 1) {
-      const args = {
-        ...{ gates: a(r.gates, t * 4 * size), cellTanh: a(r.extra, t * size), c: a(r.states[1], t * size), outputGradient: outputGradient(t) },
-        ...{ recurrent: t === steps - 1 ? 0 : a(recurrent), dh: a(dh), dc: a(dc), dInput: a(dInput, t * batch * width), dz: a(dRecurrent, t * batch * width) },
-      };
-      if (phased) normalizedLstmBackwardPhases(r, sites, t, args);
-      else kernels.cells.lstmNormsBackward(r.train, sites.struct, t, args.gates, args.cellTanh, args.c, args.outputGradient, args.recurrent, args.dh, args.dc, args.dInput, args.dz);
-      kernels.matMul(recurrent, views[t], r.kernelT);
-    }
-    kernels.cells.addRecurrentGradient(r.train, a(dh), a(recurrent));
-    return { input: dInput, recurrentKernel: kernelGradient(r, r.states[0], dRecurrent, true), params: sites.gradients };
+    const step = { gates: a(r.gates, t * 4 * size), cellTanh: a(r.extra, t * size), c: a(r.states[1], t * size), outputGradient, recurrent, dh: a(dh), dc: a(dc), dInput, dz: dRecurrent };
+    if (Object.keys(sites.batch).length > 0) normalizedLstmBackwardPhases(r, sites, t, step);
+    else r.kernels.cells.lstmNormsBackward(r.train, sites.struct, t, step.gates, step.cellTanh, step.c, outputGradient, recurrent, step.dh, step.dc, dInput, dRecurrent);
   },
-};
+);
+
+/** The `LstmNorms` struct of the layer/RMS sites (`writeLoopSites`, which writes the batch-norm sites apart), and the batch norms' buffers. */
+function writeLstmSites(r: Recording): LstmLoopSites {
+  const sites = writeLoopSites(r, 'lstm');
+  const scratch = r.kernels.buffer([3 * r.batch, r.units]);
+  const struct = writeStruct(r.kernels, LSTM_NORMS_FIELDS, {
+    ...{ recurrent: sites.span('recurrent'), gates: sites.span('gates'), cell: sites.span('cell'), hidden: sites.span('hidden') },
+    ...{ bias: sites.bias, dBias: sites.dBias },
+    carry: r.call.sites.some((setup) => setup.site === 'cell' && setup.norm.carry) ? 1 : 0,
+    cellNormalized: r.call.sites.some((setup) => setup.site === 'cell') ? 1 : 0,
+    scratch: r.kernels.address(scratch),
+  });
+  const normalizedInput = sites.batch.input === undefined ? null : r.kernels.buffer([r.batch, 4 * r.units]);
+  return { struct, gradients: sites.gradients, batch: sites.batch, scratch, normalizedInput };
+}
 
 /**
  * One forward step of the normalized LSTM in phases, each batch norm between two (addresses of step t's
@@ -383,7 +271,7 @@ const normalizedLstm: HeapTrainingCell = {
  */
 function normalizedLstmPhases(
   r: Recording,
-  sites: LoopSites,
+  sites: LstmLoopSites,
   t: number,
   step: { input: number; recurrent: number; h: number; c: number; gates: number; cellTanh: number },
   next: { hNext: number; cNext: number; out: number; hMasked: number },
@@ -410,7 +298,7 @@ function normalizedLstmPhases(
 /** One backward step of the normalized LSTM in phases, the forward's in reverse, each batch norm's gradient between two. */
 function normalizedLstmBackwardPhases(
   r: Recording,
-  sites: LoopSites,
+  sites: LstmLoopSites,
   t: number,
   step: { gates: number; cellTanh: number; c: number; outputGradient: number; recurrent: number; dh: number; dc: number; dInput: number; dz: number },
 ): void {
@@ -432,34 +320,65 @@ function normalizedLstmBackwardPhases(
   through('input', step.dInput);
 }
 
-/** The fused cells that have a heap training loop. */
-const HEAP_TRAINING_CELLS = new Map<FusedCell, HeapTrainingCell>([
-  [fusedLstm, lstm],
-  [fusedGru, gru],
-  [fusedRnn, rnn],
-  [fusedNormalizedLstm, normalizedLstm],
-]);
+/** The simple RNN with layer or RMS norms inside the loop (`assembly/train-rnn-norms.ts`; per-example statistics only, as the GRU's). */
+export const heapTrainingNormalizedRnn = singleProductCell(
+  1,
+  false,
+  {
+    statistics: ['example'],
+    write(r) {
+      const sites = writeLoopSites(r, 'rnn');
+      const struct = writeStruct(r.kernels, RNN_NORMS_FIELDS, {
+        ...{ recurrent: sites.span('recurrent'), gates: sites.span('gates'), hidden: sites.span('hidden') },
+        ...{ bias: sites.bias, dBias: sites.dBias },
+        scratch: r.kernels.address(r.kernels.buffer([r.batch, r.units])),
+      });
+      return { struct, gradients: sites.gradients, batch: sites.batch };
+    },
+  },
+  (r, t, recurrent, out) => {
+    const size = r.batch * r.units;
+    const h = r.states[0];
+    const a = (buffer: HeapBuffer, offset = 0) => addressOf(r, buffer, offset);
+    r.kernels.cells.rnnNormsForward(r.train, (r.sites as LoopSites).struct, t, a(r.input, t * size), a(recurrent), a(h, t * size), a(h, (t + 1) * size), a(r.gates, t * size), out, a(r.hMasked));
+  },
+  (r, t, outputGradient, recurrent, [dh], dInput, dRecurrent) => {
+    const size = r.batch * r.units;
+    r.kernels.cells.rnnNormsBackward(r.train, (r.sites as LoopSites).struct, t, addressOf(r, r.gates, t * size), outputGradient, recurrent, addressOf(r, dh), dInput, dRecurrent);
+  },
+);
 
 /**
- * Whether the heap path covers this fused call: a cell with a heap training loop; for the plain cells no norm
- * inside the loop (nor the op parameters that come with them), for the normalized LSTM the sites of
- * `coveredSite`; gates the kernels differentiate; and a backward pass to record for.
+ * Whether `cell`'s loop normalizes a site inside it: with statistics it declares (`normStatistics`); a layer or
+ * RMS norm at the input site runs before the op (its statistics per example over all steps at once), a batch
+ * norm there inside the loop (per-step statistics).
+ */
+function coveredSite(cell: HeapTrainingCell, setup: SiteSetup): boolean {
+  return cell.normStatistics.includes(setup.form.statistics) && (setup.form.statistics === 'batch' || setup.site !== 'input');
+}
+
+/**
+ * Whether the heap path covers this fused call: the cell's descriptor declares a heap loop for its fused loop
+ * (`FusedCall.heapTraining`); a plain loop has no norm inside (nor the op parameters that come with them),
+ * a normalized one only sites it normalizes (`coveredSite`); gates the kernels differentiate; and a
+ * backward pass to record for.
  */
 export function heapTrainingSupports(call: FusedCall): boolean {
+  const cell = call.heapTraining;
+  if (cell === null) return false;
   const gatesOk = call.gateActivation === 'sigmoid' || call.gateActivation === 'hard_sigmoid';
-  const normalized = call.cell === fusedNormalizedLstm;
-  const sitesOk = normalized ? call.sites.length > 0 && call.sites.every(coveredSite) : call.sites.length === 0 && call.params.length === 0;
-  return call.record && call.steps > 0 && HEAP_TRAINING_CELLS.has(call.cell) && sitesOk && gatesOk;
+  const normalized = cell.normStatistics.length > 0;
+  const sitesOk = normalized ? call.sites.length > 0 && call.sites.every((setup) => coveredSite(cell, setup)) : call.sites.length === 0 && call.params.length === 0;
+  return call.record && call.steps > 0 && sitesOk && gatesOk;
 }
 
 /** The heap training run of this call, or null where it declines (the caller then runs the JS loops). */
 export function heapTrainingRun(call: FusedCall, input: tf.Tensor, recurrentKernel: tf.Tensor, initial: tf.Tensor[]): HeapTrainingRun | null {
-  const cell = HEAP_TRAINING_CELLS.get(call.cell);
-  if (cell === undefined || !heapTrainingSupports(call)) return null;
+  if (call.heapTraining === null || !heapTrainingSupports(call)) return null;
   const kernels = heapTrainingKernels();
   if (kernels === null) return null;
   try {
-    return runForward(kernels, cell, call, input, recurrentKernel, initial);
+    return runForward(kernels, call.heapTraining, call, input, recurrentKernel, initial);
   } catch (error) {
     kernels.dispose();
     throw error;

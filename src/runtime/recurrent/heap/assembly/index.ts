@@ -23,3 +23,5 @@ export {
   lstmNormsSumBackward,
 } from './train-lstm-norms';
 export { batchNormApply, batchNormDeviations, batchNormGradient, batchNormGradientSums, batchNormSums } from './train-batch-norm';
+export { gruNormsGatesForward, gruNormsResetBackward, gruNormsStateBackward, gruNormsStateForward } from './train-gru-norms';
+export { rnnNormsBackward, rnnNormsForward } from './train-rnn-norms';

@@ -10,7 +10,7 @@
  * after) or r ⊙ h̃ (reset first, the left operand of the candidate's matmul, written here).
  */
 import { activate4, at, lanes, load4, store4, TANH } from './math';
-import { gatePrime4, recurrentMasked, stepFactor, Train, validity } from './train';
+import { gatePrime4, hiddenStateEnd, hiddenStateEndBackward, recurrentMasked, stepFactor, Train } from './train';
 
 /** z and r from P_t and `recurrent` (h̃·U `[batch, 3u]` reset after, h̃·U_zr `[batch, 2u]` first), and the reset term. */
 export function gruGatesForward(train: Train, step: i32, input: usize, recurrent: usize, resetAfter: i32, hMasked: usize, gates: usize, resetTerm: usize): void {
@@ -43,8 +43,6 @@ export function gruStateForward(train: Train, step: i32, input: usize, candidate
   const width = 3 * units;
   const one = f32x4.splat(1.0);
   for (let example = 0; example < train.batch; example += 1) {
-    const valid = validity(train, step, example);
-    const invalid = f32x4.sub(one, valid);
     const row = example * width;
     for (let j = 0; j < units; j += 4) {
       const count = lanes(units, j);
@@ -53,15 +51,9 @@ export function gruStateForward(train: Train, step: i32, input: usize, candidate
       const recurrentPart = candidateRecurrent != 0 ? load4(at(candidateRecurrent, k), count) : f32x4.mul(load4(at(gates, row + units + j), count), load4(at(resetTerm, k), count));
       const candidate = activate4(f32x4.add(load4(at(input, row + 2 * units + j), count), recurrentPart), TANH);
       store4(at(gates, row + 2 * units + j), candidate, count);
-      const hPrevious = load4(at(h, k), count);
       const m = stepFactor(train.candidate, train.candidateStride, step, k, count, 1.0);
-      const hNew = f32x4.add(f32x4.mul(z, hPrevious), f32x4.mul(f32x4.mul(f32x4.sub(one, z), candidate), m));
-      const zh = stepFactor(train.zoneoutHidden, train.zoneoutHiddenStride, step, k, count, 0.0);
-      const hZoned = f32x4.add(hNew, f32x4.mul(zh, f32x4.sub(hPrevious, hNew)));
-      const hValue = f32x4.add(f32x4.mul(valid, hZoned), f32x4.mul(invalid, hPrevious));
-      store4(at(hNext, k), hValue, count);
-      if (out != 0) store4(at(out, k), f32x4.mul(valid, hZoned), count);
-      store4(at(hMaskedNext, k), recurrentMasked(train, hValue, k, count), count);
+      const hNew = f32x4.add(f32x4.mul(z, load4(at(h, k), count)), f32x4.mul(f32x4.mul(f32x4.sub(one, z), candidate), m));
+      hiddenStateEnd(train, step, example, k, count, hNew, h, hNext, out, hMaskedNext);
     }
   }
 }
@@ -92,19 +84,12 @@ export function gruStateBackward(
   const gate = train.gateActivation;
   const one = f32x4.splat(1.0);
   for (let example = 0; example < train.batch; example += 1) {
-    const valid = validity(train, step, example);
-    const invalid = f32x4.sub(one, valid);
     const row = example * width;
     const recurrentRow = example * recurrentWidth;
     for (let j = 0; j < units; j += 4) {
       const count = lanes(units, j);
       const k = example * units + j;
-      let dhIn = load4(at(dh, k), count);
-      if (recurrent != 0) dhIn = f32x4.add(dhIn, recurrentMasked(train, load4(at(recurrent, k), count), k, count));
-      const fromOutput = outputGradient == 0 ? f32x4.splat(0.0) : load4(at(outputGradient, k), count);
-      const dhZoned = f32x4.mul(valid, f32x4.add(dhIn, fromOutput));
-      const zh = stepFactor(train.zoneoutHidden, train.zoneoutHiddenStride, step, k, count, 0.0);
-      const dhNew = f32x4.mul(dhZoned, f32x4.sub(one, zh));
+      const dhNew = hiddenStateEndBackward(train, step, example, k, count, outputGradient, recurrent, dh);
       const m = stepFactor(train.candidate, train.candidateStride, step, k, count, 1.0);
       const z = load4(at(gates, row + j), count);
       const candidate = load4(at(gates, row + 2 * units + j), count);
@@ -113,7 +98,7 @@ export function gruStateBackward(
       store4(at(dInput, row + j), dz, count);
       store4(at(dInput, row + 2 * units + j), dCandidatePre, count);
       store4(at(dRecurrent, recurrentRow + j), dz, count);
-      store4(at(dh, k), f32x4.add(f32x4.add(f32x4.mul(dhNew, z), f32x4.mul(invalid, dhIn)), f32x4.mul(dhZoned, zh)), count);
+      store4(at(dh, k), f32x4.add(load4(at(dh, k), count), f32x4.mul(dhNew, z)), count);
       if (resetAfter != 0) {
         const r = load4(at(gates, row + units + j), count);
         const dr = f32x4.mul(f32x4.mul(dCandidatePre, load4(at(resetTerm, k), count)), gatePrime4(r, gate));

@@ -14,6 +14,7 @@
  */
 import { at, lanes, load4, store4 } from './math';
 import { Norm } from './norm';
+import { hiddenStateEnd, hiddenStateEndBackward, Train } from './train';
 
 @unmanaged
 export class Site {
@@ -103,4 +104,61 @@ export function normBackwardRow(site: Site, row: i32, dy: usize, dx: usize, unit
       }
     }
   }
+}
+
+/**
+ * A site's norm over the `batch` rows of step `step`, in place: row n at `values + n·stride` floats, its
+ * span `blocks · units` floats wide (0 for `site`: no norm there, the identity). The GRU's and the simple
+ * RNN's kernels (`train-gru-norms.ts`, `train-rnn-norms.ts`) apply each site to a whole step's rows at once,
+ * so a kind whose statistics span the batch can take the place of the row loop here without the cells'
+ * steps changing.
+ */
+export function normForwardStep(site: usize, step: i32, batch: i32, values: usize, stride: i32, units: i32): void {
+  if (site == 0) return;
+  for (let example = 0; example < batch; example += 1) {
+    const row = at(values, example * stride);
+    normForwardRow(changetype<Site>(site), step * batch + example, row, row, units);
+  }
+}
+
+/** The backward pass of `normForwardStep`, in place on the rows' gradients; accumulates dγ and dβ. */
+export function normBackwardStep(site: usize, step: i32, batch: i32, gradients: usize, stride: i32, units: i32): void {
+  if (site == 0) return;
+  for (let example = 0; example < batch; example += 1) {
+    const row = at(gradients, example * stride);
+    normBackwardRow(changetype<Site>(site), step * batch + example, row, row, units);
+  }
+}
+
+/**
+ * The end of a step with one state h and a norm at the hidden site (0: none): h' = N_hidden(`value`) (in
+ * place, `[batch, u]`), then zoneout, the mask, the new state and the output (`hiddenStateEnd`). The GRU's
+ * and the simple RNN's normalized kernels end this way.
+ */
+export function normalizedStateEnd(train: Train, hidden: usize, step: i32, value: usize, h: usize, hNext: usize, out: usize, hMaskedNext: usize): void {
+  const units = train.units;
+  normForwardStep(hidden, step, train.batch, value, units, units);
+  for (let example = 0; example < train.batch; example += 1) {
+    for (let j = 0; j < units; j += 4) {
+      const count = lanes(units, j);
+      const k = example * units + j;
+      hiddenStateEnd(train, step, example, k, count, load4(at(value, k), count), h, hNext, out, hMaskedNext);
+    }
+  }
+}
+
+/**
+ * The backward pass of `normalizedStateEnd`: the gradient of `value` into `dValue` `[batch, u]`, and in `dh`
+ * the part that reaches h_{t−1} directly (see `hiddenStateEndBackward`).
+ */
+export function normalizedStateEndBackward(train: Train, hidden: usize, step: i32, outputGradient: usize, recurrent: usize, dh: usize, dValue: usize): void {
+  const units = train.units;
+  for (let example = 0; example < train.batch; example += 1) {
+    for (let j = 0; j < units; j += 4) {
+      const count = lanes(units, j);
+      const k = example * units + j;
+      store4(at(dValue, k), hiddenStateEndBackward(train, step, example, k, count, outputGradient, recurrent, dh), count);
+    }
+  }
+  normBackwardStep(hidden, step, train.batch, dValue, units, units);
 }

@@ -50,6 +50,39 @@ export class Train {
   return v128.bitselect(f32x4.splat(0.2), zero, inside);
 }
 
+/**
+ * The end of a step with one state h, for four lanes of `example` at element `k`: zoneout of the new value
+ * `hNew` towards h_{t−1}, the padding mask (a padded step keeps h_{t−1}, and outputs zeros), the new state,
+ * the output (`out` 0: none) and h̃_t for the next product. The GRU's and simple RNN's kernels end this way.
+ */
+@inline export function hiddenStateEnd(train: Train, step: i32, example: i32, k: i32, count: i32, hNew: v128, h: usize, hNext: usize, out: usize, hMaskedNext: usize): void {
+  const valid = validity(train, step, example);
+  const hPrevious = load4(at(h, k), count);
+  const zh = stepFactor(train.zoneoutHidden, train.zoneoutHiddenStride, step, k, count, 0.0);
+  const hZoned = f32x4.add(hNew, f32x4.mul(zh, f32x4.sub(hPrevious, hNew)));
+  const hValue = f32x4.add(f32x4.mul(valid, hZoned), f32x4.mul(f32x4.sub(f32x4.splat(1.0), valid), hPrevious));
+  store4(at(hNext, k), hValue, count);
+  if (out != 0) store4(at(out, k), f32x4.mul(valid, hZoned), count);
+  store4(at(hMaskedNext, k), recurrentMasked(train, hValue, k, count), count);
+}
+
+/**
+ * The backward pass of `hiddenStateEnd`, for four lanes: from dh_t (`dh`, plus `recurrent` the previous
+ * iteration's d(h̃·U)·Uᵀ where not 0, plus the output's gradient where `outputGradient` is not 0) returns
+ * the gradient of the new value before zoneout, and leaves in `dh` the part that reaches h_{t−1} directly
+ * (the cell adds its own paths to h_{t−1} after).
+ */
+@inline export function hiddenStateEndBackward(train: Train, step: i32, example: i32, k: i32, count: i32, outputGradient: usize, recurrent: usize, dh: usize): v128 {
+  const valid = validity(train, step, example);
+  let dhIn = load4(at(dh, k), count);
+  if (recurrent != 0) dhIn = f32x4.add(dhIn, recurrentMasked(train, load4(at(recurrent, k), count), k, count));
+  const fromOutput = outputGradient == 0 ? f32x4.splat(0.0) : load4(at(outputGradient, k), count);
+  const dhZoned = f32x4.mul(valid, f32x4.add(dhIn, fromOutput));
+  const zh = stepFactor(train.zoneoutHidden, train.zoneoutHiddenStride, step, k, count, 0.0);
+  store4(at(dh, k), f32x4.add(f32x4.mul(f32x4.sub(f32x4.splat(1.0), valid), dhIn), f32x4.mul(dhZoned, zh)), count);
+  return f32x4.mul(dhZoned, f32x4.sub(f32x4.splat(1.0), zh));
+}
+
 /** `y · mask` where there is a variational recurrent mask (`[batch·units]`, so `k` is the element in the step). */
 @inline export function recurrentMasked(train: Train, value: v128, k: i32, count: i32): v128 {
   return train.recurrentMask == 0 ? value : f32x4.mul(value, load4(at(train.recurrentMask, k), count));
