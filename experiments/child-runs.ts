@@ -26,26 +26,52 @@ export interface ChildRunHandlers<Job, Progress, Result> {
 export async function runInChildProcesses<Job, Progress, Result>(script: URL, jobs: readonly Job[], parallel: number, handlers: ChildRunHandlers<Job, Progress, Result>): Promise<void> {
   const queue = [...jobs];
   let writing = Promise.resolve();
+  const children = new Set<ChildProcess>();
+  const stopChildren = stopChildrenOnSignals(children);
   const lane = async (): Promise<void> => {
     for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
       const current = job;
-      const outcome = await runOne<Job, Progress, Result>(script, current, (progress) => handlers.onProgress(current, progress));
+      const outcome = await runOne<Job, Progress, Result>(script, current, children, (progress) => handlers.onProgress(current, progress));
       if (outcome.type === 'done') {
         writing = writing.then(() => handlers.onDone(current, outcome));
         await writing;
       } else handlers.onFailed(current, outcome.message);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, jobs.length)) }, lane));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, jobs.length)) }, lane));
+  } finally {
+    stopChildren();
+  }
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * While runs are going, a signal that stops this process stops its children first, then this process as the
+ * signal would have. Without it a `kill` of the parent leaves the children training: a child notices that its
+ * parent went away (the IPC channel closing) only between two of its awaits, which a long synchronous tfjs call
+ * can put minutes apart. Returns the function that removes the handlers.
+ */
+function stopChildrenOnSignals(children: ReadonlySet<ChildProcess>): () => void {
+  const handler = (signal: NodeJS.Signals): void => {
+    for (const child of children) child.kill('SIGKILL');
+    remove();
+    process.kill(process.pid, signal);
+  };
+  const remove = (): void => STOP_SIGNALS.forEach((signal) => process.off(signal, handler));
+  STOP_SIGNALS.forEach((signal) => process.on(signal, handler));
+  return remove;
 }
 
 type Outcome<Result> = Exclude<ChildMessage<unknown, Result>, { type: 'progress' }>;
 
-function runOne<Job, Progress, Result>(script: URL, job: Job, onProgress: (progress: Progress) => void): Promise<Outcome<Result>> {
+function runOne<Job, Progress, Result>(script: URL, job: Job, children: Set<ChildProcess>, onProgress: (progress: Progress) => void): Promise<Outcome<Result>> {
   return new Promise((resolve) => {
     let outcome: Outcome<Result> | null = null;
     // The child's stderr goes to ours (a crash's own message stays visible); its stdout is not used.
     const child: ChildProcess = fork(fileURLToPath(script), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    children.add(child);
     child.on('message', (message: ChildMessage<Progress, Result>) => {
       if (message.type === 'progress') onProgress(message.progress);
       else outcome ??= message;
@@ -54,6 +80,7 @@ function runOne<Job, Progress, Result>(script: URL, job: Job, onProgress: (progr
       outcome ??= { type: 'failed', message: `could not start ${fileURLToPath(script)}: ${error.message}` };
     });
     child.on('exit', (code, signal) => {
+      children.delete(child);
       resolve(outcome ?? { type: 'failed', message: `the run's process ended (${signal === null ? `exit code ${code}` : `signal ${signal}`}) without a result` });
     });
     child.send(job as object);
