@@ -1,11 +1,11 @@
 /**
  * The struct field orders of `heap/structs.ts` are the AssemblyScript classes' own: each field of `Cell`,
- * `Norm`, `Train`, `Site` and `LstmNorms` by name and type, in declaration order (the order the compiled kernels read them in).
+ * `Norm`, `Train`, `Site`, `BatchSite` and `LstmNorms` by name and type, in declaration order (the order the compiled kernels read them in).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CELL_FIELDS, LSTM_NORMS_FIELDS, NORM_FIELDS, SITE_FIELDS, TRAIN_FIELDS } from '../../src/runtime/recurrent/heap/structs.js';
+import { BATCH_SITE_FIELDS, CELL_FIELDS, LSTM_NORMS_FIELDS, NORM_FIELDS, SITE_FIELDS, TRAIN_FIELDS } from '../../src/runtime/recurrent/heap/structs.js';
 import type { FieldOrder } from '../../src/runtime/recurrent/heap/structs.js';
 
 const ASSEMBLY = join(import.meta.dirname, '../../src/runtime/recurrent/heap/assembly');
@@ -43,5 +43,11 @@ describe('heap struct field orders', () => {
     expect(order(SITE_FIELDS)).toEqual(classFields('train-norm.ts', 'Site'));
     expect(order(LSTM_NORMS_FIELDS)).toEqual(classFields('train-lstm-norms.ts', 'LstmNorms'));
     expect(SITE_FIELDS.length + LSTM_NORMS_FIELDS.length).toBeGreaterThan(10);
+  });
+
+  it('BATCH_SITE_FIELDS is the field order of assembly/train-batch-norm.ts BatchSite', () => {
+    const fields = classFields('train-batch-norm.ts', 'BatchSite');
+    expect(fields.length).toBeGreaterThan(10);
+    expect(order(BATCH_SITE_FIELDS)).toEqual(fields);
   });
 });
