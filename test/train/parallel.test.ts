@@ -1,8 +1,9 @@
 /**
  * Data-parallel training (src/train/parallel/): a step on two worker threads equals the one-thread
  * `trainOnBatch` step to float32 rounding — loss and metrics, weights after one and after three steps, the
- * batch-norm population statistics — for a plain LSTM, a per-step BN-LSTM (Cooijmans et al.) whose batch
- * statistics are reduced across the shards, and a model with every dropout form (masks drawn for the whole
+ * batch-norm population statistics — for a plain LSTM, a per-step BN-LSTM (Cooijmans et al.) and an LSTM with
+ * batch norm at its gates, cell and hidden sites, whose batch statistics are reduced across the shards (both
+ * on the compiled heap training path), and a model with every dropout form (masks drawn for the whole
  * batch and cut per shard).
  */
 import { mkdirSync } from 'node:fs';
@@ -156,6 +157,14 @@ describe('a two-worker step equals the one-thread step', () => {
     const moving = model.weights.flatMap((weight, w) => (weight.name.includes('moving_mean') ? [w] : []));
     expect(moving.length).toBeGreaterThan(0);
     for (const w of moving) expect(Array.from(reference.weights[2][w]).some((value, i) => value !== untrained[w][i])).toBe(true);
+  });
+
+  it('per-step batch norm at gates, carried cell and hidden, with dropout: every site reduced across shards', async () => {
+    const ir = specIr('lstm 8 {\n norm batch at gates\n norm batch at cell { carry true }\n norm batch at hidden\n dropout recurrent 0.3\n zoneout hidden 0.2 }', 11);
+    const before = heapTrainingCounts.backward;
+    const reference = await oneThread(ir, set);
+    expect(heapTrainingCounts.backward).toBe(before + BATCHES.length);
+    expectSameTraining(await twoWorkers(ir, set), reference);
   });
 
   it('dropout of every form: each example gets the mask it gets on one thread', async () => {

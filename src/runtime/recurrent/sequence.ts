@@ -17,6 +17,7 @@ import { fusedPlanFor } from './fused/registry.js';
 import type { FusedPlan } from './fused/registry.js';
 import { runFused } from './fused/op.js';
 import type { GateActivation, SiteSetup } from './fused/types.js';
+import type { StepStatistics } from './fused/norm-kernel.js';
 import { heapKernels } from './heap/kernels.js';
 import type { HeapKernels } from './heap/heap.js';
 import { heapLoopSupports, runHeapDirection } from './heap/run.js';
@@ -187,10 +188,17 @@ function runFusedDirection(
     params,
   };
   const result = runFused(call, inputTerm, prelude.recurrentKernel, initial);
+  // One tensor of each kind per site for all steps: per-step tensors cost the engine more than the update itself.
   for (const { site, firstColumn, steps: stepStatistics } of result.statistics) {
-    stepStatistics.forEach((statistics, t) => {
-      norms.population.recordStep(site, t, firstColumn, tf.tensor1d(statistics.mean), tf.tensor1d(statistics.variance), tf.scalar(statistics.valid));
-    });
+    if (stepStatistics.length === 0) continue;
+    const width = stepStatistics[0].mean.length;
+    const rows = (pick: (statistics: StepStatistics) => Float32Array) => {
+      const values = new Float32Array(stepStatistics.length * width);
+      stepStatistics.forEach((statistics, t) => values.set(pick(statistics), t * width));
+      return tf.tensor2d(values, [stepStatistics.length, width]);
+    };
+    const valid = tf.tensor1d(stepStatistics.map((statistics) => statistics.valid));
+    norms.population.recordSteps(site, firstColumn, rows((statistics) => statistics.mean), rows((statistics) => statistics.variance), valid);
   }
   const outputs = result.outputs === null ? null : tf.transpose(tf.reshape(result.outputs, [steps, batch, units]), [1, 0, 2]);
   return { outputs, states: result.states };

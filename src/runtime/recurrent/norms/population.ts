@@ -12,9 +12,21 @@ interface StepPiece {
   variance: tf.Tensor;
 }
 
+/** The statistics of every step of a call at once, for columns from `firstColumn` (the fused op's). */
+interface StepsBlock {
+  firstColumn: number;
+  /** `[steps, width]` each. */
+  mean: tf.Tensor;
+  variance: tf.Tensor;
+  /** `[steps]`: 1 where a step had at least one valid example. */
+  valid: tf.Tensor;
+}
+
 interface SiteRecord {
   /** Per step, the column pieces of that step's statistics (several when a site is applied in spans). */
   steps: Map<number, StepPiece[]>;
+  /** Or all steps at once, one block per span. */
+  blocks: StepsBlock[];
   /** 1 where a step had at least one valid example, per step. */
   valid: Map<number, tf.Tensor>;
   /** Statistics shared by the whole sequence, `[width]`. */
@@ -27,7 +39,7 @@ export class PopulationRecorder {
   private site(site: NormSite): SiteRecord {
     let record = this.sites.get(site);
     if (record === undefined) {
-      record = { steps: new Map(), valid: new Map(), sequence: null };
+      record = { steps: new Map(), blocks: [], valid: new Map(), sequence: null };
       this.sites.set(site, record);
     }
     return record;
@@ -42,6 +54,14 @@ export class PopulationRecorder {
     record.valid.set(step, valid);
   }
 
+  /**
+   * Every step's statistics at once, `[steps, width]` for the columns from `firstColumn`, `valid` `[steps]`:
+   * as `recordStep` for each step, in three tensors instead of three per step.
+   */
+  recordSteps(site: NormSite, firstColumn: number, mean: tf.Tensor, variance: tf.Tensor, valid: tf.Tensor): void {
+    this.site(site).blocks.push({ firstColumn, mean, variance, valid });
+  }
+
   /** Statistics over batch and time `[width]`; `valid` a scalar 0/1. */
   recordSequence(site: NormSite, mean: tf.Tensor, variance: tf.Tensor, valid: tf.Tensor): void {
     this.site(site).sequence = { mean, variance, valid };
@@ -52,13 +72,21 @@ export class PopulationRecorder {
     for (const site of weights) {
       const record = this.sites.get(site.site);
       if (record === undefined || site.movingMean === null || site.movingVariance === null || site.norm.batch === null) continue;
-      const batch = record.sequence ?? stackSteps(record);
+      const batch = record.sequence ?? joinBlocks(record) ?? stackSteps(record);
       if (batch === null) continue;
       const momentum = site.norm.batch.momentum;
       site.movingMean.write(movingAverage(site.movingMean.read(), batch.mean, batch.valid, momentum));
       site.movingVariance.write(movingAverage(site.movingVariance.read(), batch.variance, batch.valid, momentum));
     }
   }
+}
+
+/** The blocks of all steps side by side in column order, as `stackSteps` gives them; null without blocks. */
+function joinBlocks(record: SiteRecord): { mean: tf.Tensor; variance: tf.Tensor; valid: tf.Tensor } | null {
+  if (record.blocks.length === 0) return null;
+  const blocks = [...record.blocks].sort((a, b) => a.firstColumn - b.firstColumn);
+  const join = (pick: (block: StepsBlock) => tf.Tensor) => (blocks.length === 1 ? pick(blocks[0]) : tf.concat(blocks.map(pick), 1));
+  return { mean: join((block) => block.mean), variance: join((block) => block.variance), valid: blocks[0].valid };
 }
 
 /** The per-step records as `[steps, width]` tensors, in step order; null when nothing was recorded. */

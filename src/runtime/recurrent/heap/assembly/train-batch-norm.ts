@@ -44,20 +44,17 @@ export class BatchSite {
 /** Forward, first call: `sums` = [Σ_n w_n x_n (width), Σ_n w_n]. */
 export function batchNormSums(train: Train, site: BatchSite, step: i32, values: usize): void {
   const width = site.width;
-  const sums = site.sums;
-  memory.fill(sums, 0, <usize>(width + 1) << 2);
   let count: f32 = 0.0;
-  for (let example = 0; example < train.batch; example += 1) {
-    const w = weight(train, step, example);
-    count += w;
-    const lanesW = f32x4.splat(w);
-    const row = at(values, example * width);
-    for (let j = 0; j < width; j += 4) {
-      const n = lanes(width, j);
-      store4(at(sums, j), f32x4.add(load4(at(sums, j), n), f32x4.mul(lanesW, load4(at(row, j), n))), n);
+  for (let example = 0; example < train.batch; example += 1) count += weight(train, step, example);
+  for (let j = 0; j < width; j += 4) {
+    const n = lanes(width, j);
+    let total = f32x4.splat(0.0);
+    for (let example = 0; example < train.batch; example += 1) {
+      total = f32x4.add(total, f32x4.mul(f32x4.splat(weight(train, step, example)), load4(at(values, example * width + j), n)));
     }
+    store4(at(site.sums, j), total, n);
   }
-  store<f32>(at(sums, width), count);
+  store<f32>(at(site.sums, width), count);
 }
 
 /** Forward, second call (after the reduction): records μ and the count, and sets `sums` = Σ_n w_n (x_n − μ)² (width). */
@@ -67,20 +64,17 @@ export function batchNormDeviations(train: Train, site: BatchSite, step: i32, va
   const count = load<f32>(at(sums, width));
   store<f32>(at(site.count, step), count);
   const divisor = f32x4.splat(max<f32>(count, 1.0));
-  const mean = at(site.mean, step * width);
+  const meanRow = at(site.mean, step * width);
   for (let j = 0; j < width; j += 4) {
     const n = lanes(width, j);
-    store4(at(mean, j), f32x4.div(load4(at(sums, j), n), divisor), n);
-  }
-  memory.fill(sums, 0, <usize>width << 2);
-  for (let example = 0; example < train.batch; example += 1) {
-    const lanesW = f32x4.splat(weight(train, step, example));
-    const row = at(values, example * width);
-    for (let j = 0; j < width; j += 4) {
-      const n = lanes(width, j);
-      const deviation = f32x4.sub(load4(at(row, j), n), load4(at(mean, j), n));
-      store4(at(sums, j), f32x4.add(load4(at(sums, j), n), f32x4.mul(lanesW, f32x4.mul(deviation, deviation))), n);
+    const mean = f32x4.div(load4(at(sums, j), n), divisor);
+    store4(at(meanRow, j), mean, n);
+    let total = f32x4.splat(0.0);
+    for (let example = 0; example < train.batch; example += 1) {
+      const deviation = f32x4.sub(load4(at(values, example * width + j), n), mean);
+      total = f32x4.add(total, f32x4.mul(f32x4.splat(weight(train, step, example)), f32x4.mul(deviation, deviation)));
     }
+    store4(at(sums, j), total, n);
   }
 }
 
@@ -88,25 +82,27 @@ export function batchNormDeviations(train: Train, site: BatchSite, step: i32, va
 export function batchNormApply(train: Train, site: BatchSite, step: i32, values: usize, out: usize): void {
   const width = site.width;
   const divisor = <f64>max<f32>(load<f32>(at(site.count, step)), 1.0);
-  const mean = at(site.mean, step * width);
-  const variance = at(site.variance, step * width);
-  const inverse = at(site.inverse, step * width);
+  const meanRow = at(site.mean, step * width);
+  const varianceRow = at(site.variance, step * width);
+  const inverseRow = at(site.inverse, step * width);
   // Per column, as the JavaScript kernel: σ² rounded to float32, 1/√(σ² + ε) in float64.
   for (let j = 0; j < width; j += 1) {
     const v = <f32>(<f64>load<f32>(at(site.sums, j)) / divisor);
-    store<f32>(at(variance, j), v);
-    store<f32>(at(inverse, j), <f32>(1.0 / Math.sqrt(<f64>v + <f64>site.epsilon)));
+    store<f32>(at(varianceRow, j), v);
+    store<f32>(at(inverseRow, j), <f32>(1.0 / Math.sqrt(<f64>v + <f64>site.epsilon)));
   }
-  const zero = f32x4.splat(0.0);
-  for (let example = 0; example < train.batch; example += 1) {
-    const row = example * width;
-    const normalized = at(site.normalized, (step * train.batch + example) * width);
-    for (let j = 0; j < width; j += 4) {
-      const n = lanes(width, j);
-      const xHat = f32x4.mul(f32x4.sub(load4(at(values, row + j), n), load4(at(mean, j), n)), load4(at(inverse, j), n));
-      store4(at(normalized, j), xHat, n);
-      const shift = site.beta == 0 ? zero : load4(at(site.beta, j), n);
-      store4(at(out, row + j), f32x4.add(f32x4.mul(load4(at(site.gamma, j), n), xHat), shift), n);
+  const normalized = at(site.normalized, step * train.batch * width);
+  for (let j = 0; j < width; j += 4) {
+    const n = lanes(width, j);
+    const mean = load4(at(meanRow, j), n);
+    const inverse = load4(at(inverseRow, j), n);
+    const gamma = load4(at(site.gamma, j), n);
+    const beta = site.beta == 0 ? f32x4.splat(0.0) : load4(at(site.beta, j), n);
+    for (let example = 0; example < train.batch; example += 1) {
+      const k = example * width + j;
+      const xHat = f32x4.mul(f32x4.sub(load4(at(values, k), n), mean), inverse);
+      store4(at(normalized, k), xHat, n);
+      store4(at(out, k), f32x4.add(f32x4.mul(gamma, xHat), beta), n);
     }
   }
 }
@@ -115,23 +111,31 @@ export function batchNormApply(train: Train, site: BatchSite, step: i32, values:
 export function batchNormGradientSums(train: Train, site: BatchSite, step: i32, dy: usize): void {
   const width = site.width;
   const sums = site.sums;
-  const sumGx = at(sums, width);
-  memory.fill(sums, 0, <usize>(2 * width + 1) << 2);
+  const normalized = at(site.normalized, step * train.batch * width);
   let count: f32 = 0.0;
-  for (let example = 0; example < train.batch; example += 1) {
-    count += weight(train, step, example);
-    const row = at(dy, example * width);
-    const normalized = at(site.normalized, (step * train.batch + example) * width);
-    for (let j = 0; j < width; j += 4) {
-      const n = lanes(width, j);
-      const gradient = load4(at(row, j), n);
-      const xHat = load4(at(normalized, j), n);
-      store4(at(site.dGamma, j), f32x4.add(load4(at(site.dGamma, j), n), f32x4.mul(gradient, xHat)), n);
-      if (site.dBeta != 0) store4(at(site.dBeta, j), f32x4.add(load4(at(site.dBeta, j), n), gradient), n);
-      const g = f32x4.mul(gradient, load4(at(site.gamma, j), n));
-      store4(at(sums, j), f32x4.add(load4(at(sums, j), n), g), n);
-      store4(at(sumGx, j), f32x4.add(load4(at(sumGx, j), n), f32x4.mul(g, xHat)), n);
+  for (let example = 0; example < train.batch; example += 1) count += weight(train, step, example);
+  for (let j = 0; j < width; j += 4) {
+    const n = lanes(width, j);
+    const gamma = load4(at(site.gamma, j), n);
+    // dγ and dβ accumulate over the call in this order (step by step, example by example), as in JavaScript.
+    let dGamma = load4(at(site.dGamma, j), n);
+    let dBeta = site.dBeta == 0 ? f32x4.splat(0.0) : load4(at(site.dBeta, j), n);
+    let sumG = f32x4.splat(0.0);
+    let sumGx = f32x4.splat(0.0);
+    for (let example = 0; example < train.batch; example += 1) {
+      const k = example * width + j;
+      const gradient = load4(at(dy, k), n);
+      const xHat = load4(at(normalized, k), n);
+      dGamma = f32x4.add(dGamma, f32x4.mul(gradient, xHat));
+      dBeta = f32x4.add(dBeta, gradient);
+      const g = f32x4.mul(gradient, gamma);
+      sumG = f32x4.add(sumG, g);
+      sumGx = f32x4.add(sumGx, f32x4.mul(g, xHat));
     }
+    store4(at(site.dGamma, j), dGamma, n);
+    if (site.dBeta != 0) store4(at(site.dBeta, j), dBeta, n);
+    store4(at(sums, j), sumG, n);
+    store4(at(sums, width + j), sumGx, n);
   }
   store<f32>(at(sums, 2 * width), count);
 }
@@ -140,18 +144,21 @@ export function batchNormGradientSums(train: Train, site: BatchSite, step: i32, 
 export function batchNormGradient(train: Train, site: BatchSite, step: i32, dy: usize, dx: usize): void {
   const width = site.width;
   const sums = site.sums;
-  const sumGx = at(sums, width);
   const divisor = max<f32>(load<f32>(at(sums, 2 * width)), 1.0);
-  const inverse = at(site.inverse, step * width);
-  for (let example = 0; example < train.batch; example += 1) {
-    const w = f32x4.splat(weight(train, step, example) / divisor);
-    const row = example * width;
-    const normalized = at(site.normalized, (step * train.batch + example) * width);
-    for (let j = 0; j < width; j += 4) {
-      const n = lanes(width, j);
-      const g = f32x4.mul(load4(at(dy, row + j), n), load4(at(site.gamma, j), n));
-      const centered = f32x4.sub(f32x4.sub(g, f32x4.mul(w, load4(at(sums, j), n))), f32x4.mul(f32x4.mul(w, load4(at(normalized, j), n)), load4(at(sumGx, j), n)));
-      store4(at(dx, row + j), f32x4.mul(load4(at(inverse, j), n), centered), n);
+  const inverseRow = at(site.inverse, step * width);
+  const normalized = at(site.normalized, step * train.batch * width);
+  for (let j = 0; j < width; j += 4) {
+    const n = lanes(width, j);
+    const gamma = load4(at(site.gamma, j), n);
+    const sumG = load4(at(sums, j), n);
+    const sumGx = load4(at(sums, width + j), n);
+    const inverse = load4(at(inverseRow, j), n);
+    for (let example = 0; example < train.batch; example += 1) {
+      const k = example * width + j;
+      const w = f32x4.splat(weight(train, step, example) / divisor);
+      const g = f32x4.mul(load4(at(dy, k), n), gamma);
+      const centered = f32x4.sub(f32x4.sub(g, f32x4.mul(w, sumG)), f32x4.mul(f32x4.mul(w, load4(at(normalized, k), n)), sumGx));
+      store4(at(dx, k), f32x4.mul(inverse, centered), n);
     }
   }
 }
