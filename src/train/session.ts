@@ -20,7 +20,8 @@ import { createReporter, formatEvaluation, type Streams } from './progress.js';
 import { createRunDir, isFinished, readRunInfo, readRunIr, readRunJson, RUN_FILES, unfinishedState, writeRunHistory, writeRunInfo, writeRunIr, writeRunStart, type RunInfo } from './run-dir.js';
 import type { EpochLog, LoopState, ProgressReporter } from './types.js';
 import { TrainError } from './errors.js';
-import { startThreads, type ParallelTrainer, type TrainingThreads } from './parallel/index.js';
+import { largestRecurrentProduct, startThreads, type ParallelTrainer, type TrainingThreads } from './parallel/index.js';
+import { startMatMulHelper, type HelperChoice } from '../backend/matmul-helper.js';
 
 export interface TrainOptions {
   backend?: BackendName;
@@ -87,12 +88,20 @@ export async function trainIr(ir: ModelIR, spec: { source: string; path: string 
   const resolved = resolveIr(ir, dirname(resolve(spec.path)), options);
   const backend = await selectBackend(options.backend);
   const threads = trainingThreads(resolved, backend.name, backend.notes, options);
-  threads.notes.forEach((line) => reporter.note(line));
+  const helper = await startMatMulHelper({ backend: backend.name, threads: threads.choice.threads, largestProduct: largestRecurrentProduct(resolved) });
+  helperNotes(threads.notes, helper).forEach((line) => reporter.note(line));
   try {
     return await trainOnThreads(resolved, spec, options, { backend: backend.name, reporter, threads });
   } finally {
     await threads.close();
+    await helper.helper?.close();
   }
+}
+
+/** The backend lines, the one naming the backend saying when the matmul helper thread is used. */
+function helperNotes(notes: string[], choice: HelperChoice): string[] {
+  const lines = choice.helper === null ? notes : notes.map((line) => (line.startsWith('backend: ') ? `${line} + matmul helper` : line));
+  return choice.note === null ? lines : [...lines, choice.note];
 }
 
 /** The thread count for this run, its workers started (they load tfjs while the data is read). */
