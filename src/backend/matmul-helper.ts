@@ -198,16 +198,18 @@ export interface HelperChoice {
 
 /**
  * Starts and registers the helper where it can pay: on the wasm backend (the heap products are wasm's), one
- * training thread, products at least `MIN_SPLIT_WORK` (or the option's), and not switched off. A helper
- * that fails to start leaves the run on one thread, with a note.
+ * training thread, products at least `MIN_SPLIT_WORK` (or the option's), not switched off, and its script
+ * built. A helper that fails to start leaves the run on one thread, with a note.
  */
 export async function startMatMulHelper(request: HelperRequest): Promise<HelperChoice> {
   const env = request.env ?? process.env;
   const minWork = request.options?.minWork ?? MIN_SPLIT_WORK;
   const wanted = env[HELPER_SWITCH] !== '0' && request.backend === 'wasm' && request.threads === 1 && request.largestProduct >= minWork;
-  if (!wanted) return { helper: null, note: null };
+  // Running from the TypeScript sources (no compiled worker script) is not a failure to report.
+  const workerUrl = request.options?.workerUrl ?? defaultHelperUrl();
+  if (!wanted || workerUrl === null) return { helper: null, note: null };
   try {
-    const helper = await MatMulHelper.start(request.options);
+    const helper = await MatMulHelper.start({ ...request.options, workerUrl });
     setRowHelper(helper);
     return { helper, note: null };
   } catch (error) {
