@@ -11,7 +11,8 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { MessagePort } from 'node:worker_threads';
 import type { BackendName } from './names.js';
 import { rowHelper, setRowHelper } from '../runtime/recurrent/heap/split.js';
-import type { HelperRows, RowHelper } from '../runtime/recurrent/heap/split.js';
+import type { HelperRows, RowHelper, SplitChoice } from '../runtime/recurrent/heap/split.js';
+import { SplitPolicy } from './split-policy.js';
 import { CONTROL, type HelperMessage, type HelperReply, type HelperSetup } from './matmul-protocol.js';
 
 /**
@@ -32,7 +33,15 @@ export interface HelperOptions {
   workerUrl?: URL;
   /** Products below this many multiply-adds stay on one thread (default `MIN_SPLIT_WORK`). */
   minWork?: number;
+  /**
+   * Whether each product shape goes the way measured faster (`split-policy.ts`; the default), or every
+   * product of `minWork` or more is split (for tests and benchmarks).
+   */
+  measured?: boolean;
 }
+
+/** Every product split, untimed. */
+const ALWAYS_SPLIT: SplitChoice = { split: true, finished: () => undefined };
 
 /** The compiled worker beside this module, or null when running from TypeScript sources. */
 export function defaultHelperUrl(): URL | null {
@@ -57,6 +66,7 @@ export class MatMulHelper implements RowHelper {
     private readonly control: Int32Array,
     data: SharedArrayBuffer,
     private readonly minWork: number,
+    private readonly policy: SplitPolicy | null,
   ) {
     this.data = new Float32Array(data);
     worker.on('error', (error: Error) => this.markLost(`it failed: ${error.message}`));
@@ -87,11 +97,13 @@ export class MatMulHelper implements RowHelper {
     // Neither the worker nor its port keeps the process alive: a run that ends without `close` still exits.
     worker.unref();
     port1.unref();
-    return new MatMulHelper(worker, port1, new Int32Array(control), data, options.minWork ?? MIN_SPLIT_WORK);
+    const policy = options.measured === false ? null : new SplitPolicy(() => performance.now());
+    return new MatMulHelper(worker, port1, new Int32Array(control), data, options.minWork ?? MIN_SPLIT_WORK, policy);
   }
 
-  wants(m: number, k: number, n: number): boolean {
-    return this.lost === null && m * k * n >= this.minWork;
+  choose(m: number, k: number, n: number): SplitChoice | null {
+    if (this.lost !== null || m * k * n < this.minWork) return null;
+    return this.policy === null ? ALWAYS_SPLIT : this.policy.choose(m, k, n);
   }
 
   send(b: Float32Array, k: number, n: number): number {

@@ -39,7 +39,7 @@ beforeAll(async () => {
   mkdirSync(outDir, { recursive: true });
   workerUrl = await bundle('src/backend/matmul-worker.ts', 'matmul-worker');
   // Every product of two rows or more splits.
-  helper = await MatMulHelper.start({ workerUrl, minWork: 1 });
+  helper = await MatMulHelper.start({ workerUrl, minWork: 1, measured: false });
 });
 
 afterAll(async () => {
@@ -134,9 +134,9 @@ describe('matmul helper thread', () => {
     const started = await startMatMulHelper(base);
     expect(started.helper).not.toBeNull();
     expect(rowHelper()).toBe(started.helper);
-    // The default threshold: the S1 per-step product splits, a small one does not.
-    expect(started.helper?.wants(32, 128, 512)).toBe(true);
-    expect(started.helper?.wants(8, 16, 64)).toBe(false);
+    // The default threshold: the S1 per-step product may split (measured, the first time it does), a small one does not.
+    expect(started.helper?.choose(32, 128, 512)?.split).toBe(true);
+    expect(started.helper?.choose(8, 16, 64)).toBeNull();
     await started.helper?.close();
     expect(rowHelper()).toBeNull();
   });
@@ -150,10 +150,10 @@ describe('matmul helper thread', () => {
   });
 
   it('turns a failure on its thread into a one-line error, then steps aside', async () => {
-    const failing = await MatMulHelper.start({ workerUrl, minWork: 1 });
+    const failing = await MatMulHelper.start({ workerUrl, minWork: 1, measured: false });
     failing.start({ key: 999, a: new Float32Array(6), rows: 2, k: 3, n: 2 });
     expect(() => failing.finish(() => new Float32Array(4))).toThrow(/^the matmul helper thread failed: operand 999 was never sent or already released; set SEQNET_MATMUL_HELPER=0 to compute on one thread$/);
-    expect(failing.wants(64, 64, 64)).toBe(false);
+    expect(failing.choose(64, 64, 64)).toBeNull();
     await failing.close();
   });
 

@@ -131,15 +131,17 @@ export class HeapKernels {
 
   /**
    * `a·b` for `a` `[m, k]` and a constant `b` `[k, n]` (see the note on XNNPACK's cache above), its last rows
-   * on the row helper's thread where one is registered and wants a product this large (`split.ts`).
+   * on the row helper's thread where one is registered and chooses to split it (`split.ts`).
    */
   matMul(out: HeapBuffer, a: HeapBuffer, b: HeapBuffer): HeapBuffer {
     const k = a.shape[a.shape.length - 1];
     const n = b.shape[b.shape.length - 1];
     const m = a.size / k;
     const helper = rowHelper();
-    if (helper !== null && m >= 2 && helper.wants(m, k, n)) return this.splitMatMul(helper, out, a, b, [m, k, n]);
-    this.wasm._BatchMatMul(a.id, this.matrixShape(a), 3, b.id, this.matrixShape(b), 3, 0, 0, out.id);
+    const choice = helper !== null && m >= 2 ? helper.choose(m, k, n) : null;
+    if (choice?.split === true && helper !== null) this.splitMatMul(helper, out, a, b, [m, k, n]);
+    else this.wasm._BatchMatMul(a.id, this.matrixShape(a), 3, b.id, this.matrixShape(b), 3, 0, 0, out.id);
+    choice?.finished();
     return out;
   }
 
@@ -147,7 +149,7 @@ export class HeapKernels {
    * The first ⌈m/2⌉ rows here, the rest on the helper meanwhile. Here the kernel gets `a`'s shape with fewer
    * rows: it reads `a`'s first rows and writes `out`'s (no views needed).
    */
-  private splitMatMul(helper: RowHelper, out: HeapBuffer, a: HeapBuffer, b: HeapBuffer, [m, k, n]: [number, number, number]): HeapBuffer {
+  private splitMatMul(helper: RowHelper, out: HeapBuffer, a: HeapBuffer, b: HeapBuffer, [m, k, n]: [number, number, number]): void {
     const first = Math.ceil(m / 2);
     helper.start({ key: this.helperKey(helper, b, k, n), a: this.floats(a).subarray(first * k), rows: m - first, k, n });
     try {
@@ -156,7 +158,6 @@ export class HeapKernels {
       // Read after the kernel ran: XNNPACK may have grown the heap, which replaces HEAPF32.
       helper.finish(() => this.floats(out).subarray(first * n));
     }
-    return out;
   }
 
   /** `b`'s key at the helper, sent on first use (`b` is constant, as XNNPACK's cache already requires). */
