@@ -88,7 +88,7 @@ export async function trainIr(ir: ModelIR, spec: { source: string; path: string 
   const resolved = resolveIr(ir, dirname(resolve(spec.path)), options);
   const backend = await selectBackend(options.backend);
   const threads = trainingThreads(resolved, backend.name, backend.notes, options);
-  const helper = await startMatMulHelper({ backend: backend.name, threads: threads.choice.threads, largestProduct: largestRecurrentProduct(resolved) });
+  const helper = await matMulHelper(resolved, backend.name, threads);
   helperNotes(threads.notes, helper).forEach((line) => reporter.note(line));
   try {
     return await trainOnThreads(resolved, spec, options, { backend: backend.name, reporter, threads });
@@ -96,6 +96,11 @@ export async function trainIr(ir: ModelIR, spec: { source: string; path: string 
     await threads.close();
     await helper.helper?.close();
   }
+}
+
+/** The matmul helper thread where it can pay (docs/training.md, "The matmul helper thread"), registered. */
+function matMulHelper(ir: ModelIR, backend: BackendName, threads: TrainingThreads): Promise<HelperChoice> {
+  return startMatMulHelper({ backend, threads: threads.choice.threads, largestProduct: largestRecurrentProduct(ir) });
 }
 
 /** The backend lines, the one naming the backend saying when the matmul helper thread is used. */
@@ -218,7 +223,8 @@ export async function resumeRun(runDir: string, options: Pick<TrainOptions, 'bac
     throw new TrainError(`${runDir} already finished (${stopped.replace('_', ' ')} after ${epoch} epochs)${further}`);
   }
   const threads = trainingThreads(ir, backend.name, backend.notes, options);
-  threads.notes.forEach((line) => reporter.note(line));
+  const helper = await matMulHelper(ir, backend.name, threads);
+  helperNotes(threads.notes, helper).forEach((line) => reporter.note(line));
   try {
     const data = await loadData(ir.data, { baseDir: runDir, validationSplit: ir.train.validationSplit, shape: modelShape(ir), saved });
     const { model, state } = await restoreModel(ir, checkpoint, latest?.dir ?? null, options.buildModel ?? defaultBuilder);
@@ -231,6 +237,7 @@ export async function resumeRun(runDir: string, options: Pick<TrainOptions, 'bac
     return await finish({ model, ir, data, runDir, info, outcome, reporter });
   } finally {
     await threads.close();
+    await helper.helper?.close();
   }
 }
 
