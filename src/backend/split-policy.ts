@@ -1,8 +1,9 @@
 /**
  * Which way each product shape is faster right now: on one thread, or split with the matmul helper. The
- * helper pays only while the second core is free, and on a shared machine that changes by the minute (a
- * split S1 product took 0.6 of the one-thread time on an idle core and 1.5 times it with the machine loaded:
- * docs/performance.md), so the choice is measured, per shape, as the products run: each way a few times
+ * helper pays only while the second core is free, and on a shared machine that changes by the minute (the
+ * helper's half of an S1 product took 0.6 of the whole product's one-thread time, handoff included, but with
+ * the machine loaded a split product took 1.1 to 1.5 times the one-thread time: docs/performance.md), so the
+ * choice is measured, per shape, as the products run: each way a few times
  * first, then the faster by the median of its last samples, the other way again every `refreshEvery` calls
  * so that a change in load is noticed. Either way gives the same result bit for bit (rows are split), so only
  * the speed depends on the timings.
