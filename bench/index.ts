@@ -13,6 +13,7 @@ const areas: Area[] = [
   { name: 'peers', load: () => import('./peers.js') },
   { name: 'train', load: () => import('./train.js') },
   { name: 'loop', load: () => import('./loop.js') },
+  { name: 'helper', load: () => import('./helper.js') },
 ];
 
 async function main(): Promise<void> {

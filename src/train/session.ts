@@ -21,7 +21,8 @@ import { createRunDir, isFinished, readRunInfo, readRunIr, readRunJson, RUN_FILE
 import type { EpochLog, LoopState, ProgressReporter } from './types.js';
 import { TrainError } from './errors.js';
 import { loadSpecData } from './spec-data.js';
-import { startThreads, type ParallelTrainer, type TrainingThreads } from './parallel/index.js';
+import { largestRecurrentProduct, startThreads, type ParallelTrainer, type TrainingThreads } from './parallel/index.js';
+import { startMatMulHelper, type HelperChoice } from '../backend/matmul-helper.js';
 
 export interface TrainOptions {
   backend?: BackendName;
@@ -88,12 +89,25 @@ export async function trainIr(ir: ModelIR, spec: { source: string; path: string 
   const resolved = resolveIr(ir, dirname(resolve(spec.path)), options);
   const backend = await selectBackend(options.backend);
   const threads = trainingThreads(resolved, backend.name, backend.notes, options);
-  threads.notes.forEach((line) => reporter.note(line));
+  const helper = await matMulHelper(resolved, backend.name, threads);
+  helperNotes(threads.notes, helper).forEach((line) => reporter.note(line));
   try {
     return await trainOnThreads(resolved, spec, options, { backend: backend.name, reporter, threads });
   } finally {
     await threads.close();
+    await helper.helper?.close();
   }
+}
+
+/** The matmul helper thread where it can pay (docs/training.md, "The matmul helper thread"), registered. */
+function matMulHelper(ir: ModelIR, backend: BackendName, threads: TrainingThreads): Promise<HelperChoice> {
+  return startMatMulHelper({ backend, threads: threads.choice.threads, largestProduct: largestRecurrentProduct(ir) });
+}
+
+/** The backend lines, the one naming the backend saying when the matmul helper thread is used. */
+function helperNotes(notes: string[], choice: HelperChoice): string[] {
+  const lines = choice.helper === null ? notes : notes.map((line) => (line.startsWith('backend: ') ? `${line} + matmul helper` : line));
+  return choice.note === null ? lines : [...lines, choice.note];
 }
 
 /** The thread count for this run, its workers started (they load tfjs while the data is read). */
@@ -210,7 +224,8 @@ export async function resumeRun(runDir: string, options: Pick<TrainOptions, 'bac
     throw new TrainError(`${runDir} already finished (${stopped.replace('_', ' ')} after ${epoch} epochs)${further}`);
   }
   const threads = trainingThreads(ir, backend.name, backend.notes, options);
-  threads.notes.forEach((line) => reporter.note(line));
+  const helper = await matMulHelper(ir, backend.name, threads);
+  helperNotes(threads.notes, helper).forEach((line) => reporter.note(line));
   try {
     const data = await loadData(ir.data, { baseDir: runDir, validationSplit: ir.train.validationSplit, shape: modelShape(ir), saved });
     const { model, state } = await restoreModel(ir, checkpoint, latest?.dir ?? null, options.buildModel ?? defaultBuilder);
@@ -223,6 +238,7 @@ export async function resumeRun(runDir: string, options: Pick<TrainOptions, 'bac
     return await finish({ model, ir, data, runDir, info, outcome, reporter });
   } finally {
     await threads.close();
+    await helper.helper?.close();
   }
 }
 

@@ -10,7 +10,7 @@ import { defaultWorkerUrl, ParallelTrainer } from './pool.js';
 import { chooseThreads, type ThreadChoice } from './threads.js';
 
 export { ParallelTrainer } from './pool.js';
-export { chooseThreads, MAX_THREADS, type ThreadChoice } from './threads.js';
+export { chooseThreads, largestRecurrentProduct, MAX_THREADS, type ThreadChoice } from './threads.js';
 
 export interface TrainingThreads {
   choice: ThreadChoice;

@@ -8,6 +8,7 @@ import type { BackendName } from '../../backend/index.js';
 import { planModel } from '../../compile/index.js';
 import type { ModelIR } from '../../ir/types.js';
 import { fusedPlanFor } from '../../runtime/recurrent/fused/registry.js';
+import { CELL_FACTS } from '../../variants/index.js';
 import { TrainError } from '../errors.js';
 import { MAX_THREADS } from './limits.js';
 
@@ -75,6 +76,22 @@ export function workPerStep(ir: ModelIR): number {
     work += directions * node.config.units * node.config.units;
   }
   return ir.train.batchSize * steps * work;
+}
+
+/**
+ * Multiply-adds of the largest per-step recurrent product `h·U` of one batch (batch × units × G·units) over
+ * the recurrent layers with a matrix U: what decides whether the matmul helper thread pays
+ * (`src/backend/matmul-helper.ts`). The layer's other heap products (input projection, dU) are larger.
+ */
+export function largestRecurrentProduct(ir: ModelIR): number {
+  let largest = 0;
+  for (const node of planModel(ir).nodes) {
+    if (node.factory !== 'recurrent') continue;
+    const facts = CELL_FACTS[node.config.cell];
+    if (facts.recurrentWeight !== 'matrix') continue;
+    largest = Math.max(largest, ir.train.batchSize * node.config.units * facts.gates.length * node.config.units);
+  }
+  return largest;
 }
 
 /**

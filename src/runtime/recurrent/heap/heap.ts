@@ -18,6 +18,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CellKernels } from './compiled-kernels.js';
+import { rowHelper } from './split.js';
+import type { RowHelper } from './split.js';
 
 /** A float32 tensor on the heap: its backend id, shape, and where it lives. */
 export interface HeapBuffer {
@@ -73,6 +75,11 @@ export class HeapKernels {
   private readonly views: tf.DataId[] = [];
   private readonly pointers: number[] = [];
   private readonly matrixShapes = new WeakMap<HeapBuffer, number>();
+  /** `[1, rows, columns]` shapes by `rows×columns`, for the first rows of a split product. */
+  private readonly rowShapes = new Map<string, number>();
+  /** The right operands sent to a row helper (`split.ts`), by buffer, and that helper. */
+  private readonly helperKeys = new Map<HeapBuffer, number>();
+  private keysHelper: RowHelper | null = null;
   private readonly wasm: WasmModule;
 
   constructor(
@@ -122,10 +129,53 @@ export class HeapKernels {
     return pointer;
   }
 
-  /** `a·b` for `a` `[m, k]` and a constant `b` `[k, n]` (see the note on XNNPACK's cache above). */
+  /**
+   * `a·b` for `a` `[m, k]` and a constant `b` `[k, n]` (see the note on XNNPACK's cache above), its last rows
+   * on the row helper's thread where one is registered and chooses to split it (`split.ts`).
+   */
   matMul(out: HeapBuffer, a: HeapBuffer, b: HeapBuffer): HeapBuffer {
-    this.wasm._BatchMatMul(a.id, this.matrixShape(a), 3, b.id, this.matrixShape(b), 3, 0, 0, out.id);
+    const k = a.shape[a.shape.length - 1];
+    const n = b.shape[b.shape.length - 1];
+    const m = a.size / k;
+    const helper = rowHelper();
+    const choice = helper !== null && m >= 2 ? helper.choose(m, k, n) : null;
+    if (choice?.split === true && helper !== null) this.splitMatMul(helper, out, a, b, [m, k, n]);
+    else this.wasm._BatchMatMul(a.id, this.matrixShape(a), 3, b.id, this.matrixShape(b), 3, 0, 0, out.id);
+    choice?.finished();
     return out;
+  }
+
+  /**
+   * The first ⌈m/2⌉ rows here, the rest on the helper meanwhile. Here the kernel gets `a`'s shape with fewer
+   * rows: it reads `a`'s first rows and writes `out`'s (no views needed).
+   */
+  private splitMatMul(helper: RowHelper, out: HeapBuffer, a: HeapBuffer, b: HeapBuffer, [m, k, n]: [number, number, number]): void {
+    const first = Math.ceil(m / 2);
+    helper.start({ key: this.helperKey(helper, b, k, n), a: this.floats(a).subarray(first * k), rows: m - first, k, n });
+    try {
+      this.wasm._BatchMatMul(a.id, this.rowShape(first, k), 3, b.id, this.matrixShape(b), 3, 0, 0, out.id);
+    } finally {
+      // Read after the kernel ran: XNNPACK may have grown the heap, which replaces HEAPF32.
+      helper.finish(() => this.floats(out).subarray(first * n));
+    }
+  }
+
+  /** `b`'s key at the helper, sent on first use (`b` is constant, as XNNPACK's cache already requires). */
+  private helperKey(helper: RowHelper, b: HeapBuffer, k: number, n: number): number {
+    if (this.keysHelper !== helper) this.releaseHelperKeys();
+    this.keysHelper = helper;
+    let key = this.helperKeys.get(b);
+    if (key === undefined) {
+      key = helper.send(this.floats(b), k, n);
+      this.helperKeys.set(b, key);
+    }
+    return key;
+  }
+
+  private releaseHelperKeys(): void {
+    if (this.keysHelper !== null && this.helperKeys.size > 0) this.keysHelper.release([...this.helperKeys.values()]);
+    this.helperKeys.clear();
+    this.keysHelper = null;
   }
 
   /**
@@ -145,6 +195,7 @@ export class HeapKernels {
   }
 
   dispose(): void {
+    this.releaseHelperKeys();
     for (const dataId of this.views) {
       if (!this.backend.dataIdMap.has(dataId)) continue;
       this.wasm.tfjs.disposeData(this.backend.dataIdMap.get(dataId).id);
@@ -155,6 +206,7 @@ export class HeapKernels {
     this.views.length = 0;
     this.owned.length = 0;
     this.pointers.length = 0;
+    this.rowShapes.clear();
   }
 
   private describe(dataId: tf.DataId, shape: readonly number[]): HeapBuffer {
@@ -171,6 +223,18 @@ export class HeapKernels {
       pointer = this.allocate(3);
       this.wasm.HEAP32.set([1, buffer.size / columns, columns], pointer / 4);
       this.matrixShapes.set(buffer, pointer);
+    }
+    return pointer;
+  }
+
+  /** A `[1, rows, columns]` shape, made once per size. */
+  private rowShape(rows: number, columns: number): number {
+    const name = `${rows}x${columns}`;
+    let pointer = this.rowShapes.get(name);
+    if (pointer === undefined) {
+      pointer = this.allocate(3);
+      this.wasm.HEAP32.set([1, rows, columns], pointer / 4);
+      this.rowShapes.set(name, pointer);
     }
     return pointer;
   }
