@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { imageShape, MNIST_CLASSES, type ImageOrder, type MnistSize } from '../ir/image-sources.js';
+import { imageShape, MNIST_CLASSES, type MnistSize } from '../ir/image-sources.js';
 import type { DataIR } from '../ir/types.js';
 import { checkSampleBytes } from './limits.js';
 import { Prng } from './prng.js';

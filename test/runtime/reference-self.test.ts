@@ -1,6 +1,6 @@
 /** Self-tests of the float64 reference: without norms it must equal tfjs's own lstm, gru and simpleRNN. */
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { CellKind } from '../../src/ir/types.js';
 import { describeBackends, expectClose } from '../helpers/backends.js';
 import { TestRandom } from '../helpers/random.js';

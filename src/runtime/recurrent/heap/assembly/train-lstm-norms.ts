@@ -15,7 +15,7 @@
  * all steps at once, before the op). `LSTM_NORMS_FIELDS` in `../structs.ts` is `LstmNorms`'s field order.
  */
 import { activate4, addRows, at, lanes, load4, store4, TANH } from './math';
-import { gatePrime4, recurrentMasked, stepFactor, Train, validity } from './train';
+import { cellStateEnd, gatePrime4, hiddenStateEnd, recurrentMasked, stepFactor, Train, validity } from './train';
 import { normBackwardRow, normForwardRow, Site } from './train-norm';
 
 @unmanaged
@@ -114,29 +114,15 @@ export function lstmNormsCell(train: Train, norms: LstmNorms, step: i32, gates: 
 /** Forward phase 4: h' = N_hidden(block 2), then zoneout and the mask into the next states, the output and h̃. */
 export function lstmNormsState(train: Train, norms: LstmNorms, step: i32, h: usize, c: usize, hNext: usize, cNext: usize, out: usize, hMaskedNext: usize): void {
   const units = train.units;
-  const one = f32x4.splat(1.0);
   for (let example = 0; example < train.batch; example += 1) {
     const hNew = scratchRow(train, norms, 2, example);
     if (norms.hidden != 0) normalizeInPlace(norms.hidden, step * train.batch + example, hNew, hNew, units);
     const carried = norms.carry != 0 && norms.cellNormalized != 0 ? scratchRow(train, norms, 1, example) : scratchRow(train, norms, 0, example);
-    const valid = validity(train, step, example);
-    const invalid = f32x4.sub(one, valid);
     for (let j = 0; j < units; j += 4) {
       const count = lanes(units, j);
       const k = example * units + j;
-      const cPrevious = load4(at(c, k), count);
-      const hPrevious = load4(at(h, k), count);
-      const cValue = load4(at(carried, j), count);
-      const hValue = load4(at(hNew, j), count);
-      const zc = stepFactor(train.zoneoutCell, train.zoneoutCellStride, step, k, count, 0.0);
-      const zh = stepFactor(train.zoneoutHidden, train.zoneoutHiddenStride, step, k, count, 0.0);
-      const cZoned = f32x4.add(cValue, f32x4.mul(zc, f32x4.sub(cPrevious, cValue)));
-      const hZoned = f32x4.add(hValue, f32x4.mul(zh, f32x4.sub(hPrevious, hValue)));
-      store4(at(cNext, k), f32x4.add(f32x4.mul(valid, cZoned), f32x4.mul(invalid, cPrevious)), count);
-      const hState = f32x4.add(f32x4.mul(valid, hZoned), f32x4.mul(invalid, hPrevious));
-      store4(at(hNext, k), hState, count);
-      if (out != 0) store4(at(out, k), f32x4.mul(valid, hZoned), count);
-      store4(at(hMaskedNext, k), recurrentMasked(train, hState, k, count), count);
+      cellStateEnd(train, step, example, k, count, load4(at(carried, j), count), c, cNext);
+      hiddenStateEnd(train, step, example, k, count, load4(at(hNew, j), count), h, hNext, out, hMaskedNext);
     }
   }
 }

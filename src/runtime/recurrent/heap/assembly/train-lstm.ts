@@ -8,12 +8,12 @@
  * Rows are `[batch, 4u]` (blocks i, f, g, o) and `[batch, u]`.
  */
 import { activate4, at, lanes, load4, store4, TANH } from './math';
-import { gatePrime4, recurrentMasked, stepFactor, Train, validity } from './train';
+import { cellStateEnd, gatePrime4, hiddenStateEnd, recurrentMasked, stepFactor, Train, validity } from './train';
 
 /**
  * Forward step `step`: `input` P_t and `recurrent` h̃_{t−1}·U `[batch, 4u]`; the states before (`h`, `c`) and
  * after (`hNext`, `cNext`); records the activated gates `[batch, 4u]` and tanh(c') `[batch, u]`; writes the
- * output row (0: none) and h̃_t for the next product (`hMaskedNext`, 0: none).
+ * output row (0: none) and h̃_t for the next product (`hMaskedNext`).
  */
 export function lstmForward(
   train: Train,
@@ -32,11 +32,8 @@ export function lstmForward(
   const units = train.units;
   const width = 4 * units;
   const gate = train.gateActivation;
-  const one = f32x4.splat(1.0);
   const forget = f32x4.splat(train.forgetConstant);
   for (let example = 0; example < train.batch; example += 1) {
-    const valid = validity(train, step, example);
-    const invalid = f32x4.sub(one, valid);
     const zRow = example * width;
     for (let j = 0; j < units; j += 4) {
       const count = lanes(units, j);
@@ -50,21 +47,12 @@ export function lstmForward(
       store4(at(gates, zRow + 2 * units + j), g, count);
       store4(at(gates, zRow + 3 * units + j), o, count);
       const cPrevious = load4(at(c, k), count);
-      const hPrevious = load4(at(h, k), count);
       const m = stepFactor(train.candidate, train.candidateStride, step, k, count, 1.0);
       const cNew = f32x4.add(f32x4.mul(f, cPrevious), f32x4.mul(f32x4.mul(i, g), m));
       const tc = activate4(cNew, TANH);
       store4(at(cellTanh, k), tc, count);
-      const hNew = f32x4.mul(o, tc);
-      const zc = stepFactor(train.zoneoutCell, train.zoneoutCellStride, step, k, count, 0.0);
-      const zh = stepFactor(train.zoneoutHidden, train.zoneoutHiddenStride, step, k, count, 0.0);
-      const cZoned = f32x4.add(cNew, f32x4.mul(zc, f32x4.sub(cPrevious, cNew)));
-      const hZoned = f32x4.add(hNew, f32x4.mul(zh, f32x4.sub(hPrevious, hNew)));
-      store4(at(cNext, k), f32x4.add(f32x4.mul(valid, cZoned), f32x4.mul(invalid, cPrevious)), count);
-      const hValue = f32x4.add(f32x4.mul(valid, hZoned), f32x4.mul(invalid, hPrevious));
-      store4(at(hNext, k), hValue, count);
-      if (out != 0) store4(at(out, k), f32x4.mul(valid, hZoned), count);
-      if (hMaskedNext != 0) store4(at(hMaskedNext, k), recurrentMasked(train, hValue, k, count), count);
+      cellStateEnd(train, step, example, k, count, cNew, c, cNext);
+      hiddenStateEnd(train, step, example, k, count, f32x4.mul(o, tc), h, hNext, out, hMaskedNext);
     }
   }
 }

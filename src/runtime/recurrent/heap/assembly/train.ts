@@ -67,6 +67,19 @@ export class Train {
 }
 
 /**
+ * The LSTM's cell state at the end of a step, for four lanes of example `example` (`k` its element in the
+ * step): `cNew` zoned out towards c_{t−1}, and a padded step keeping c_{t−1}. With `hiddenStateEnd` for h, the
+ * plain and the normalized LSTM kernels end this way.
+ */
+@inline export function cellStateEnd(train: Train, step: i32, example: i32, k: i32, count: i32, cNew: v128, c: usize, cNext: usize): void {
+  const valid = validity(train, step, example);
+  const cPrevious = load4(at(c, k), count);
+  const zc = stepFactor(train.zoneoutCell, train.zoneoutCellStride, step, k, count, 0.0);
+  const cZoned = f32x4.add(cNew, f32x4.mul(zc, f32x4.sub(cPrevious, cNew)));
+  store4(at(cNext, k), f32x4.add(f32x4.mul(valid, cZoned), f32x4.mul(f32x4.sub(f32x4.splat(1.0), valid), cPrevious)), count);
+}
+
+/**
  * The backward pass of `hiddenStateEnd`, for four lanes: from dh_t (`dh`, plus `recurrent` the previous
  * iteration's d(h̃·U)·Uᵀ where not 0, plus the output's gradient where `outputGradient` is not 0) returns
  * the gradient of the new value before zoneout, and leaves in `dh` the part that reaches h_{t−1} directly
