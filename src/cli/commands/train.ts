@@ -199,7 +199,10 @@ async function predictCommand(run: string, flags: PredictFlags): Promise<void> {
     const length = parseCount('--generate', flags.generate) as number;
     text = `${await (await training()).generateText(run, { length, prime: flags.prime ?? '', temperature, seed: parseCount('--seed', flags.seed, true), backend })}\n`;
   } else if (flags.input !== undefined) {
-    text = (await (await training()).predictRun(run, { input: flags.input, backend })).text;
+    const prediction = await (await training()).predictRun(run, { input: flags.input, backend });
+    // On stderr: stdout (or --output) holds the predictions.
+    prediction.backendNotes.forEach((line) => process.stderr.write(`${line}\n`));
+    text = prediction.text;
   } else {
     throw new CliError('predict needs --input FILE (or --generate N for a text model)', ExitCode.Usage);
   }
