@@ -2,7 +2,8 @@
  * The matmul helper thread as a user meets it (the compiled CLI, whose helper script exists): `seqnet train`,
  * `evaluate` and `predict` of a model whose per-step product reaches the threshold say `+ matmul helper` in
  * their backend line, end with the same bytes (weights, metrics, predictions) as the runs with
- * `SEQNET_MATMUL_HELPER=0`, which do not start it, and exit (no worker thread left running).
+ * `SEQNET_MATMUL_HELPER=0`, which do not start it, and exit (no worker thread left running), a command that
+ * fails after starting it included.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -80,4 +81,15 @@ describe('the matmul helper thread in the CLI', () => {
     expect(helpedOut.split('\n')).toHaveLength(41);
     expect(helpedOut).toBe(aloneOut);
   }, 120_000);
+
+  it('exits with a one-line error when the command fails after starting it', async () => {
+    const csvSpec = join(root, 'from-csv.seqnet');
+    await writeFile(csvSpec, SPEC.replace('model helped', 'model from_csv').replace(/data \{.*\}/, 'data { source csv "missing.csv" { features y; targets y; window 6; horizon 1 } }'));
+    // The data file is read after the helper started.
+    const failed = await runCli(['train', csvSpec, '--backend', 'wasm', '--threads', '1', '--runs-dir', join(root, 'runs')], { cwd: root });
+    expect(backendLine(failed)).toMatch(/\+ matmul helper$/);
+    expect(failed.code).toBe(2);
+    expect(failed.err.trim().split('\n')).toHaveLength(1);
+    expect(failed.err).toMatch(/missing\.csv/);
+  }, 60_000);
 });
