@@ -55,7 +55,7 @@ interface CaseResult {
  */
 async function alternate({ rounds, minWork, splitAll }: Settings, body: () => Promise<void>): Promise<CaseResult> {
   const policy = await MatMulHelper.start({ minWork });
-  const units = policy.units('bench');
+  const units = policy.units('infer');
   const asUnit = async () => {
     units.begin();
     await body();
@@ -77,7 +77,7 @@ async function alternate({ rounds, minWork, splitAll }: Settings, body: () => Pr
     setRowHelper(null);
     await policy.close();
   }
-  const { preferred, counts } = policy.choice('bench');
+  const { preferred, counts } = policy.choice('infer');
   const total = counts.split + counts['one thread'];
   return { times: times.map(median) as [number, number, number], chose: `${preferred ?? 'undecided'} (${counts.split}/${total} split)` };
 }

@@ -49,7 +49,7 @@ export interface HelperOptions {
 }
 
 /** The kinds of units timed apart: a training step and an inference batch cost differently. */
-export type UnitKind = 'train' | 'infer' | 'bench';
+export type UnitKind = 'train' | 'infer';
 
 /** The compiled worker beside this module, or null when running from TypeScript sources. */
 export function defaultHelperUrl(): URL | null {
@@ -123,7 +123,9 @@ export class MatMulHelper implements RowHelper {
     if (this.measured === null) return NO_UNITS;
     const policy = this.policy(kind);
     return {
-      begin: () => (this.splitting = policy.begin() === 'split'),
+      begin: () => {
+        this.splitting = policy.begin() === 'split';
+      },
       end: () => {
         policy.end();
         this.splitting = false;
