@@ -40,7 +40,7 @@ export interface Prediction {
 /** Samples per batch when predicting. */
 const PREDICT_BATCH = 256;
 
-/** The run's model, its IR and preprocessing, and how to run it on inputs. */
+/** The run's model, its IR and preprocessing, and the backend it runs on. */
 interface Predictor {
   model: tf.LayersModel;
   ir: ModelIR;
