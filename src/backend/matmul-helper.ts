@@ -1,9 +1,10 @@
 /**
  * The matmul helper: a worker thread with its own wasm backend that computes the last rows of the recurrent
  * layers' large heap products (`runtime/recurrent/heap/split.ts`) while this thread computes the first, so
- * that one-thread wasm work uses the second core inside a layer call. Started by `seqnet train` when it
- * trains on one thread on wasm and the model's products are large enough to pay (docs/performance.md,
- * "Both cores in one layer call"); `SEQNET_MATMUL_HELPER=0` turns it off.
+ * that one-thread wasm work uses the second core inside a layer call. Started by `seqnet train`, `evaluate`
+ * and `predict` (`src/train/matmul-helper.ts`) when they run on one thread on wasm and the model's products
+ * are large enough to pay (docs/performance.md, "Both cores in one layer call"); whether it splits is chosen
+ * by timing whole units of work both ways (`unit-policy.ts`). `SEQNET_MATMUL_HELPER=0` turns it off.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,16 +12,21 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { MessagePort } from 'node:worker_threads';
 import type { BackendName } from './names.js';
 import { rowHelper, setRowHelper } from '../runtime/recurrent/heap/split.js';
-import type { HelperRows, RowHelper, SplitChoice } from '../runtime/recurrent/heap/split.js';
-import { SplitPolicy } from './split-policy.js';
+import type { HelperRows, RowHelper } from '../runtime/recurrent/heap/split.js';
+import { NO_UNITS, UnitPolicy, type UnitPolicyOptions, type Way, type WorkUnits } from './unit-policy.js';
+
+export { NO_UNITS, type WorkUnits };
 import { CONTROL, type HelperMessage, type HelperReply, type HelperSetup } from './matmul-protocol.js';
 
 /**
- * Products of fewer multiply-adds (m·k·n) run on one thread: below it the handoff (a round trip of about 15 µs
- * through `Atomics` on an idle core here) and the copies cost what the second core saves. Measured on the
- * 2-core development machine, docs/performance.md.
+ * Products of fewer multiply-adds (m·k·n) run on one thread even in a unit that splits, and a model whose
+ * largest per-step recurrent product is smaller gets no helper: below it the handoff (a round trip of 15 µs
+ * through `Atomics` on an idle core, far more under load) and the copies cost what the second core saves.
+ * Measured quiet on the 2-core development machine (docs/performance.md): splitting every product of 1 M or
+ * more lost at S1 (per-step product 2.1 M: 1.08–1.46 of one thread) and gained at S2 (16.8 M: 0.78–0.81); the
+ * crossover lies between, and the whole-unit policy turns the helper off where a model's steps lose anyway.
  */
-export const MIN_SPLIT_WORK = 1_000_000;
+export const MIN_SPLIT_WORK = 4_000_000;
 
 /** How long the main thread waits for the helper's rows before calling it lost (a job takes milliseconds). */
 const ANSWER_LIMIT_MS = 60_000;
@@ -34,14 +40,16 @@ export interface HelperOptions {
   /** Products below this many multiply-adds stay on one thread (default `MIN_SPLIT_WORK`). */
   minWork?: number;
   /**
-   * Whether each product shape goes the way measured faster (`split-policy.ts`; the default), or every
-   * product of `minWork` or more is split (for tests and benchmarks).
+   * Whether products split only inside units of work whose policy chose to (`unit-policy.ts`; the default),
+   * or every product of `minWork` or more is split, inside units or not (for tests and benchmarks).
    */
   measured?: boolean;
+  /** The policy's settings (default `UNIT_POLICY_DEFAULTS`). */
+  policy?: UnitPolicyOptions;
 }
 
-/** Every product split, untimed. */
-const ALWAYS_SPLIT: SplitChoice = { split: true, finished: () => undefined };
+/** The kinds of units timed apart: a training step and an inference batch cost differently. */
+export type UnitKind = 'train' | 'infer';
 
 /** The compiled worker beside this module, or null when running from TypeScript sources. */
 export function defaultHelperUrl(): URL | null {
@@ -59,6 +67,10 @@ export class MatMulHelper implements RowHelper {
   products = 0;
   /** Why the helper can no longer be used (it then declines every product), or null. */
   private lost: string | null = null;
+  /** Whether large products split now: in a unit its policy runs split (always, when not `measured`). */
+  private splitting: boolean;
+  /** One policy per kind of unit. */
+  private readonly policies = new Map<UnitKind, UnitPolicy>();
 
   private constructor(
     private readonly worker: Worker,
@@ -66,8 +78,9 @@ export class MatMulHelper implements RowHelper {
     private readonly control: Int32Array,
     data: SharedArrayBuffer,
     private readonly minWork: number,
-    private readonly policy: SplitPolicy | null,
+    private readonly measured: { options: UnitPolicyOptions } | null,
   ) {
+    this.splitting = measured === null;
     this.data = new Float32Array(data);
     worker.on('error', (error: Error) => this.markLost(`it failed: ${error.message}`));
     worker.on('exit', (code) => this.markLost(`it exited (code ${code})`));
@@ -97,13 +110,42 @@ export class MatMulHelper implements RowHelper {
     // Neither the worker nor its port keeps the process alive: a run that ends without `close` still exits.
     worker.unref();
     port1.unref();
-    const policy = options.measured === false ? null : new SplitPolicy(() => performance.now());
-    return new MatMulHelper(worker, port1, new Int32Array(control), data, options.minWork ?? MIN_SPLIT_WORK, policy);
+    const measured = options.measured === false ? null : { options: options.policy ?? {} };
+    return new MatMulHelper(worker, port1, new Int32Array(control), data, options.minWork ?? MIN_SPLIT_WORK, measured);
   }
 
-  choose(m: number, k: number, n: number): SplitChoice | null {
-    if (this.lost !== null || m * k * n < this.minWork) return null;
-    return this.policy === null ? ALWAYS_SPLIT : this.policy.choose(m, k, n);
+  split(m: number, k: number, n: number): boolean {
+    return this.splitting && this.lost === null && m * k * n >= this.minWork;
+  }
+
+  /** The units of one kind; outside a unit (and after `end`) a measured helper splits nothing. */
+  units(kind: UnitKind): WorkUnits {
+    if (this.measured === null) return NO_UNITS;
+    const policy = this.policy(kind);
+    return {
+      begin: () => {
+        this.splitting = policy.begin() === 'split';
+      },
+      end: () => {
+        policy.end();
+        this.splitting = false;
+      },
+    };
+  }
+
+  /** The way the policy of `kind` prefers so far (null: not yet compared), and how many units ran each way. */
+  choice(kind: UnitKind): { preferred: Way | null; counts: Record<Way, number> } {
+    const policy = this.policy(kind);
+    return { preferred: policy.preferred, counts: { ...policy.counts } };
+  }
+
+  private policy(kind: UnitKind): UnitPolicy {
+    let policy = this.policies.get(kind);
+    if (policy === undefined) {
+      policy = new UnitPolicy(() => performance.now(), this.measured?.options);
+      this.policies.set(kind, policy);
+    }
+    return policy;
   }
 
   send(b: Float32Array, k: number, n: number): number {

@@ -1,6 +1,7 @@
 /** Tensors for a batch of samples picked by index from a flat sample set. */
 import * as tf from '@tensorflow/tfjs';
 import { targetSize, type SampleSet } from '../data/types.js';
+import { NO_UNITS, type WorkUnits } from '../backend/unit-policy.js';
 
 export interface Batch {
   x: tf.Tensor;
@@ -58,4 +59,40 @@ export function batchesOf(order: readonly number[], batchSize: number): number[]
   const batches: number[][] = [];
   for (let start = 0; start < order.length; start += batchSize) batches.push(order.slice(start, start + batchSize));
   return batches;
+}
+
+/**
+ * `whole` cut into consecutive batches of `size` (the last smaller), as `model.evaluate` cuts it, as a dataset
+ * for `model.evaluateDataset`, each batch one of `units`: the dataset's next batch is pulled only once the one
+ * before is computed, so a unit spans one batch's computation. `evaluateDataset` sums size × batch value per
+ * batch and divides by the count, the same float32 operations in the same order as `model.evaluate`: the same
+ * bits (test/train/batches.test.ts).
+ */
+export function batchDataset(whole: Batch, size: number, units: WorkUnits): tf.data.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }> {
+  return tf.data.generator(function* () {
+    for (let start = 0; start < whole.size; start += size) {
+      const rows = Math.min(size, whole.size - start);
+      units.begin();
+      yield { xs: whole.x.slice(start, rows), ys: whole.y.slice(start, rows) };
+      units.end();
+    }
+  });
+}
+
+/**
+ * `model.predict(x, { batchSize: size })` batch by batch, each batch one of `units`: the same batches and
+ * the same outputs, concatenated in order.
+ */
+export function predictInBatches(model: tf.LayersModel, x: tf.Tensor, size: number, units: WorkUnits = NO_UNITS): tf.Tensor {
+  return tf.tidy(() => {
+    const count = x.shape[0];
+    const outputs: tf.Tensor[] = [];
+    for (let start = 0; start < count; start += size) {
+      const rows = Math.min(size, count - start);
+      units.begin();
+      outputs.push(model.predict(x.slice(start, rows), { batchSize: size }) as tf.Tensor);
+      units.end();
+    }
+    return outputs.length === 1 ? outputs[0] : tf.concat(outputs, 0);
+  });
 }

@@ -2,6 +2,8 @@
 import { resolve } from 'node:path';
 import { selectBackend, type BackendName } from '../backend/index.js';
 import { loadData, modelShape } from '../data/index.js';
+import { evaluationBatchSize } from './batches.js';
+import { openMatMulHelper } from './matmul-helper.js';
 import { setMetrics } from './evaluation.js';
 import { openRun } from './saved-run.js';
 import { TrainError } from './errors.js';
@@ -38,12 +40,18 @@ export async function evaluateRun(runDir: string, options: EvaluateOptions = {})
     const validationSplit = options.data === undefined ? ir.train.validationSplit : 0;
     const prepared = await loadData(data, { baseDir: runDir, validationSplit, shape: modelShape(ir), saved: preprocessing });
     if (prepared.test.count === 0) throw new TrainError(options.data === undefined ? `${runDir}: the spec's data has no test split` : `${options.data}: no samples`);
-    return {
-      metrics: await setMetrics(model, prepared.test, ir.train.batchSize, preprocessing),
-      samples: prepared.test.count,
-      on: options.data ?? `the test split (${prepared.summary})`,
-      backendNotes: backend.notes,
-    };
+    const rows = Math.min(evaluationBatchSize(ir.train.batchSize), prepared.test.count);
+    const helper = await openMatMulHelper({ ir, backend: backend.name, threads: 1, rows, notes: backend.notes });
+    try {
+      return {
+        metrics: await setMetrics(model, prepared.test, ir.train.batchSize, preprocessing, helper.infer),
+        samples: prepared.test.count,
+        on: options.data ?? `the test split (${prepared.summary})`,
+        backendNotes: helper.notes,
+      };
+    } finally {
+      await helper.close();
+    }
   } finally {
     model.dispose();
   }

@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ColumnStatistics, Preprocessing, SampleSet } from '../data/index.js';
-import { evaluationBatchSize, wholeSet } from './batches.js';
+import { evaluationBatchSize, predictInBatches, wholeSet } from './batches.js';
+import { NO_UNITS, type WorkUnits } from '../backend/unit-policy.js';
 import { evaluateSet } from './loop.js';
 import { ORIGINAL_UNITS_SUFFIX, specMetricNames } from './metric-names.js';
 
@@ -42,10 +43,10 @@ export function originalUnitMetrics(targets: Float32Array, predictions: Float32A
 }
 
 /** The model's outputs for the whole set, flat, in the layout of `set.y`. */
-async function predictSet(model: tf.LayersModel, set: SampleSet, batchSize: number): Promise<Float32Array> {
+async function predictSet(model: tf.LayersModel, set: SampleSet, batchSize: number, units: WorkUnits): Promise<Float32Array> {
   const batch = wholeSet(set);
   try {
-    const output = model.predict(batch.x, { batchSize: evaluationBatchSize(batchSize) }) as tf.Tensor;
+    const output = predictInBatches(model, batch.x, evaluationBatchSize(batchSize), units);
     const values = (await output.data()) as Float32Array;
     output.dispose();
     return values;
@@ -56,16 +57,17 @@ async function predictSet(model: tf.LayersModel, set: SampleSet, batchSize: numb
 
 /**
  * `{ loss, <metric>…, naive_mse? }` of `model` on `set`, under the spec's metric names; for data standardized
- * with `preprocessing`, also `mse_original_units`, `mae_original_units` (and `naive_mse_original_units`).
+ * with `preprocessing`, also `mse_original_units`, `mae_original_units` (and `naive_mse_original_units`). Each
+ * batch is one of `units` (the matmul helper's inference units).
  */
-export async function setMetrics(model: tf.LayersModel, set: SampleSet, batchSize: number, preprocessing: Preprocessing = { kind: 'none' }): Promise<Record<string, number>> {
-  const values = await evaluateSet(model, set, batchSize);
+export async function setMetrics(model: tf.LayersModel, set: SampleSet, batchSize: number, preprocessing: Preprocessing = { kind: 'none' }, units: WorkUnits = NO_UNITS): Promise<Record<string, number>> {
+  const values = await evaluateSet(model, set, batchSize, units);
   const metrics: Record<string, number> = {};
   specMetricNames(model).forEach((name, k) => (metrics[name] = values[k]));
   const naive = naiveMse(set);
   if (naive !== null) metrics.naive_mse = naive;
   if (preprocessing.kind === 'standardize' && set.count > 0) {
-    Object.assign(metrics, originalUnitMetrics(set.y, await predictSet(model, set, batchSize), set.naive, preprocessing.targets));
+    Object.assign(metrics, originalUnitMetrics(set.y, await predictSet(model, set, batchSize, units), set.naive, preprocessing.targets));
   }
   return metrics;
 }

@@ -12,7 +12,7 @@ import type { TrainIR } from '../ir/types.js';
 import { getRandomState, setRandomState } from '../runtime/random.js';
 import { Prng, type SampleSet } from '../data/index.js';
 import { faultPoint } from '../io/index.js';
-import { batchesOf, evaluationBatchSize, gatherBatch, wholeSet } from './batches.js';
+import { batchDataset, batchesOf, evaluationBatchSize, gatherBatch, wholeSet } from './batches.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { lossGrowth, MAX_SKIPPED_UPDATES_IN_A_ROW, type Divergence } from './divergence.js';
 import { specMetricNames } from './metric-names.js';
@@ -21,6 +21,7 @@ import { guardedOptimizer, setLearningRate } from './optimizer.js';
 import type { EpochLog, LoopState, ProgressReporter } from './types.js';
 import { snapshotWeights } from './weights.js';
 import type { ParallelTrainer } from './parallel/index.js';
+import { NO_UNITS, type WorkUnits } from '../backend/unit-policy.js';
 
 export interface LoopInput {
   model: tf.LayersModel;
@@ -35,6 +36,11 @@ export interface LoopInput {
   signal?: AbortSignal;
   /** Worker threads that train each batch data-parallel (their optimizer step is `model`'s); null: this thread. */
   parallel?: ParallelTrainer | null;
+  /**
+   * The matmul helper's units (`src/train/matmul-helper.ts`): each training step is one `train` unit, each
+   * validation batch one `infer` unit. Absent: no helper.
+   */
+  units?: { train: WorkUnits; infer: WorkUnits };
 }
 
 export type LoopOutcome =
@@ -103,7 +109,7 @@ async function trainEpoch(input: LoopInput, state: LoopState, shuffler: Prng, be
   while (state.batch < batches.length) {
     const indices = batches[state.batch];
     const skippedBefore = optimizer.skippedUpdates;
-    const values = input.parallel != null ? await input.parallel.trainBatch(data.train, indices) : await trainBatch(model, data.train, indices);
+    const values = input.parallel != null ? await input.parallel.trainBatch(data.train, indices) : await trainBatch(model, data.train, indices, input.units?.train ?? NO_UNITS);
     if (!values.every(Number.isFinite)) {
       return { status: 'diverged', state, epoch: state.epoch + 1, batch: state.batch + 1, divergence: { cause: 'loss', loss: values[0] } };
     }
@@ -127,7 +133,7 @@ async function trainEpoch(input: LoopInput, state: LoopState, shuffler: Prng, be
       return { status: 'interrupted', state };
     }
   }
-  await finishEpoch(model, train, data.validation, state, (performance.now() - started) / 1000);
+  await finishEpoch(model, train, data.validation, state, (performance.now() - started) / 1000, input.units?.infer ?? NO_UNITS);
   return null;
 }
 
@@ -153,10 +159,13 @@ function epochOrder(train: TrainIR, count: number, shuffler: Prng, state: LoopSt
   return order;
 }
 
-async function trainBatch(model: tf.LayersModel, set: SampleSet, indices: number[]): Promise<number[]> {
+/** One training step on the samples `indices`: one unit of `units` (a step that throws is not timed). */
+async function trainBatch(model: tf.LayersModel, set: SampleSet, indices: number[], units: WorkUnits): Promise<number[]> {
   const batch = gatherBatch(set, indices);
   try {
+    units.begin();
     const result = await model.trainOnBatch(batch.x, batch.y);
+    units.end();
     return Array.isArray(result) ? result : [result];
   } finally {
     tf.dispose([batch.x, batch.y]);
@@ -164,12 +173,12 @@ async function trainBatch(model: tf.LayersModel, set: SampleSet, indices: number
 }
 
 /** Averages the epoch's batch values, evaluates the validation split and resets the epoch accumulators. */
-async function finishEpoch(model: tf.LayersModel, train: TrainIR, validation: SampleSet, state: LoopState, seconds: number): Promise<EpochLog> {
+async function finishEpoch(model: tf.LayersModel, train: TrainIR, validation: SampleSet, state: LoopState, seconds: number, units: WorkUnits): Promise<EpochLog> {
   const names = specMetricNames(model);
   const metrics: Record<string, number> = {};
   names.forEach((name, k) => (metrics[name] = state.partial.sums[k] / state.partial.seen));
   if (validation.count > 0) {
-    const values = await evaluateSet(model, validation, train.batchSize);
+    const values = await evaluateSet(model, validation, train.batchSize, units);
     names.forEach((name, k) => (metrics[`val_${name}`] = values[k]));
   }
   state.epoch += 1;
@@ -188,12 +197,12 @@ async function finishEpoch(model: tf.LayersModel, train: TrainIR, validation: Sa
 
 /**
  * Loss and metrics of the model on a whole set (inference mode), in `model.metricsNames` order, evaluated in
- * batches of `evaluationBatchSize(batchSize)`.
+ * batches of `evaluationBatchSize(batchSize)`, each batch one of `units`.
  */
-export async function evaluateSet(model: tf.LayersModel, set: SampleSet, batchSize: number): Promise<number[]> {
+export async function evaluateSet(model: tf.LayersModel, set: SampleSet, batchSize: number, units: WorkUnits = NO_UNITS): Promise<number[]> {
   const batch = wholeSet(set);
   try {
-    const result = model.evaluate(batch.x, batch.y, { batchSize: evaluationBatchSize(batchSize) });
+    const result = await model.evaluateDataset(batchDataset(batch, evaluationBatchSize(batchSize), units), {});
     const scalars = Array.isArray(result) ? result : [result];
     const values = await Promise.all(scalars.map(async (scalar) => (await scalar.data())[0]));
     tf.dispose(scalars);

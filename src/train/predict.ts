@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend, type BackendName } from '../backend/index.js';
+import { selectBackend, type BackendName, type SelectedBackend } from '../backend/index.js';
 import {
   checkFileBytes,
   checkSampleBytes,
@@ -19,6 +19,8 @@ import {
 } from '../data/index.js';
 import type { ModelIR } from '../ir/types.js';
 import { openRun } from './saved-run.js';
+import { predictInBatches } from './batches.js';
+import { openMatMulHelper } from './matmul-helper.js';
 import { TrainError } from './errors.js';
 
 export interface PredictOptions {
@@ -31,29 +33,55 @@ export interface Prediction {
   text: string;
   format: 'csv' | 'jsonl';
   rows: number;
+  /** The backend lines (`+ matmul helper` when the helper ran), for the console. */
+  backendNotes: string[];
 }
 
+/** Samples per batch when predicting. */
+const PREDICT_BATCH = 256;
+
+/** The run's model, its IR and preprocessing, and the backend it runs on. */
+interface Predictor {
+  model: tf.LayersModel;
+  ir: ModelIR;
+  preprocessing: Preprocessing;
+  backend: SelectedBackend;
+}
+
+type Outputs = { values: number[][] | number[][][]; backendNotes: string[] };
+
 export async function predictRun(runDir: string, options: PredictOptions): Promise<Prediction> {
-  await selectBackend(options.backend);
+  const backend = await selectBackend(options.backend);
   const { ir, preprocessing, model } = await openRun(runDir);
+  const predictor: Predictor = { model, ir, preprocessing, backend };
   try {
-    if (options.input.endsWith('.csv')) return await predictCsv(model, ir, preprocessing, options.input);
-    if (options.input.endsWith('.jsonl') || options.input.endsWith('.ndjson')) return await predictJsonl(model, ir, preprocessing, options.input);
+    if (options.input.endsWith('.csv')) return await predictCsv(predictor, options.input);
+    if (options.input.endsWith('.jsonl') || options.input.endsWith('.ndjson')) return await predictJsonl(predictor, options.input);
     throw new TrainError(`${options.input}: predict reads .csv or .jsonl files`);
   } finally {
     model.dispose();
   }
 }
 
-/** Runs the model over `[n, steps, features]` inputs in chunks; returns the outputs as nested arrays. */
-function runModel(model: tf.LayersModel, x: Float32Array, count: number, steps: number, features: number): number[][] | number[][][] {
-  return tf.tidy(() => {
-    const output = model.predict(tf.tensor3d(x, [count, steps, features]), { batchSize: 256 }) as tf.Tensor;
-    return output.arraySync() as number[][] | number[][][];
-  });
+/**
+ * Runs the model over `[n, steps, features]` inputs in batches, with the matmul helper where it pays (each
+ * batch one of its inference units); returns the outputs as nested arrays.
+ */
+async function runModel({ model, ir, backend }: Predictor, x: Float32Array, [count, steps, features]: [number, number, number]): Promise<Outputs> {
+  const helper = await openMatMulHelper({ ir, backend: backend.name, threads: 1, rows: Math.min(PREDICT_BATCH, count), notes: backend.notes });
+  try {
+    const values = tf.tidy(() => {
+      const output = predictInBatches(model, tf.tensor3d(x, [count, steps, features]), PREDICT_BATCH, helper.infer);
+      return output.arraySync() as number[][] | number[][][];
+    });
+    return { values, backendNotes: helper.notes };
+  } finally {
+    await helper.close();
+  }
 }
 
-async function predictCsv(model: tf.LayersModel, ir: ModelIR, preprocessing: Preprocessing, path: string): Promise<Prediction> {
+async function predictCsv(predictor: Predictor, path: string): Promise<Prediction> {
+  const { ir, preprocessing } = predictor;
   const source = ir.data?.source;
   if (source?.type !== 'csv') throw new TrainError(`${path}: this model was not trained on CSV data; give a .jsonl file`);
   const table = await readNumericCsv(path, path, source.features, source.delimiter);
@@ -70,7 +98,7 @@ async function predictCsv(model: tf.LayersModel, ir: ModelIR, preprocessing: Pre
   for (let i = 0; i < count; i++) {
     for (let s = 0; s < source.window; s++) columns.forEach((column, f) => (x[(i * source.window + s) * columns.length + f] = column[i + s]));
   }
-  const outputs = runModel(model, x, count, source.window, columns.length);
+  const { values: outputs, backendNotes } = await runModel(predictor, x, [count, source.window, columns.length]);
   const perStep = ir.heads[0].at === 'each_step';
   const lines = [['input_row', 'target_row', ...source.targets].join(',')];
   outputs.forEach((output, i) => {
@@ -82,10 +110,11 @@ async function predictCsv(model: tf.LayersModel, ir: ModelIR, preprocessing: Pre
     const last = i + source.window;
     lines.push([last, last + source.horizon, ...values.map((value) => Number(value.toPrecision(7)))].join(','));
   });
-  return { text: `${lines.join('\n')}\n`, format: 'csv', rows: count };
+  return { text: `${lines.join('\n')}\n`, format: 'csv', rows: count, backendNotes };
 }
 
-async function predictJsonl(model: tf.LayersModel, ir: ModelIR, preprocessing: Preprocessing, path: string): Promise<Prediction> {
+async function predictJsonl(predictor: Predictor, path: string): Promise<Prediction> {
+  const { ir, preprocessing } = predictor;
   await checkFileBytes(path, path, DEFAULT_LIMITS.jsonlFileBytes, 'JSON Lines');
   let text: string;
   try {
@@ -102,12 +131,12 @@ async function predictJsonl(model: tf.LayersModel, ir: ModelIR, preprocessing: P
     for (const sample of samples) sample.x = sample.x.map((step) => step.map((value, f) => (value - stats.features[f].mean) / stats.features[f].std));
   }
   const set = padSamples(samples, shape, path);
-  const outputs = runModel(model, set.x, set.count, set.steps, set.features);
+  const { values: outputs, backendNotes } = await runModel(predictor, set.x, [set.count, set.steps, set.features]);
   const raw = (values: number[]): number[] => (stats === null ? values : values.map((value, u) => unstandardize(value, stats.targets[u])));
   const lines = outputs.map((output, i) => {
     // Per-step outputs of padded steps are meaningless; keep the sample's own steps only.
     const y = shape.perStep ? (output as number[][]).slice(0, samples[i].x.length).map(raw) : raw(output as number[]);
     return JSON.stringify({ y });
   });
-  return { text: `${lines.join('\n')}\n`, format: 'jsonl', rows: lines.length };
+  return { text: `${lines.join('\n')}\n`, format: 'jsonl', rows: lines.length, backendNotes };
 }

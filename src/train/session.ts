@@ -21,8 +21,8 @@ import { createRunDir, isFinished, readRunInfo, readRunIr, readRunJson, RUN_FILE
 import type { EpochLog, LoopState, ProgressReporter } from './types.js';
 import { TrainError } from './errors.js';
 import { loadSpecData } from './spec-data.js';
-import { largestRecurrentProduct, startThreads, type ParallelTrainer, type TrainingThreads } from './parallel/index.js';
-import { startMatMulHelper, type HelperChoice } from '../backend/matmul-helper.js';
+import { startThreads, type ParallelTrainer, type TrainingThreads } from './parallel/index.js';
+import { openMatMulHelper, type CommandHelper } from './matmul-helper.js';
 
 export interface TrainOptions {
   backend?: BackendName;
@@ -90,24 +90,18 @@ export async function trainIr(ir: ModelIR, spec: { source: string; path: string 
   const backend = await selectBackend(options.backend);
   const threads = trainingThreads(resolved, backend.name, backend.notes, options);
   const helper = await matMulHelper(resolved, backend.name, threads);
-  helperNotes(threads.notes, helper).forEach((line) => reporter.note(line));
+  helper.notes.forEach((line) => reporter.note(line));
   try {
-    return await trainOnThreads(resolved, spec, options, { backend: backend.name, reporter, threads });
+    return await trainOnThreads(resolved, spec, options, { backend: backend.name, reporter, threads, helper });
   } finally {
     await threads.close();
-    await helper.helper?.close();
+    await helper.close();
   }
 }
 
 /** The matmul helper thread where it can pay (docs/training.md, "The matmul helper thread"), registered. */
-function matMulHelper(ir: ModelIR, backend: BackendName, threads: TrainingThreads): Promise<HelperChoice> {
-  return startMatMulHelper({ backend, threads: threads.choice.threads, largestProduct: largestRecurrentProduct(ir) });
-}
-
-/** The backend lines, the one naming the backend saying when the matmul helper thread is used. */
-function helperNotes(notes: string[], choice: HelperChoice): string[] {
-  const lines = choice.helper === null ? notes : notes.map((line) => (line.startsWith('backend: ') ? `${line} + matmul helper` : line));
-  return choice.note === null ? lines : [...lines, choice.note];
+function matMulHelper(ir: ModelIR, backend: BackendName, threads: TrainingThreads): Promise<CommandHelper> {
+  return openMatMulHelper({ ir, backend, threads: threads.choice.threads, rows: ir.train.batchSize, notes: threads.notes });
 }
 
 /** The thread count for this run, its workers started (they load tfjs while the data is read). */
@@ -130,7 +124,7 @@ async function trainOnThreads(
   resolved: ModelIR & { data: DataIR },
   spec: { source: string; path: string },
   options: TrainOptions,
-  { backend, reporter, threads }: { backend: BackendName; reporter: ProgressReporter; threads: TrainingThreads },
+  { backend, reporter, threads, helper }: { backend: BackendName; reporter: ProgressReporter; threads: TrainingThreads; helper: CommandHelper },
 ): Promise<TrainResult> {
   // Data problems surface here, before a run directory exists: nothing is trained on bad data.
   const data = await loadSpecData(resolved, spec, options.data !== undefined);
@@ -157,8 +151,8 @@ async function trainOnThreads(
   const runDir = await startRun(options.runsDir ?? 'runs', { source: spec.source, specCopy, ir: resolved, preprocessing: data.preprocessing, info }, model);
   reporter.note(`run directory: ${runDir}`);
   const state = initialState(resolved.train);
-  const outcome = await runLoop({ model, train: resolved.train, data, state, best: null, runDir, reporter, signal: options.signal, parallel });
-  return finish({ model, ir: resolved, data, runDir, info, outcome, reporter });
+  const outcome = await runLoop({ model, train: resolved.train, data, state, best: null, runDir, reporter, signal: options.signal, parallel, units: helper });
+  return finish({ model, ir: resolved, data, runDir, info, outcome, reporter, helper });
 }
 
 /**
@@ -225,7 +219,7 @@ export async function resumeRun(runDir: string, options: Pick<TrainOptions, 'bac
   }
   const threads = trainingThreads(ir, backend.name, backend.notes, options);
   const helper = await matMulHelper(ir, backend.name, threads);
-  helperNotes(threads.notes, helper).forEach((line) => reporter.note(line));
+  helper.notes.forEach((line) => reporter.note(line));
   try {
     const data = await loadData(ir.data, { baseDir: runDir, validationSplit: ir.train.validationSplit, shape: modelShape(ir), saved });
     const { model, state } = await restoreModel(ir, checkpoint, latest?.dir ?? null, options.buildModel ?? defaultBuilder);
@@ -234,11 +228,11 @@ export async function resumeRun(runDir: string, options: Pick<TrainOptions, 'bac
     // A later resume must see the new epoch count too.
     if (extended) await writeRunIr(runDir, ir);
     await writeRunInfo(runDir, { ...info, backend: backend.name, status: 'running' });
-    const outcome = await runLoop({ model, train: ir.train, data, state, best: checkpoint?.best ?? null, runDir, reporter, signal: options.signal, parallel });
-    return await finish({ model, ir, data, runDir, info, outcome, reporter });
+    const outcome = await runLoop({ model, train: ir.train, data, state, best: checkpoint?.best ?? null, runDir, reporter, signal: options.signal, parallel, units: helper });
+    return await finish({ model, ir, data, runDir, info, outcome, reporter, helper });
   } finally {
     await threads.close();
-    await helper.helper?.close();
+    await helper.close();
   }
 }
 
@@ -300,6 +294,7 @@ interface Finish {
   info: RunInfo;
   outcome: LoopOutcome;
   reporter: ProgressReporter;
+  helper: CommandHelper;
 }
 
 /**
@@ -307,7 +302,7 @@ interface Finish {
  * history and curves, then `run.json` with the final status, which marks the run finished: a kill before it
  * leaves a run that `--resume` finishes from its last checkpoint.
  */
-async function finish({ model, ir, data, runDir, info, outcome, reporter }: Finish): Promise<TrainResult> {
+async function finish({ model, ir, data, runDir, info, outcome, reporter, helper }: Finish): Promise<TrainResult> {
   const { state } = outcome;
   const bestEpoch = state.monitor.bestEpoch > 0 ? state.monitor.bestEpoch : null;
   const skippedUpdates = totalSkippedUpdates(state);
@@ -320,7 +315,7 @@ async function finish({ model, ir, data, runDir, info, outcome, reporter }: Fini
   } else {
     await model.save(fileHandler(runDir));
     await faultPoint('final-save:after-weights');
-    if (data.test.count > 0) test = await setMetrics(model, data.test, ir.train.batchSize, data.preprocessing);
+    if (data.test.count > 0) test = await setMetrics(model, data.test, ir.train.batchSize, data.preprocessing, helper.infer);
     const restored = ir.train.earlyStopping?.restoreBest === true && bestEpoch !== null ? ` (weights of the best epoch, ${bestEpoch})` : '';
     const how = outcome.status === 'early_stopping' ? `stopped early after epoch ${state.epoch}` : `trained ${state.epoch} epochs`;
     message = `${how}; model saved in ${runDir}${restored}`;

@@ -3,7 +3,7 @@
  * inference loop and the heap training path give outputs and gradients equal bit for bit to the one-thread
  * heap path (every product is split by rows, each row computed by the same kernel), for the LSTM, the GRU
  * (reset first and after), the simple RNN and a layer-normalized LSTM, with its threshold forced down so
- * every product splits; it is declined where it cannot pay; a failure in it is a one-line error and it then
+ * every product splits; a measured helper splits only inside units its policy runs split; it is declined where it cannot pay; a failure in it is a one-line error and it then
  * steps aside; and an unclosed helper does not keep the process alive.
  */
 import { spawnSync } from 'node:child_process';
@@ -134,9 +134,15 @@ describe('matmul helper thread', () => {
     const started = await startMatMulHelper(base);
     expect(started.helper).not.toBeNull();
     expect(rowHelper()).toBe(started.helper);
-    // The default threshold: the S1 per-step product may split (measured, the first time it does), a small one does not.
-    expect(started.helper?.choose(32, 128, 512)?.split).toBe(true);
-    expect(started.helper?.choose(8, 16, 64)).toBeNull();
+    // Products split only inside a unit that splits (the first, warm-up unit does), and only from the default
+    // threshold up: the S2 per-step product does, the S1 one (2.1 M multiply-adds) does not.
+    const units = started.helper?.units('train');
+    expect(started.helper?.split(64, 256, 1024)).toBe(false);
+    units?.begin();
+    expect(started.helper?.split(64, 256, 1024)).toBe(true);
+    expect(started.helper?.split(32, 128, 512)).toBe(false);
+    units?.end();
+    expect(started.helper?.split(64, 256, 1024)).toBe(false);
     await started.helper?.close();
     expect(rowHelper()).toBeNull();
   });
@@ -153,7 +159,7 @@ describe('matmul helper thread', () => {
     const failing = await MatMulHelper.start({ workerUrl, minWork: 1, measured: false });
     failing.start({ key: 999, a: new Float32Array(6), rows: 2, k: 3, n: 2 });
     expect(() => failing.finish(() => new Float32Array(4))).toThrow(/^the matmul helper thread failed: operand 999 was never sent or already released; set SEQNET_MATMUL_HELPER=0 to compute on one thread$/);
-    expect(failing.choose(64, 64, 64)).toBeNull();
+    expect(failing.split(64, 64, 64)).toBe(false);
     await failing.close();
   });
 

@@ -193,16 +193,21 @@ async function evaluateCommand(run: string, flags: EvaluateFlags): Promise<void>
 async function predictCommand(run: string, flags: PredictFlags): Promise<void> {
   const backend = parseBackend(flags.backend);
   let text: string;
+  let backendNotes: string[] = [];
   if (flags.generate !== undefined) {
     const temperature = flags.temperature?.trim() === '' ? Number.NaN : Number(flags.temperature);
     if (!(temperature >= 0) || !Number.isFinite(temperature)) throw new CliError(`--temperature must be a number, 0 (greedy) or more (got '${flags.temperature}')`, ExitCode.Usage);
     const length = parseCount('--generate', flags.generate) as number;
     text = `${await (await training()).generateText(run, { length, prime: flags.prime ?? '', temperature, seed: parseCount('--seed', flags.seed, true), backend })}\n`;
   } else if (flags.input !== undefined) {
-    text = (await (await training()).predictRun(run, { input: flags.input, backend })).text;
+    const prediction = await (await training()).predictRun(run, { input: flags.input, backend });
+    backendNotes = prediction.backendNotes;
+    text = prediction.text;
   } else {
     throw new CliError('predict needs --input FILE (or --generate N for a text model)', ExitCode.Usage);
   }
   if (flags.output === undefined) process.stdout.write(text);
   else await writeFileAtomic(resolve(flags.output), text);
+  // On stderr, as stdout may hold the predictions; once they are written, so that a failure stays one line.
+  backendNotes.forEach((line) => process.stderr.write(`${line}\n`));
 }

@@ -79,17 +79,18 @@ export function workPerStep(ir: ModelIR): number {
 }
 
 /**
- * Multiply-adds of the largest per-step recurrent product `h·U` of one batch (batch × units × G·units) over
- * the recurrent layers with a matrix U: what decides whether the matmul helper thread pays
- * (`src/backend/matmul-helper.ts`). The layer's other heap products (input projection, dU) are larger.
+ * Multiply-adds of the largest per-step recurrent product `h·U` of a batch of `rows` examples (default: the
+ * training batch; rows × units × G·units) over the recurrent layers with a matrix U: what decides whether the
+ * matmul helper thread pays (`src/backend/matmul-helper.ts`). The layer's other heap products (input
+ * projection, dU) are larger.
  */
-export function largestRecurrentProduct(ir: ModelIR): number {
+export function largestRecurrentProduct(ir: ModelIR, rows = ir.train.batchSize): number {
   let largest = 0;
   for (const node of planModel(ir).nodes) {
     if (node.factory !== 'recurrent') continue;
     const facts = CELL_FACTS[node.config.cell];
     if (facts.recurrentWeight !== 'matrix') continue;
-    largest = Math.max(largest, ir.train.batchSize * node.config.units * facts.gates.length * node.config.units);
+    largest = Math.max(largest, rows * node.config.units * facts.gates.length * node.config.units);
   }
   return largest;
 }

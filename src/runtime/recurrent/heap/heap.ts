@@ -138,10 +138,8 @@ export class HeapKernels {
     const n = b.shape[b.shape.length - 1];
     const m = a.size / k;
     const helper = rowHelper();
-    const choice = helper !== null && m >= 2 ? helper.choose(m, k, n) : null;
-    if (choice?.split === true && helper !== null) this.splitMatMul(helper, out, a, b, [m, k, n]);
+    if (helper !== null && m >= 2 && helper.split(m, k, n)) this.splitMatMul(helper, out, a, b, [m, k, n]);
     else this.wasm._BatchMatMul(a.id, this.matrixShape(a), 3, b.id, this.matrixShape(b), 3, 0, 0, out.id);
-    choice?.finished();
     return out;
   }
 

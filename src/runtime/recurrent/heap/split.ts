@@ -21,16 +21,10 @@ export interface HelperRows {
   n: number;
 }
 
-/** How one product runs: split or on one thread; `finished` is called once it is done (the helper may time it). */
-export interface SplitChoice {
-  readonly split: boolean;
-  finished(): void;
-}
-
 /** A thread that computes the last rows of heap products; `start` and `finish` alternate. */
 export interface RowHelper {
-  /** How a product of `m` rows (two or more) by `k`, `n` runs; null: on one thread, without asking again. */
-  choose(m: number, k: number, n: number): SplitChoice | null;
+  /** Whether a product of `m` rows (two or more) by `k`, `n` is split now (false: it runs on one thread). */
+  split(m: number, k: number, n: number): boolean;
   /** Sends `b` `[k, n]` (its values copied before this returns) under a new key; see `release`. */
   send(b: Float32Array, k: number, n: number): number;
   /** Starts the helper on its rows; returns at once. */
