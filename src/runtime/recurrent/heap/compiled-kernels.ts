@@ -67,6 +67,12 @@ export interface CellKernels {
   gruNormsRecurrentBackward(train: number, norms: number, step: number, dInput: number, dRecurrent: number, recurrentWidth: number): void;
   rnnNormsForward(train: number, norms: number, step: number, input: number, recurrent: number, h: number, hNext: number, activated: number, out: number, hMaskedNext: number): void;
   rnnNormsBackward(train: number, norms: number, step: number, activated: number, outputGradient: number, recurrent: number, dh: number, dInput: number, dRecurrent: number): void;
+  rnnNormsSum(train: number, norms: number, step: number, input: number, recurrent: number): void;
+  rnnNormsActivate(train: number, norms: number, step: number, recurrent: number, activated: number): void;
+  rnnNormsStateEnd(train: number, norms: number, step: number, h: number, hNext: number, out: number, hMaskedNext: number): void;
+  rnnNormsStateEndBackward(train: number, norms: number, step: number, outputGradient: number, recurrent: number, dh: number): void;
+  rnnNormsActivateBackward(train: number, norms: number, step: number, activated: number, dInput: number): void;
+  rnnNormsSumBackward(train: number, norms: number, step: number, dInput: number, dRecurrent: number): void;
 }
 
 const EXPORTS = [
@@ -119,6 +125,12 @@ const EXPORTS = [
   'gruNormsRecurrentBackward',
   'rnnNormsForward',
   'rnnNormsBackward',
+  'rnnNormsSum',
+  'rnnNormsActivate',
+  'rnnNormsStateEnd',
+  'rnnNormsStateEndBackward',
+  'rnnNormsActivateBackward',
+  'rnnNormsSumBackward',
 ] as const;
 
 function kernelBytes(): Uint8Array {

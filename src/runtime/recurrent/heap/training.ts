@@ -50,7 +50,7 @@ export interface HeapTrainingCell {
    * The norm statistics its loop computes inside (`FusedNormForm`): none for a plain loop (the calls it takes
    * carry no sites, nor the bias among the op's parameters); per example (layer, RMS norm) for a normalized
    * one; per batch (batch norm, per step) where the step kernel is split into phases, so that the batch sums
-   * can be reduced across shards between them (the normalized LSTM's and GRU's). The one
+   * can be reduced across shards between them (the normalized LSTM's, GRU's and simple RNN's). The one
    * declaration of what each cell's heap loop covers, read by `heapTrainingSupports`.
    */
   normStatistics: readonly NormStatistics[];
@@ -339,31 +339,66 @@ export function stepInput(r: Recording, input: number): number {
   return normalized === null ? input : r.kernels.address(normalized);
 }
 
-/** The simple RNN with layer or RMS norms inside the loop (`assembly/train-rnn-norms.ts`; per-example statistics only, as the GRU's). */
+/** The normalized simple RNN's sites, with where its hidden site's batch norm works. */
+interface RnnLoopSites extends LoopSites {
+  /** The `RnnNorms` struct's scratch `[batch, u]` (a ⊙ m forward, its gradient backward). */
+  scratch: number;
+}
+
+/**
+ * The simple RNN with norms inside the loop (`assembly/train-rnn-norms.ts`): layer or RMS norms inside its
+ * step kernel, and batch norm at any site. Without batch norm one kernel call a step each way; with it the
+ * step's three phases one by one, each batch-normalized site between two of them, as the LSTM's.
+ */
 export const heapTrainingNormalizedRnn = singleProductCell(
   1,
   false,
   {
-    statistics: ['example'],
-    write(r) {
+    statistics: ['example', 'batch'],
+    write(r): RnnLoopSites {
       const sites = writeLoopSites(r, 'rnn');
+      const scratch = r.kernels.address(r.kernels.buffer([r.batch, r.units]));
       const struct = writeStruct(r.kernels, RNN_NORMS_FIELDS, {
         ...{ recurrent: sites.span('recurrent'), gates: sites.span('gates'), hidden: sites.span('hidden') },
         ...{ bias: sites.bias, dBias: sites.dBias },
-        scratch: r.kernels.address(r.kernels.buffer([r.batch, r.units])),
+        scratch,
       });
-      return { struct, gradients: sites.gradients, batch: sites.batch, normalizedInput: sites.normalizedInput };
+      return { struct, gradients: sites.gradients, batch: sites.batch, normalizedInput: sites.normalizedInput, scratch };
     },
   },
   (r, t, recurrent, out) => {
     const size = r.batch * r.units;
     const h = r.states[0];
+    const sites = r.sites as RnnLoopSites;
     const a = (buffer: HeapBuffer, offset = 0) => addressOf(r, buffer, offset);
-    r.kernels.cells.rnnNormsForward(r.train, (r.sites as LoopSites).struct, t, a(r.input, t * size), a(recurrent), a(h, t * size), a(h, (t + 1) * size), a(r.gates, t * size), out, a(r.hMasked));
+    const { cells } = r.kernels;
+    if (sites.batch.length === 0) {
+      cells.rnnNormsForward(r.train, sites.struct, t, a(r.input, t * size), a(recurrent), a(h, t * size), a(h, (t + 1) * size), a(r.gates, t * size), out, a(r.hMasked));
+      return;
+    }
+    const input = normalizedStepInput(r, t, a(r.input, t * size));
+    batchNormAt(r, 'recurrent', 0, t, a(recurrent));
+    cells.rnnNormsSum(r.train, sites.struct, t, input, a(recurrent));
+    batchNormAt(r, 'gates', 0, t, a(recurrent));
+    cells.rnnNormsActivate(r.train, sites.struct, t, a(recurrent), a(r.gates, t * size));
+    batchNormAt(r, 'hidden', 0, t, sites.scratch);
+    cells.rnnNormsStateEnd(r.train, sites.struct, t, a(h, t * size), a(h, (t + 1) * size), out, a(r.hMasked));
   },
   (r, t, outputGradient, recurrent, [dh], dInput, dRecurrent) => {
-    const size = r.batch * r.units;
-    r.kernels.cells.rnnNormsBackward(r.train, (r.sites as LoopSites).struct, t, addressOf(r, r.gates, t * size), outputGradient, recurrent, addressOf(r, dh), dInput, dRecurrent);
+    const activated = addressOf(r, r.gates, t * r.batch * r.units);
+    const sites = r.sites as RnnLoopSites;
+    const { cells } = r.kernels;
+    if (sites.batch.length === 0) {
+      cells.rnnNormsBackward(r.train, sites.struct, t, activated, outputGradient, recurrent, addressOf(r, dh), dInput, dRecurrent);
+      return;
+    }
+    cells.rnnNormsStateEndBackward(r.train, sites.struct, t, outputGradient, recurrent, addressOf(r, dh));
+    batchNormGradientAt(r, 'hidden', 0, t, sites.scratch);
+    cells.rnnNormsActivateBackward(r.train, sites.struct, t, activated, dInput);
+    batchNormGradientAt(r, 'gates', 0, t, dInput);
+    cells.rnnNormsSumBackward(r.train, sites.struct, t, dInput, dRecurrent);
+    batchNormGradientAt(r, 'recurrent', 0, t, dRecurrent);
+    batchNormGradientAt(r, 'input', 0, t, dInput);
   },
 );
 

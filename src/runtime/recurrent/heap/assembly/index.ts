@@ -41,4 +41,13 @@ export {
   gruNormsStateEndBackward,
   gruNormsStateForward,
 } from './train-gru-norms';
-export { rnnNormsBackward, rnnNormsForward } from './train-rnn-norms';
+export {
+  rnnNormsActivate,
+  rnnNormsActivateBackward,
+  rnnNormsBackward,
+  rnnNormsForward,
+  rnnNormsStateEnd,
+  rnnNormsStateEndBackward,
+  rnnNormsSum,
+  rnnNormsSumBackward,
+} from './train-rnn-norms';
