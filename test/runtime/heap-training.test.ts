@@ -16,7 +16,7 @@ import type { FusedArgs, FusedRun, GateActivation, SiteSetup } from '../../src/r
 import type { NormIR } from '../../src/ir/types.js';
 import { groupIdsFor } from '../../src/runtime/recurrent/norms/grouping.js';
 import { normDescriptor } from '../../src/runtime/recurrent/norms/registry.js';
-import { candidateAt, siteBlocks } from '../../src/variants/index.js';
+import { candidateAt, siteBlocks, siteSpans } from '../../src/variants/index.js';
 import { heapTrainingCounts, heapTrainingSupports } from '../../src/runtime/recurrent/heap/training.js';
 import { layerConfig, makeNorm, plainConfig } from '../helpers/recurrent.js';
 
@@ -94,6 +94,31 @@ const BATCH_NORM_SETS: NormIR[][] = [
 ];
 
 /**
+ * Batch norm (per-step statistics) at every site of the GRU's and the simple RNN's loops, the input site
+ * included: alone, with and without β, the Cooijmans set (input and recurrent without β, hidden with), every
+ * site at once, and mixed with layer and RMS norms (as for the LSTM, no centred norm right before a batch norm).
+ * The GRU's gates site is two batch-norm spans ([z, r], h), and so is its recurrent site reset first, each with
+ * its own statistics and reductions, as in the JS loop.
+ */
+const GRU_RNN_BATCH_NORM_SETS: NormIR[][] = [
+  [batchNorm('input')],
+  [batchNorm('recurrent', { center: false })],
+  [batchNorm('gates')],
+  [batchNorm('hidden', { center: false })],
+  [batchNorm('input', { center: false }), batchNorm('recurrent', { center: false }), batchNorm('hidden')],
+  [batchNorm('input', { center: false }), batchNorm('recurrent', { center: false }), batchNorm('gates', { center: false }), batchNorm('hidden')],
+  [makeNorm('recurrent', 'rms'), batchNorm('gates', { center: false }), makeNorm('hidden', 'layer')],
+  [batchNorm('recurrent', { center: false }), makeNorm('gates', 'layer', { groups: 'per_gate', center: false }), batchNorm('hidden')],
+];
+
+/** Each batch-norm set without dropout and with every form, with and without padding. */
+function batchNormCases(cell: Case['cell'], sets: NormIR[][]): Case[] {
+  return sets.flatMap((norms) =>
+    (['none', 'all'] as const).flatMap((dropout) => [false, true].map((masked): Case => ({ cell, gateActivation: 'sigmoid', dropout, masked, keepOutputs: true, norms, batch: BN_BATCH }))),
+  );
+}
+
+/**
 * The GRU's sites, alone and together; its gates are always normalized in two spans ([z, r], then h: `groups
  * all` is not allowed there), and so is its recurrent product with the reset gate first.
  */
@@ -136,11 +161,8 @@ function variedCases(cell: Case['cell'], sets: NormSet[]): Case[] {
 }
 
 CASES.push(
-  ...BATCH_NORM_SETS.flatMap((norms) =>
-    (['none', 'all'] as const).flatMap((dropout) =>
-      [false, true].map((masked): Case => ({ cell: NORMALIZED_LSTM, gateActivation: 'sigmoid', dropout, masked, keepOutputs: true, norms, batch: BN_BATCH })),
-    ),
-  ),
+  ...batchNormCases(NORMALIZED_LSTM, BATCH_NORM_SETS),
+  ...[NORMALIZED_GRU_FIRST, NORMALIZED_GRU_AFTER, NORMALIZED_RNN].flatMap((cell) => batchNormCases(cell, GRU_RNN_BATCH_NORM_SETS)),
   ...normCases(NORMALIZED_LSTM, LSTM_NORM_SETS),
   ...[NORMALIZED_GRU_FIRST, NORMALIZED_GRU_AFTER].flatMap((cell) => [...normCases(cell, GRU_NORM_SETS), ...variedCases(cell, GRU_NORM_SETS)]),
   ...normCases(NORMALIZED_RNN, RNN_NORM_SETS),
@@ -279,6 +301,13 @@ function throughJavaScript(call: FusedCall, v: Values): Outcome {
  * batch norm, 1e-4: its statistics over 3 to 6 examples make these cases ill-conditioned. Measured, the
  * JavaScript loops' own outputs and gradients move by up to 5e-5 (relative, as here) when P is perturbed by
  * one float32 rounding (a random relative 1.2e-7), and the heap path differs from them by up to 4.5e-5.
+ * The GRU's and simple RNN's batch-norm cases, 4e-4: three of them are worse conditioned still. A reset-after
+ * GRU with input, recurrent and hidden batch norms over the padded batch moves by 3.0e-4 under that perturbation
+ * of P (the heap path differs by 3.6e-4); a simple RNN with a batch norm at every site, and one with RMS,
+ * batch and layer norms, both under every dropout form and padding, move by 8.3e-5 and 7.1e-5 when each
+ * activation's value in the JavaScript loops is perturbed by a random relative 3e-7 (the compiled exp's error),
+ * and the heap path differs by 1.2e-4 and 2.0e-4. Every other case of theirs stays within 6.4e-5. (Checked by
+ * hand: with the batch norm's x̂ ⊙ Σ(g ⊙ x̂) term left out of dx, every batch-norm case fails.)
  */
 function expectRounding(actual: Float32Array, expected: Float32Array, label: string, tolerance: number): void {
   expect(actual.length, label).toBe(expected.length);
@@ -312,12 +341,15 @@ describe('heap training path on wasm', () => {
       const heap = throughOp(call, v);
       expect(heapTrainingCounts).toEqual({ forward: before.forward + 1, backward: before.backward + 1 });
       const reference = throughJavaScript(call, v);
-      const tolerance = c.norms.length === 0 ? 1e-5 : c.norms.some((norm) => norm.kind === 'batch') ? 1e-4 : c.norms.length === 1 ? 3e-5 : 5e-5;
+      const batchNorm = c.norms.some((norm) => norm.kind === 'batch');
+      const tolerance = c.norms.length === 0 ? 1e-5 : batchNorm ? (c.cell.kind === 'lstm' ? 1e-4 : 4e-4) : c.norms.length === 1 ? 3e-5 : 5e-5;
       expectRounding(heap.packed, reference.packed, 'packed value', tolerance);
       const labels = ['dP', 'dU', ...Array.from({ length: c.cell.states }, (_, s) => `d state ${s}`), ...call.params.map((_, p) => `d param ${p}`)];
       expect(reference.gradients.length).toBe(labels.length);
       labels.forEach((label, i) => expectRounding(heap.gradients[i], reference.gradients[i], label, tolerance));
-      const batchSites = c.norms.filter((norm) => norm.kind === 'batch').map((norm) => `${norm.site} from 0`);
+      // One entry per span of a batch-normalized site, as the cell's facts cut the site.
+      const spans = (norm: NormIR) => siteSpans(c.cell.kind, norm.site, c.cell.resetAfter).map((span) => `${norm.site} from ${span.first * UNITS}`);
+      const batchSites = c.norms.filter((norm) => norm.kind === 'batch').flatMap(spans);
       expect([...reference.statistics.keys()]).toEqual(batchSites);
       expect([...heap.statistics.keys()]).toEqual(batchSites);
       for (const site of batchSites) expectRounding(heap.statistics.get(site) as Float32Array, reference.statistics.get(site) as Float32Array, `${site} statistics`, tolerance);
@@ -335,31 +367,25 @@ describe('heap training path on wasm', () => {
     expect(heapTrainingCounts).toEqual(before);
   });
 
-  it('covers batch norm in the LSTM\'s loop only: the same batch-norm call of a GRU or simple RNN is declined', () => {
+  it('covers batch norm in every normalized loop, but not with population statistics (its kernels normalize with the batch statistics)', () => {
     const withBatchNorm = (cell: Case['cell']): Case => ({ cell, gateActivation: 'sigmoid', dropout: 'none', masked: false, keepOutputs: true, norms: [makeNorm('recurrent', 'batch')], batch: BN_BATCH });
-    expect(heapTrainingSupports(callOf(withBatchNorm(NORMALIZED_LSTM)))).toBe(true);
-    for (const cell of [NORMALIZED_GRU_FIRST, NORMALIZED_GRU_AFTER, NORMALIZED_RNN]) expect(heapTrainingSupports(callOf(withBatchNorm(cell))), cell.name).toBe(false);
+    for (const cell of [NORMALIZED_LSTM, NORMALIZED_GRU_FIRST, NORMALIZED_GRU_AFTER, NORMALIZED_RNN]) {
+      const call = callOf(withBatchNorm(cell));
+      expect(heapTrainingSupports(call), cell.name).toBe(true);
+      const population = { mean: new Float32Array(cell.blocks * UNITS), variance: new Float32Array(cell.blocks * UNITS).fill(1) };
+      expect(heapTrainingSupports({ ...call, sites: call.sites.map((site) => ({ ...site, population })) }), `${cell.name} with population statistics`).toBe(false);
+    }
   });
 
   it.each([
-    ['batch norm in the GRU (reset first)', 'gru', false, makeNorm('recurrent', 'batch')],
-    ['batch norm in the GRU (reset after)', 'gru', true, makeNorm('hidden', 'batch')],
-    ['batch norm in the simple RNN', 'rnn', false, makeNorm('hidden', 'batch')],
-  ] as const)('declines %s: the layer trains on the JavaScript loops, the counters stay', (_, cell, resetAfter, norm) => {
-    const config = layerConfig(plainConfig(cell, UNITS, { norms: [norm], resetAfter, returnSequences: true }), { seed: 3 });
-    const layer = new SeqnetRecurrent(config);
-    const x = tf.randomNormal([BATCH, STEPS, 4], 0, 1, 'float32', 7);
-    layer.apply(x);
-    const before = { ...heapTrainingCounts };
-    const { grads } = tf.variableGrads(() => tf.sum(layer.apply(x, { training: true }) as tf.Tensor));
-    expect(heapTrainingCounts).toEqual(before);
-    expect(Object.keys(grads).length).toBeGreaterThan(0);
-    expect(Object.values(grads).every((gradient) => tf.any(tf.notEqual(gradient, 0)).dataSync()[0] === 1)).toBe(true);
-  });
-
-  it('a BN-LSTM layer (Cooijmans et al.) trained on wasm takes the heap path, and its population statistics move as on the JavaScript loops', async () => {
-    const norms = [makeNorm('input', 'batch', { center: false }), makeNorm('recurrent', 'batch', { center: false }), makeNorm('cell', 'batch')];
-    const config = layerConfig(plainConfig('lstm', UNITS, { norms, returnSequences: true }), { seed: 3 });
+    ['a BN-LSTM layer (Cooijmans et al.)', 'lstm', false, [makeNorm('input', 'batch', { center: false }), makeNorm('recurrent', 'batch', { center: false }), makeNorm('cell', 'batch')]],
+    // (Sets whose every statistic is more than rounding noise: a batch norm's batch mean is its β, 0 here, so a
+    // site fed only by batch-normalized values without β, h·U after a hidden batch norm say, has means of ~1e-9.)
+    ['a BN-GRU layer (reset first, input and recurrent)', 'gru', false, [makeNorm('input', 'batch', { center: false }), makeNorm('recurrent', 'batch', { center: false })]],
+    ['a BN-GRU layer (reset after, gates and hidden)', 'gru', true, [makeNorm('gates', 'batch'), makeNorm('hidden', 'batch')]],
+    ['a BN simple RNN layer (input and gates)', 'rnn', false, [makeNorm('input', 'batch', { center: false }), makeNorm('gates', 'batch')]],
+  ] as const)('%s trained on wasm takes the heap path, and its population statistics move as on the JavaScript loops', async (_, cell, resetAfter, norms) => {
+    const config = layerConfig(plainConfig(cell, UNITS, { norms: [...norms], resetAfter, returnSequences: true }), { seed: 3 });
     const x = tf.randomNormal([BN_BATCH, STEPS, 4], 0, 1, 'float32', 7);
     /** The layer's weights after one training call (the population statistics move; nothing else does without an optimizer). */
     const trained = (): { names: string[]; values: Float32Array[] } => {
@@ -376,7 +402,7 @@ describe('heap training path on wasm', () => {
     await tf.setBackend('wasm');
     const { names } = onHeap;
     const moving = names.flatMap((name, w) => (name.includes('moving_') ? [w] : []));
-    expect(moving.length).toBe(6);
+    expect(moving.length).toBe(2 * norms.length);
     for (const w of moving) {
       expect(onHeap.values[w].some((value) => value !== 0 && value !== 1), `${names[w]} moved`).toBe(true);
       expectRounding(onHeap.values[w], onJavaScript.values[w], names[w], 1e-5);

@@ -34,7 +34,8 @@ export interface CellDescriptor {
   /**
    * The fused loops on the wasm heap in training (`heap/training.ts`), each for its fused loop above
    * (absent: that loop runs in JavaScript). Which norm forms a normalized one covers each loop declares
-   * (`HeapTrainingCell.normStatistics`: batch norm only the LSTM's), read by `heapTrainingSupports`.
+   * (`HeapTrainingCell.normStatistics`: per example, and batch norm per step, for each normalized loop), read by
+   * `heapTrainingSupports`.
    */
   heapTraining?: { plain?: HeapTrainingCell; normalized?: HeapTrainingCell };
 }

@@ -40,11 +40,11 @@ export interface CellKernels {
   lstmNormsCellBackward(train: number, norms: number, step: number, gates: number, cellTanh: number, dz: number): void;
   lstmNormsActivateBackward(train: number, norms: number, step: number, gates: number, c: number, dc: number, dz: number): void;
   lstmNormsSumBackward(train: number, norms: number, step: number, dz: number, dInput: number): void;
-  batchNormSums(train: number, site: number, step: number, values: number): void;
-  batchNormDeviations(train: number, site: number, step: number, values: number): void;
-  batchNormApply(train: number, site: number, step: number, values: number, out: number): void;
-  batchNormGradientSums(train: number, site: number, step: number, dy: number): void;
-  batchNormGradient(train: number, site: number, step: number, dy: number, dx: number): void;
+  batchNormSums(train: number, site: number, step: number, values: number, stride: number): void;
+  batchNormDeviations(train: number, site: number, step: number, values: number, stride: number): void;
+  batchNormApply(train: number, site: number, step: number, values: number, out: number, stride: number): void;
+  batchNormGradientSums(train: number, site: number, step: number, dy: number, stride: number): void;
+  batchNormGradient(train: number, site: number, step: number, dy: number, dx: number, stride: number): void;
   gruNormsGatesForward(train: number, norms: number, step: number, input: number, recurrent: number, resetAfter: number, hMasked: number, gates: number, resetTerm: number): void;
   gruNormsStateForward(
     ...args: [train: number, norms: number, step: number, input: number, candidateRecurrent: number, gates: number, resetTerm: number, h: number, hNext: number, out: number, hMaskedNext: number]
@@ -53,8 +53,26 @@ export interface CellKernels {
     ...args: [train: number, norms: number, step: number, gates: number, resetTerm: number, h: number, outputGradient: number, recurrent: number, resetAfter: number, dh: number, dInput: number, dRecurrent: number, dCandidate: number]
   ): void;
   gruNormsResetBackward(train: number, norms: number, step: number, gates: number, h: number, dResetProduct: number, dh: number, dInput: number, dRecurrent: number): void;
+  gruNormsGatesSum(train: number, norms: number, step: number, input: number, recurrent: number, resetAfter: number): void;
+  gruNormsGatesActivate(train: number, norms: number, step: number, recurrent: number, resetAfter: number, hMasked: number, gates: number, resetTerm: number): void;
+  gruNormsCandidateSum(train: number, norms: number, step: number, input: number, candidateRecurrent: number, gates: number, resetTerm: number): void;
+  gruNormsCandidateState(train: number, norms: number, step: number, gates: number, h: number): void;
+  gruNormsStateEnd(train: number, norms: number, step: number, h: number, hNext: number, out: number, hMaskedNext: number): void;
+  gruNormsStateEndBackward(train: number, norms: number, step: number, outputGradient: number, recurrent: number, dh: number): void;
+  gruNormsCandidateBackward(train: number, norms: number, step: number, gates: number, h: number, dh: number, dInput: number): void;
+  gruNormsCandidateProductBackward(train: number, norms: number, step: number, dInput: number, dCandidate: number): void;
+  gruNormsResetAfterBackward(train: number, gates: number, resetTerm: number, dInput: number, dRecurrent: number): void;
+  gruNormsResetFirstBackward(train: number, gates: number, h: number, dResetProduct: number, dh: number, dInput: number): void;
+  gruNormsGatesBackward(train: number, norms: number, step: number, dInput: number): void;
+  gruNormsRecurrentBackward(train: number, norms: number, step: number, dInput: number, dRecurrent: number, recurrentWidth: number): void;
   rnnNormsForward(train: number, norms: number, step: number, input: number, recurrent: number, h: number, hNext: number, activated: number, out: number, hMaskedNext: number): void;
   rnnNormsBackward(train: number, norms: number, step: number, activated: number, outputGradient: number, recurrent: number, dh: number, dInput: number, dRecurrent: number): void;
+  rnnNormsSum(train: number, norms: number, step: number, input: number, recurrent: number): void;
+  rnnNormsActivate(train: number, norms: number, step: number, recurrent: number, activated: number): void;
+  rnnNormsStateEnd(train: number, norms: number, step: number, h: number, hNext: number, out: number, hMaskedNext: number): void;
+  rnnNormsStateEndBackward(train: number, norms: number, step: number, outputGradient: number, recurrent: number, dh: number): void;
+  rnnNormsActivateBackward(train: number, norms: number, step: number, activated: number, dInput: number): void;
+  rnnNormsSumBackward(train: number, norms: number, step: number, dInput: number, dRecurrent: number): void;
 }
 
 const EXPORTS = [
@@ -93,8 +111,26 @@ const EXPORTS = [
   'gruNormsStateForward',
   'gruNormsStateBackward',
   'gruNormsResetBackward',
+  'gruNormsGatesSum',
+  'gruNormsGatesActivate',
+  'gruNormsCandidateSum',
+  'gruNormsCandidateState',
+  'gruNormsStateEnd',
+  'gruNormsStateEndBackward',
+  'gruNormsCandidateBackward',
+  'gruNormsCandidateProductBackward',
+  'gruNormsResetAfterBackward',
+  'gruNormsResetFirstBackward',
+  'gruNormsGatesBackward',
+  'gruNormsRecurrentBackward',
   'rnnNormsForward',
   'rnnNormsBackward',
+  'rnnNormsSum',
+  'rnnNormsActivate',
+  'rnnNormsStateEnd',
+  'rnnNormsStateEndBackward',
+  'rnnNormsActivateBackward',
+  'rnnNormsSumBackward',
 ] as const;
 
 function kernelBytes(): Uint8Array {

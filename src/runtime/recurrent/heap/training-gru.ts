@@ -1,7 +1,7 @@
 /**
- * The GRU's heap training loops (`training.ts`), plain (`assembly/train-gru.ts`) and with layer or RMS norms
- * inside (`assembly/train-gru-norms.ts`): the same matmuls around kernels with the same buffers, so one
- * loop with the kernel calls as a parameter. Reset after, one product h̃·U `[batch, 3u]` per step each way;
+ * The GRU's heap training loops (`training.ts`), plain (`assembly/train-gru.ts`) and with norms inside
+ * (`assembly/train-gru-norms.ts`: layer or RMS norms inside its kernels, batch norms between their phases):
+ * the same matmuls around kernels with the same buffers, so one loop with the kernel calls as a parameter. Reset after, one product h̃·U `[batch, 3u]` per step each way;
  * reset first, two each way, h̃·U_zr and then (r ⊙ h̃)·U_h forward, dc·U_hᵀ and then d[z, r]·U_zrᵀ
  * backward. U_zrᵀ and U_hᵀ are row blocks of Uᵀ (views); U_zr and U_h, column blocks of U, are split off by
  * tfjs once per call.
@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HeapBuffer } from './heap.js';
 import { GRU_NORMS_FIELDS, writeStruct } from './structs.js';
-import { addressOf, kernelGradient, stepViews } from './training.js';
+import { addressOf, batchNormAt, batchNormGradientAt, kernelGradient, normalizedStepInput, stepInput, stepViews } from './training.js';
 import type { HeapTrainingCell, LoopSites, NormStatistics, Recording } from './training.js';
 import { writeLoopSites } from './training-sites.js';
 
@@ -104,16 +104,23 @@ function resetFirstKernelGradient(r: Recording, dRecurrent: HeapBuffer, dCandida
   return recurrentKernel;
 }
 
+/** The normalized GRU's sites, with where its gates' and hidden site's batch norms work. */
+interface GruLoopSites extends LoopSites {
+  /** The `GruNorms` struct's scratch `[2·batch, u]`: forward the pre-activations `[batch, 2u]`, then `[batch, u]`. */
+  scratch: number;
+}
+
 /** The `GruNorms` struct: a `Site` per span ([z, r] and h apart at the gates, and at the recurrent product reset first). */
-function writeGruSites(r: Recording): LoopSites {
+function writeGruSites(r: Recording): GruLoopSites {
   const sites = writeLoopSites(r, 'gru');
+  const scratch = r.kernels.address(r.kernels.buffer([2 * r.batch, r.units]));
   const struct = writeStruct(r.kernels, GRU_NORMS_FIELDS, {
     ...{ recurrent: sites.span('recurrent', 0), recurrentCandidate: r.call.resetAfter ? 0 : sites.span('recurrent', 2) },
     ...{ gates: sites.span('gates', 0), gatesCandidate: sites.span('gates', 2), hidden: sites.span('hidden') },
     ...{ bias: sites.bias, dBias: sites.dBias },
-    scratch: r.kernels.address(r.kernels.buffer([2 * r.batch, r.units])),
+    scratch,
   });
-  return { struct, gradients: sites.gradients, batch: sites.batch };
+  return { struct, gradients: sites.gradients, batch: sites.batch, normalizedInput: sites.normalizedInput, scratch };
 }
 
 /** The plain GRU (`assembly/train-gru.ts`). Arguments written out, not spread from arrays: these run once per step. */
@@ -127,16 +134,93 @@ export const heapTrainingGru = gruLoop([], {
 });
 
 /**
- * The GRU with layer or RMS norms inside the loop (`assembly/train-gru-norms.ts`): per-example statistics
- * only, its step kernels not being split into phases for batch sums (a batch-norm GRU runs the JS loops).
+ * The GRU with norms inside the loop (`assembly/train-gru-norms.ts`), both reset positions: layer or RMS
+ * norms inside its kernels, and batch norm at any site and span. Without batch norm two kernel calls a step
+ * each way; with it the kernels' phases one by one, each batch-normalized span between two of them
+ * (`normalizedGruPhases`), at the points the JS loop (`../fused/gru-norms.ts`) normalizes, its batch sums
+ * reduced there.
  */
-export const heapTrainingNormalizedGru = gruLoop(['example'], {
-  gatesForward: (r, t, input, recurrent, resetAfter, hMasked, gates, resetTerm) =>
-    r.kernels.cells.gruNormsGatesForward(r.train, (r.sites as LoopSites).struct, t, input, recurrent, resetAfter, hMasked, gates, resetTerm),
-  stateForward: (r, t, input, candidateRecurrent, gates, resetTerm, h, hNext, out, hMaskedNext) =>
-    r.kernels.cells.gruNormsStateForward(r.train, (r.sites as LoopSites).struct, t, input, candidateRecurrent, gates, resetTerm, h, hNext, out, hMaskedNext),
-  stateBackward: (r, t, gates, resetTerm, h, outputGradient, recurrent, resetAfter, dh, dInput, dRecurrent, dCandidate) =>
-    r.kernels.cells.gruNormsStateBackward(r.train, (r.sites as LoopSites).struct, t, gates, resetTerm, h, outputGradient, recurrent, resetAfter, dh, dInput, dRecurrent, dCandidate),
-  resetBackward: (r, t, gates, h, dResetProduct, dh, dInput, dRecurrent) =>
-    r.kernels.cells.gruNormsResetBackward(r.train, (r.sites as LoopSites).struct, t, gates, h, dResetProduct, dh, dInput, dRecurrent),
+export const heapTrainingNormalizedGru = gruLoop(['example', 'batch'], {
+  gatesForward(r, t, input, recurrent, resetAfter, hMasked, gates, resetTerm) {
+    const sites = r.sites as GruLoopSites;
+    if (sites.batch.length === 0) r.kernels.cells.gruNormsGatesForward(r.train, sites.struct, t, input, recurrent, resetAfter, hMasked, gates, resetTerm);
+    else normalizedGruPhases.gatesForward(r, t, input, recurrent, resetAfter, hMasked, gates, resetTerm);
+  },
+  stateForward(r, t, input, candidateRecurrent, gates, resetTerm, h, hNext, out, hMaskedNext) {
+    const sites = r.sites as GruLoopSites;
+    if (sites.batch.length === 0) r.kernels.cells.gruNormsStateForward(r.train, sites.struct, t, input, candidateRecurrent, gates, resetTerm, h, hNext, out, hMaskedNext);
+    else normalizedGruPhases.stateForward(r, t, input, candidateRecurrent, gates, resetTerm, h, hNext, out, hMaskedNext);
+  },
+  stateBackward(r, t, gates, resetTerm, h, outputGradient, recurrent, resetAfter, dh, dInput, dRecurrent, dCandidate) {
+    const sites = r.sites as GruLoopSites;
+    if (sites.batch.length > 0) normalizedGruPhases.stateBackward(r, t, gates, resetTerm, h, outputGradient, recurrent, resetAfter, dh, dInput, dRecurrent, dCandidate);
+    else r.kernels.cells.gruNormsStateBackward(r.train, sites.struct, t, gates, resetTerm, h, outputGradient, recurrent, resetAfter, dh, dInput, dRecurrent, dCandidate);
+  },
+  resetBackward(r, t, gates, h, dResetProduct, dh, dInput, dRecurrent) {
+    const sites = r.sites as GruLoopSites;
+    if (sites.batch.length > 0) normalizedGruPhases.resetBackward(r, t, gates, h, dResetProduct, dh, dInput, dRecurrent);
+    else r.kernels.cells.gruNormsResetBackward(r.train, sites.struct, t, gates, h, dResetProduct, dh, dInput, dRecurrent);
+  },
 });
+
+/** Bytes from a row's start to its gate block `block` (addresses are byte addresses; floats are 4 bytes). */
+const blockOffset = (r: Recording, block: number) => 4 * block * r.units;
+
+/**
+ * The normalized GRU's step in phases, a batch norm between two wherever the call has one (`batchNormAt`;
+ * spans by first column: the gates' [z, r] at 0 and h at 2u, the recurrent product's whole reset after, [z, r]
+ * and h reset first). Forward: N_in(P_t); N_rec(h̃·U) | P_zr + R_zr; N_gates,zr | σ, reset term; (matmul)
+ * N_rec,h | P_h + candidate term; N_gates,h | tanh, the state mix; N_hidden | the state end. Backward in reverse.
+ */
+const normalizedGruPhases: GruKernelCalls = {
+  gatesForward(r, t, input, recurrent, resetAfter, hMasked, gates, resetTerm) {
+    const { cells } = r.kernels;
+    const struct = (r.sites as GruLoopSites).struct;
+    const stepInputAddress = normalizedStepInput(r, t, input);
+    batchNormAt(r, 'recurrent', 0, t, recurrent);
+    cells.gruNormsGatesSum(r.train, struct, t, stepInputAddress, recurrent, resetAfter);
+    batchNormAt(r, 'gates', 0, t, (r.sites as GruLoopSites).scratch);
+    cells.gruNormsGatesActivate(r.train, struct, t, recurrent, resetAfter, hMasked, gates, resetTerm);
+  },
+  stateForward(r, t, input, candidateRecurrent, gates, resetTerm, h, hNext, out, hMaskedNext) {
+    const { cells } = r.kernels;
+    const { struct, scratch } = r.sites as GruLoopSites;
+    if (candidateRecurrent !== 0) batchNormAt(r, 'recurrent', 2 * r.units, t, candidateRecurrent);
+    cells.gruNormsCandidateSum(r.train, struct, t, stepInput(r, input), candidateRecurrent, gates, resetTerm);
+    batchNormAt(r, 'gates', 2 * r.units, t, scratch);
+    cells.gruNormsCandidateState(r.train, struct, t, gates, h);
+    batchNormAt(r, 'hidden', 0, t, scratch);
+    cells.gruNormsStateEnd(r.train, struct, t, h, hNext, out, hMaskedNext);
+  },
+  stateBackward(r, t, gates, resetTerm, h, outputGradient, recurrent, resetAfter, dh, dInput, dRecurrent, dCandidate) {
+    const { cells } = r.kernels;
+    const { struct, scratch } = r.sites as GruLoopSites;
+    const width = 3 * r.units;
+    cells.gruNormsStateEndBackward(r.train, struct, t, outputGradient, recurrent, dh);
+    batchNormGradientAt(r, 'hidden', 0, t, scratch);
+    cells.gruNormsCandidateBackward(r.train, struct, t, gates, h, dh, dInput);
+    batchNormGradientAt(r, 'gates', 2 * r.units, t, dInput + blockOffset(r, 2), width);
+    if (resetAfter === 0) {
+      cells.gruNormsCandidateProductBackward(r.train, struct, t, dInput, dCandidate);
+      batchNormGradientAt(r, 'recurrent', 2 * r.units, t, dCandidate);
+      return;
+    }
+    cells.gruNormsResetAfterBackward(r.train, gates, resetTerm, dInput, dRecurrent);
+    gatesPhasesBackward(r, t, dInput, dRecurrent, width);
+  },
+  resetBackward(r, t, gates, h, dResetProduct, dh, dInput, dRecurrent) {
+    r.kernels.cells.gruNormsResetFirstBackward(r.train, gates, h, dResetProduct, dh, dInput);
+    gatesPhasesBackward(r, t, dInput, dRecurrent, 2 * r.units);
+  },
+};
+
+/** The step's last backward phases from d[z, r] at the gates' activations: through N_gates,zr, N_rec, and dP through N_in. */
+function gatesPhasesBackward(r: Recording, t: number, dInput: number, dRecurrent: number, recurrentWidth: number): void {
+  const { cells } = r.kernels;
+  const struct = (r.sites as GruLoopSites).struct;
+  cells.gruNormsGatesBackward(r.train, struct, t, dInput);
+  batchNormGradientAt(r, 'gates', 0, t, dInput, 3 * r.units);
+  cells.gruNormsRecurrentBackward(r.train, struct, t, dInput, dRecurrent, recurrentWidth);
+  batchNormGradientAt(r, 'recurrent', 0, t, dRecurrent);
+  batchNormGradientAt(r, 'input', 0, t, dInput);
+}

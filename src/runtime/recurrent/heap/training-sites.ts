@@ -4,14 +4,14 @@
  * and its recurrent product with the reset gate first, are [z, r] then h) a `Site` struct of
  * `assembly/train-norm.ts` (its `Norm` with the span's γ and β, the buffers recording x̂ and 1/σ, and the
  * span's columns of the site's zeroed γ and β gradients), as the JS loops cut them (`../fused/gru-norms.ts`);
- * and a batch-norm site's `BatchSite` (`batch-sites.ts`), whole, for the loops that declare batch statistics
- * (`HeapTrainingCell.normStatistics`) to run between their step's phases.
+ * and a batch-norm span's `BatchSite` (`batch-sites.ts`), cut the same way, for the loops that declare batch
+ * statistics (`HeapTrainingCell.normStatistics`) to run between their step's phases.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { CellKind } from '../../../variants/index.js';
 import { siteSpans } from '../../../variants/index.js';
 import type { NormSite } from '../../../ir/types.js';
-import { writeBatchSite } from './batch-sites.js';
+import { batchSpan, writeBatchSite } from './batch-sites.js';
 import type { HeapBatchSite } from './batch-sites.js';
 import type { HeapBuffer } from './heap.js';
 import { writeForm } from './norms.js';
@@ -24,8 +24,10 @@ export interface LoopSiteStructs {
   /** The bias `b` the loop adds after the norms, and its gradient, or 0 (then it was added before the op). */
   bias: number;
   dBias: number;
-  /** The batch-norm sites, by site (written apart from the `Site` structs). */
-  batch: Partial<Record<NormSite, HeapBatchSite>>;
+  /** The batch-norm spans, in the order of the sites and their spans (written apart from the `Site` structs). */
+  batch: HeapBatchSite[];
+  /** `[batch, G·u]`: N_in(P_t) under an input batch norm (P itself is the op's input, left alone), else null. */
+  normalizedInput: HeapBuffer | null;
   /** In the order of `FusedCall.params`: the bias's (when the loop adds it), then γ's (and β's) of each site. */
   gradients: HeapBuffer[];
 }
@@ -37,7 +39,7 @@ export function writeLoopSites(r: Recording, cell: CellKind): LoopSiteStructs {
   const hasBias = call.params.length > call.sites.reduce((count, setup) => count + (setup.norm.center ? 2 : 1), 0);
   const gradients: HeapBuffer[] = hasBias ? [zeros(call.params[0])] : [];
   const spans = new Map<string, number>();
-  const batchSites: LoopSiteStructs['batch'] = {};
+  const batchSpans: HeapBatchSite[] = [];
   let next = hasBias ? 1 : 0;
   for (const setup of call.sites) {
     const gamma = call.params[next++];
@@ -47,20 +49,26 @@ export function writeLoopSites(r: Recording, cell: CellKind): LoopSiteStructs {
     }
     const [dGamma, dBeta] = [zeros(gamma), beta === null ? null : zeros(beta)];
     gradients.push(dGamma, ...(dBeta === null ? [] : [dBeta]));
-    if (setup.form.statistics === 'batch') {
-      batchSites[setup.site] = writeBatchSite(kernels, setup, { gamma, beta, dGamma, dBeta }, r.steps, r.batch);
-      continue;
-    }
     const parameters = { gamma: gamma.dataSync() as Float32Array, beta: beta === null ? null : (beta.dataSync() as Float32Array), dGamma, dBeta };
+    // Cut as the JS loops cut it (`../fused/gru-norms.ts`): a batch norm's statistics are per column, but each
+    // span's sums are reduced across shards on their own, and its statistics handed back on their own.
     for (const { first, count } of siteSpans(cell, setup.site, call.resetAfter)) {
-      spans.set(`${setup.site} ${first}`, writeSpan(r, setup.form.subtractMean, setup.norm.epsilon, setup.groupIds.slice(first, first + count), first * units, parameters));
+      const [start, end] = [first * units, (first + count) * units];
+      if (setup.form.statistics === 'batch') {
+        const columns = { gamma: parameters.gamma.subarray(start, end), beta: parameters.beta?.subarray(start, end) ?? null };
+        const gradientAddresses = { dGamma: kernels.address(dGamma, start), dBeta: dBeta === null ? 0 : kernels.address(dBeta, start) };
+        batchSpans.push(writeBatchSite(kernels, setup, { firstColumn: start, ...columns, ...gradientAddresses }, r.steps, r.batch));
+        continue;
+      }
+      spans.set(`${setup.site} ${first}`, writeSpan(r, setup.form.subtractMean, setup.norm.epsilon, setup.groupIds.slice(first, first + count), start, parameters));
     }
   }
   return {
     span: (site, first = 0) => spans.get(`${site} ${first}`) ?? 0,
     bias: hasBias ? kernels.address(kernels.tensor(call.params[0])) : 0,
     dBias: hasBias ? kernels.address(gradients[0]) : 0,
-    batch: batchSites,
+    batch: batchSpans,
+    normalizedInput: batchSpan(batchSpans, 'input') === undefined ? null : kernels.buffer([r.batch, r.input.shape[1]]),
     gradients,
   };
 }

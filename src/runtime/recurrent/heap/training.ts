@@ -13,7 +13,7 @@ import type { FusedCall, FusedResult } from '../fused/op.js';
 import type { SiteSetup } from '../fused/types.js';
 import type { FusedNormForm } from '../norms/types.js';
 import type { NormSite } from '../../../ir/types.js';
-import { batchNormBackward, batchNormForward, batchSiteStatistics } from './batch-sites.js';
+import { batchNormBackward, batchNormForward, batchSiteStatistics, batchSpan } from './batch-sites.js';
 import type { HeapBatchSite } from './batch-sites.js';
 import { ACTIVATION_CODES } from './cells.js';
 import type { HeapBuffer, HeapKernels } from './heap.js';
@@ -49,9 +49,9 @@ export interface HeapTrainingCell {
   /**
    * The norm statistics its loop computes inside (`FusedNormForm`): none for a plain loop (the calls it takes
    * carry no sites, nor the bias among the op's parameters); per example (layer, RMS norm) for a normalized
-   * one; per batch (batch norm, per step) only where the step kernel is split into phases, so that the batch
-   * sums can be reduced across shards between them (the LSTM's). The one declaration of what each cell's
-   * heap loop covers, read by `heapTrainingSupports`.
+   * one; per batch (batch norm, per step) where the step kernel is split into phases, so that the batch sums
+   * can be reduced across shards between them (the normalized LSTM's, GRU's and simple RNN's). The one
+   * declaration of what each cell's heap loop covers, read by `heapTrainingSupports`.
    */
   normStatistics: readonly NormStatistics[];
   /** Gate blocks of `z` (the input term's and dP's width in units). */
@@ -100,8 +100,10 @@ export type NormStatistics = FusedNormForm['statistics'];
 /** The norm sites of a call: the cell's struct of them (`LstmNorms`, …) and the parameters' gradient buffers. */
 export interface LoopSites {
   struct: number;
-  /** The sites with batch norm (run between the step's phases), by site; none but in the loops that declare it. */
-  batch: Partial<Record<NormSite, HeapBatchSite>>;
+  /** The spans with batch norm (run between the step's phases), in order; none but in the loops that declare it. */
+  batch: HeapBatchSite[];
+  /** `[batch, G·u]`: N_in(P_t) under an input batch norm, else null. */
+  normalizedInput: HeapBuffer | null;
   /** In the order of `FusedCall.params`: the bias's (when the loop adds it), then γ's (and β's) of each site. */
   gradients: HeapBuffer[];
 }
@@ -110,8 +112,6 @@ export interface LoopSites {
 interface LstmLoopSites extends LoopSites {
   /** `[3·batch, u]`: the struct's scratch blocks (c', ĉ, h' forward), where the batch norms of cell and hidden work. */
   scratch: HeapBuffer;
-  /** `[batch, 4u]`: N_in(P_t) under an input batch norm (P itself is the op's input, left alone). */
-  normalizedInput: HeapBuffer | null;
 }
 
 export const addressOf = (r: Recording, buffer: HeapBuffer | null, offset = 0) => (buffer === null ? 0 : r.kernels.address(buffer, offset));
@@ -228,7 +228,7 @@ export const heapTrainingNormalizedLstm = singleProductCell(
     const [h, c] = r.states;
     const sites = r.sites as LstmLoopSites;
     const a = (buffer: HeapBuffer | null, offset = 0) => addressOf(r, buffer, offset);
-    if (Object.keys(sites.batch).length > 0) {
+    if (sites.batch.length > 0) {
       const step = { input: a(r.input, t * 4 * size), recurrent: a(recurrent), h: a(h, t * size), c: a(c, t * size), gates: a(r.gates, t * 4 * size), cellTanh: a(r.extra, t * size) };
       normalizedLstmPhases(r, sites, t, step, { hNext: a(h, (t + 1) * size), cNext: a(c, (t + 1) * size), out, hMasked: a(r.hMasked) });
       return;
@@ -244,7 +244,7 @@ export const heapTrainingNormalizedLstm = singleProductCell(
     const sites = r.sites as LstmLoopSites;
     const a = (buffer: HeapBuffer | null, offset = 0) => addressOf(r, buffer, offset);
     const step = { gates: a(r.gates, t * 4 * size), cellTanh: a(r.extra, t * size), c: a(r.states[1], t * size), outputGradient, recurrent, dh: a(dh), dc: a(dc), dInput, dz: dRecurrent };
-    if (Object.keys(sites.batch).length > 0) normalizedLstmBackwardPhases(r, sites, t, step);
+    if (sites.batch.length > 0) normalizedLstmBackwardPhases(r, sites, t, step);
     else r.kernels.cells.lstmNormsBackward(r.train, sites.struct, t, step.gates, step.cellTanh, step.c, outputGradient, recurrent, step.dh, step.dc, dInput, dRecurrent);
   },
 );
@@ -260,8 +260,7 @@ function writeLstmSites(r: Recording): LstmLoopSites {
     cellNormalized: r.call.sites.some((setup) => setup.site === 'cell') ? 1 : 0,
     scratch: r.kernels.address(scratch),
   });
-  const normalizedInput = sites.batch.input === undefined ? null : r.kernels.buffer([r.batch, 4 * r.units]);
-  return { struct, gradients: sites.gradients, batch: sites.batch, scratch, normalizedInput };
+  return { struct, gradients: sites.gradients, batch: sites.batch, scratch, normalizedInput: sites.normalizedInput };
 }
 
 /**
@@ -279,19 +278,14 @@ function normalizedLstmPhases(
   const { kernels, train } = r;
   const { cells } = kernels;
   const block = (index: number) => kernels.address(sites.scratch, index * r.batch * r.units);
-  const normalize = (site: NormSite, values: number, out: number) => {
-    const batchSite = sites.batch[site];
-    if (batchSite !== undefined) batchNormForward(kernels, train, batchSite, t, values, out);
-  };
-  const input = sites.normalizedInput === null ? step.input : kernels.address(sites.normalizedInput);
-  normalize('input', step.input, input);
-  normalize('recurrent', step.recurrent, step.recurrent);
+  const input = normalizedStepInput(r, t, step.input);
+  batchNormAt(r, 'recurrent', 0, t, step.recurrent);
   cells.lstmNormsSum(train, sites.struct, t, input, step.recurrent);
-  normalize('gates', step.recurrent, step.recurrent);
+  batchNormAt(r, 'gates', 0, t, step.recurrent);
   cells.lstmNormsActivate(train, sites.struct, t, step.recurrent, step.c, step.gates);
-  normalize('cell', block(0), block(1));
+  batchNormAt(r, 'cell', 0, t, block(0), block(1));
   cells.lstmNormsCell(train, sites.struct, t, step.gates, step.cellTanh);
-  normalize('hidden', block(2), block(2));
+  batchNormAt(r, 'hidden', 0, t, block(2));
   cells.lstmNormsState(train, sites.struct, t, step.h, step.c, next.hNext, next.cNext, next.out, next.hMasked);
 }
 
@@ -305,56 +299,118 @@ function normalizedLstmBackwardPhases(
   const { kernels, train } = r;
   const { cells } = kernels;
   const block0 = kernels.address(sites.scratch);
-  const through = (site: NormSite, gradient: number) => {
-    const batchSite = sites.batch[site];
-    if (batchSite !== undefined) batchNormBackward(kernels, train, batchSite, t, gradient, gradient);
-  };
   cells.lstmNormsStateBackward(train, sites.struct, t, step.outputGradient, step.recurrent, step.dh, step.dc);
-  through('hidden', block0);
+  batchNormGradientAt(r, 'hidden', 0, t, block0);
   cells.lstmNormsCellBackward(train, sites.struct, t, step.gates, step.cellTanh, step.dz);
-  through('cell', block0);
+  batchNormGradientAt(r, 'cell', 0, t, block0);
   cells.lstmNormsActivateBackward(train, sites.struct, t, step.gates, step.c, step.dc, step.dz);
-  through('gates', step.dz);
+  batchNormGradientAt(r, 'gates', 0, t, step.dz);
   cells.lstmNormsSumBackward(train, sites.struct, t, step.dz, step.dInput);
-  through('recurrent', step.dz);
-  through('input', step.dInput);
+  batchNormGradientAt(r, 'recurrent', 0, t, step.dz);
+  batchNormGradientAt(r, 'input', 0, t, step.dInput);
 }
 
-/** The simple RNN with layer or RMS norms inside the loop (`assembly/train-rnn-norms.ts`; per-example statistics only, as the GRU's). */
+/**
+ * Step `t`'s batch norm of the span of `site` from column `firstColumn`, where the call has one (else
+ * nothing): `values` normalized into `out`, rows `stride` floats apart (the span's width by default). The
+ * phased steps call it between their phases, at the points the JS loops normalize.
+ */
+export function batchNormAt(r: Recording, site: NormSite, firstColumn: number, t: number, values: number, out = values, stride?: number): void {
+  const span = r.sites === null ? undefined : batchSpan(r.sites.batch, site, firstColumn);
+  if (span !== undefined) batchNormForward(r.kernels, r.train, span, t, values, out, stride);
+}
+
+/** The backward pass of `batchNormAt`, in place on the gradient at `gradient`. */
+export function batchNormGradientAt(r: Recording, site: NormSite, firstColumn: number, t: number, gradient: number, stride?: number): void {
+  const span = r.sites === null ? undefined : batchSpan(r.sites.batch, site, firstColumn);
+  if (span !== undefined) batchNormBackward(r.kernels, r.train, span, t, gradient, gradient, stride);
+}
+
+/** The address of P_t as a phased step reads it: `input`, or under an input batch norm N_in(P_t), normalized here (the step's first phase). */
+export function normalizedStepInput(r: Recording, t: number, input: number): number {
+  const out = stepInput(r, input);
+  batchNormAt(r, 'input', 0, t, input, out);
+  return out;
+}
+
+/** Where a step reads P_t once `normalizedStepInput` has run: `input`, or N_in(P_t). */
+export function stepInput(r: Recording, input: number): number {
+  const normalized = r.sites?.normalizedInput ?? null;
+  return normalized === null ? input : r.kernels.address(normalized);
+}
+
+/** The normalized simple RNN's sites, with where its hidden site's batch norm works. */
+interface RnnLoopSites extends LoopSites {
+  /** The `RnnNorms` struct's scratch `[batch, u]` (a ⊙ m forward, its gradient backward). */
+  scratch: number;
+}
+
+/**
+ * The simple RNN with norms inside the loop (`assembly/train-rnn-norms.ts`): layer or RMS norms inside its
+ * step kernel, and batch norm at any site. Without batch norm one kernel call a step each way; with it the
+ * step's three phases one by one, each batch-normalized site between two of them, as the LSTM's.
+ */
 export const heapTrainingNormalizedRnn = singleProductCell(
   1,
   false,
   {
-    statistics: ['example'],
-    write(r) {
+    statistics: ['example', 'batch'],
+    write(r): RnnLoopSites {
       const sites = writeLoopSites(r, 'rnn');
+      const scratch = r.kernels.address(r.kernels.buffer([r.batch, r.units]));
       const struct = writeStruct(r.kernels, RNN_NORMS_FIELDS, {
         ...{ recurrent: sites.span('recurrent'), gates: sites.span('gates'), hidden: sites.span('hidden') },
         ...{ bias: sites.bias, dBias: sites.dBias },
-        scratch: r.kernels.address(r.kernels.buffer([r.batch, r.units])),
+        scratch,
       });
-      return { struct, gradients: sites.gradients, batch: sites.batch };
+      return { struct, gradients: sites.gradients, batch: sites.batch, normalizedInput: sites.normalizedInput, scratch };
     },
   },
   (r, t, recurrent, out) => {
     const size = r.batch * r.units;
     const h = r.states[0];
+    const sites = r.sites as RnnLoopSites;
     const a = (buffer: HeapBuffer, offset = 0) => addressOf(r, buffer, offset);
-    r.kernels.cells.rnnNormsForward(r.train, (r.sites as LoopSites).struct, t, a(r.input, t * size), a(recurrent), a(h, t * size), a(h, (t + 1) * size), a(r.gates, t * size), out, a(r.hMasked));
+    const { cells } = r.kernels;
+    if (sites.batch.length === 0) {
+      cells.rnnNormsForward(r.train, sites.struct, t, a(r.input, t * size), a(recurrent), a(h, t * size), a(h, (t + 1) * size), a(r.gates, t * size), out, a(r.hMasked));
+      return;
+    }
+    const input = normalizedStepInput(r, t, a(r.input, t * size));
+    batchNormAt(r, 'recurrent', 0, t, a(recurrent));
+    cells.rnnNormsSum(r.train, sites.struct, t, input, a(recurrent));
+    batchNormAt(r, 'gates', 0, t, a(recurrent));
+    cells.rnnNormsActivate(r.train, sites.struct, t, a(recurrent), a(r.gates, t * size));
+    batchNormAt(r, 'hidden', 0, t, sites.scratch);
+    cells.rnnNormsStateEnd(r.train, sites.struct, t, a(h, t * size), a(h, (t + 1) * size), out, a(r.hMasked));
   },
   (r, t, outputGradient, recurrent, [dh], dInput, dRecurrent) => {
-    const size = r.batch * r.units;
-    r.kernels.cells.rnnNormsBackward(r.train, (r.sites as LoopSites).struct, t, addressOf(r, r.gates, t * size), outputGradient, recurrent, addressOf(r, dh), dInput, dRecurrent);
+    const activated = addressOf(r, r.gates, t * r.batch * r.units);
+    const sites = r.sites as RnnLoopSites;
+    const { cells } = r.kernels;
+    if (sites.batch.length === 0) {
+      cells.rnnNormsBackward(r.train, sites.struct, t, activated, outputGradient, recurrent, addressOf(r, dh), dInput, dRecurrent);
+      return;
+    }
+    cells.rnnNormsStateEndBackward(r.train, sites.struct, t, outputGradient, recurrent, addressOf(r, dh));
+    batchNormGradientAt(r, 'hidden', 0, t, sites.scratch);
+    cells.rnnNormsActivateBackward(r.train, sites.struct, t, activated, dInput);
+    batchNormGradientAt(r, 'gates', 0, t, dInput);
+    cells.rnnNormsSumBackward(r.train, sites.struct, t, dInput, dRecurrent);
+    batchNormGradientAt(r, 'recurrent', 0, t, dRecurrent);
+    batchNormGradientAt(r, 'input', 0, t, dInput);
   },
 );
 
 /**
  * Whether `cell`'s loop normalizes a site inside it: with statistics it declares (`normStatistics`); a layer or
  * RMS norm at the input site runs before the op (its statistics per example over all steps at once), a batch
- * norm there inside the loop (per-step statistics).
+ * norm there inside the loop (per-step statistics). The kernels normalize a batch norm with the batch's own
+ * statistics only: one with population statistics (inference recorded under a gradient tape) is not theirs.
  */
 function coveredSite(cell: HeapTrainingCell, setup: SiteSetup): boolean {
-  return cell.normStatistics.includes(setup.form.statistics) && (setup.form.statistics === 'batch' || setup.site !== 'input');
+  const statisticsOk = setup.form.statistics === 'batch' ? setup.population === null : setup.site !== 'input';
+  return cell.normStatistics.includes(setup.form.statistics) && statisticsOk;
 }
 
 /**
@@ -445,7 +501,7 @@ function runForward(kernels: HeapKernels, cell: HeapTrainingCell, call: FusedCal
   const finalStates = kernels.floats(packed).subarray(keepOutputs ? steps * size : 0);
   recording.states.forEach((state, s) => finalStates.set(kernels.floats(state).subarray(steps * size), s * size));
   heapTrainingCounts.forward += 1;
-  const batchSites = recording.sites === null ? [] : Object.values(recording.sites.batch);
+  const batchSites = recording.sites === null ? [] : recording.sites.batch;
   const run: HeapTrainingRun = {
     packed: kernels.adopt(packed),
     statistics: batchSiteStatistics(kernels, batchSites, steps),

@@ -23,5 +23,31 @@ export {
   lstmNormsSumBackward,
 } from './train-lstm-norms';
 export { batchNormApply, batchNormDeviations, batchNormGradient, batchNormGradientSums, batchNormSums } from './train-batch-norm';
-export { gruNormsGatesForward, gruNormsResetBackward, gruNormsStateBackward, gruNormsStateForward } from './train-gru-norms';
-export { rnnNormsBackward, rnnNormsForward } from './train-rnn-norms';
+export {
+  gruNormsCandidateBackward,
+  gruNormsCandidateProductBackward,
+  gruNormsCandidateState,
+  gruNormsCandidateSum,
+  gruNormsGatesActivate,
+  gruNormsGatesBackward,
+  gruNormsGatesForward,
+  gruNormsGatesSum,
+  gruNormsRecurrentBackward,
+  gruNormsResetAfterBackward,
+  gruNormsResetBackward,
+  gruNormsResetFirstBackward,
+  gruNormsStateBackward,
+  gruNormsStateEnd,
+  gruNormsStateEndBackward,
+  gruNormsStateForward,
+} from './train-gru-norms';
+export {
+  rnnNormsActivate,
+  rnnNormsActivateBackward,
+  rnnNormsBackward,
+  rnnNormsForward,
+  rnnNormsStateEnd,
+  rnnNormsStateEndBackward,
+  rnnNormsSum,
+  rnnNormsSumBackward,
+} from './train-rnn-norms';

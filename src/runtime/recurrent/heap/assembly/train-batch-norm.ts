@@ -10,7 +10,8 @@
  * at the points the JavaScript kernel does, so that a sharded step normalizes with the whole batch's
  * statistics. With g = dy ⊙ γ and w_n the validity of example n over the valid count:
  *   dx = (g − w_n Σg − w_n x̂ Σ(g ⊙ x̂)) / σ.
- * Cell-agnostic: a cell's phased step calls it on its buffers between its own phases. `BATCH_SITE_FIELDS`
+ * Cell-agnostic: a cell's phased step calls it on its buffers between its own phases, rows `stride` floats
+ * apart (a span of a wider row: the GRU's gate blocks in dP), the recorded x̂ packed `width` wide. `BATCH_SITE_FIELDS`
  * in `../structs.ts` is `BatchSite`'s field order.
  */
 import { at, lanes, load4, store4 } from './math';
@@ -42,7 +43,7 @@ export class BatchSite {
 }
 
 /** Forward, first call: `sums` = [Σ_n w_n x_n (width), Σ_n w_n]. */
-export function batchNormSums(train: Train, site: BatchSite, step: i32, values: usize): void {
+export function batchNormSums(train: Train, site: BatchSite, step: i32, values: usize, stride: i32): void {
   const width = site.width;
   let count: f32 = 0.0;
   for (let example = 0; example < train.batch; example += 1) count += weight(train, step, example);
@@ -50,7 +51,7 @@ export function batchNormSums(train: Train, site: BatchSite, step: i32, values: 
     const n = lanes(width, j);
     let total = f32x4.splat(0.0);
     for (let example = 0; example < train.batch; example += 1) {
-      total = f32x4.add(total, f32x4.mul(f32x4.splat(weight(train, step, example)), load4(at(values, example * width + j), n)));
+      total = f32x4.add(total, f32x4.mul(f32x4.splat(weight(train, step, example)), load4(at(values, example * stride + j), n)));
     }
     store4(at(site.sums, j), total, n);
   }
@@ -58,7 +59,7 @@ export function batchNormSums(train: Train, site: BatchSite, step: i32, values: 
 }
 
 /** Forward, second call (after the reduction): records μ and the count, and sets `sums` = Σ_n w_n (x_n − μ)² (width). */
-export function batchNormDeviations(train: Train, site: BatchSite, step: i32, values: usize): void {
+export function batchNormDeviations(train: Train, site: BatchSite, step: i32, values: usize, stride: i32): void {
   const width = site.width;
   const sums = site.sums;
   const count = load<f32>(at(sums, width));
@@ -71,7 +72,7 @@ export function batchNormDeviations(train: Train, site: BatchSite, step: i32, va
     store4(at(meanRow, j), mean, n);
     let total = f32x4.splat(0.0);
     for (let example = 0; example < train.batch; example += 1) {
-      const deviation = f32x4.sub(load4(at(values, example * width + j), n), mean);
+      const deviation = f32x4.sub(load4(at(values, example * stride + j), n), mean);
       total = f32x4.add(total, f32x4.mul(f32x4.splat(weight(train, step, example)), f32x4.mul(deviation, deviation)));
     }
     store4(at(sums, j), total, n);
@@ -79,7 +80,7 @@ export function batchNormDeviations(train: Train, site: BatchSite, step: i32, va
 }
 
 /** Forward, third call (after the reduction): records σ², 1/σ and x̂, and writes `out = γ ⊙ x̂ + β` (`out` may be `values`). */
-export function batchNormApply(train: Train, site: BatchSite, step: i32, values: usize, out: usize): void {
+export function batchNormApply(train: Train, site: BatchSite, step: i32, values: usize, out: usize, stride: i32): void {
   const width = site.width;
   const divisor = <f64>max<f32>(load<f32>(at(site.count, step)), 1.0);
   const meanRow = at(site.mean, step * width);
@@ -99,16 +100,16 @@ export function batchNormApply(train: Train, site: BatchSite, step: i32, values:
     const gamma = load4(at(site.gamma, j), n);
     const beta = site.beta == 0 ? f32x4.splat(0.0) : load4(at(site.beta, j), n);
     for (let example = 0; example < train.batch; example += 1) {
-      const k = example * width + j;
+      const k = example * stride + j;
       const xHat = f32x4.mul(f32x4.sub(load4(at(values, k), n), mean), inverse);
-      store4(at(normalized, k), xHat, n);
+      store4(at(normalized, example * width + j), xHat, n);
       store4(at(out, k), f32x4.add(f32x4.mul(gamma, xHat), beta), n);
     }
   }
 }
 
 /** Backward, first call: accumulates dγ and dβ, and sets `sums` = [Σ_n g_n (width), Σ_n g_n ⊙ x̂_n (width), Σ_n w_n]. */
-export function batchNormGradientSums(train: Train, site: BatchSite, step: i32, dy: usize): void {
+export function batchNormGradientSums(train: Train, site: BatchSite, step: i32, dy: usize, stride: i32): void {
   const width = site.width;
   const sums = site.sums;
   const normalized = at(site.normalized, step * train.batch * width);
@@ -123,9 +124,8 @@ export function batchNormGradientSums(train: Train, site: BatchSite, step: i32, 
     let sumG = f32x4.splat(0.0);
     let sumGx = f32x4.splat(0.0);
     for (let example = 0; example < train.batch; example += 1) {
-      const k = example * width + j;
-      const gradient = load4(at(dy, k), n);
-      const xHat = load4(at(normalized, k), n);
+      const gradient = load4(at(dy, example * stride + j), n);
+      const xHat = load4(at(normalized, example * width + j), n);
       dGamma = f32x4.add(dGamma, f32x4.mul(gradient, xHat));
       dBeta = f32x4.add(dBeta, gradient);
       const g = f32x4.mul(gradient, gamma);
@@ -141,7 +141,7 @@ export function batchNormGradientSums(train: Train, site: BatchSite, step: i32, 
 }
 
 /** Backward, second call (after the reduction): `dx` from `dy` (`dx` may be `dy`). */
-export function batchNormGradient(train: Train, site: BatchSite, step: i32, dy: usize, dx: usize): void {
+export function batchNormGradient(train: Train, site: BatchSite, step: i32, dy: usize, dx: usize, stride: i32): void {
   const width = site.width;
   const sums = site.sums;
   const divisor = max<f32>(load<f32>(at(sums, 2 * width)), 1.0);
@@ -154,10 +154,10 @@ export function batchNormGradient(train: Train, site: BatchSite, step: i32, dy: 
     const sumGx = load4(at(sums, width + j), n);
     const inverse = load4(at(inverseRow, j), n);
     for (let example = 0; example < train.batch; example += 1) {
-      const k = example * width + j;
+      const k = example * stride + j;
       const w = f32x4.splat(weight(train, step, example) / divisor);
       const g = f32x4.mul(load4(at(dy, k), n), gamma);
-      const centered = f32x4.sub(f32x4.sub(g, f32x4.mul(w, sumG)), f32x4.mul(f32x4.mul(w, load4(at(normalized, k), n)), sumGx));
+      const centered = f32x4.sub(f32x4.sub(g, f32x4.mul(w, sumG)), f32x4.mul(f32x4.mul(w, load4(at(normalized, example * width + j), n)), sumGx));
       store4(at(dx, k), f32x4.mul(inverse, centered), n);
     }
   }
