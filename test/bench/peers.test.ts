@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PythonPeer } from '../../bench/peer-process.js';
-import { INSTALL_HINT, againstLnLstmPeer, epochSeconds, parseOptions, replaceBlock, run, target } from '../../bench/peers.js';
+import { INSTALL_HINT, againstLnLstmPeer, epochSeconds, formatTable, parseOptions, replaceBlock, run, target } from '../../bench/peers.js';
 import { matmulRequest, parseGreeting, parseTimes, runRequest } from '../../bench/peers-protocol.js';
 import type { PeerCase } from '../../bench/peers-protocol.js';
 
@@ -122,6 +122,17 @@ describe('the report', () => {
     const measured = [row('S1 LN-LSTM train', 60, 30), row('S1 BN-LSTM train', 90, 45), row('S1 LN-GRU train', 50, 20), row('S2 BN-LSTM train', 900, 400)];
     expect(againstLnLstmPeer(measured)).toEqual([row('S1 BN-LSTM train (PyTorch: LN-LSTM)', 90, 30), row('S1 LN-GRU train (PyTorch: LN-LSTM)', 50, 30)]);
     expect(againstLnLstmPeer(measured.slice(1))).toEqual([]);
+  });
+
+  it('judges a layer case by its time with the matmul helper, and an epoch by its one time', () => {
+    const table = formatTable([
+      { label: 'S2 LSTM train', seqnetMs: 800, helperMs: 600, torchMs: 300, target: 2.5 },
+      { label: 'S1 GRU forward', seqnetMs: 10, helperMs: 13, torchMs: 10, target: 1.2 },
+      { label: 'epoch of char_lm', seqnetMs: 4000, torchMs: 2000, target: 2.5 },
+    ]).split('\n');
+    expect(table[2]).toBe('| S2 LSTM train | 800 | 600 | 300 | 2.67× | 2.00× | ≤ 2.5× | yes |');
+    expect(table[3]).toBe('| S1 GRU forward | 10.0 | 13.0 | 10.0 | 1.00× | 1.30× | ≤ 1.2× | no |');
+    expect(table[4]).toBe('| epoch of char_lm | 4000 | — | 2000 | 2.00× | — | ≤ 2.5× | yes |');
   });
 
   it("reads each epoch's seconds from both trainers' JSON lines", () => {
