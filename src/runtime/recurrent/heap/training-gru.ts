@@ -23,8 +23,11 @@ interface GruKernelCalls {
   resetBackward(r: Recording, t: number, gates: number, h: number, dResetProduct: number, dh: number, dInput: number, dRecurrent: number): void;
 }
 
-/** A GRU loop; `normStatistics` as `HeapTrainingCell` declares them (none: the plain loop). */
-function gruLoop(normStatistics: readonly NormStatistics[], calls: GruKernelCalls): HeapTrainingCell {
+/**
+ * A GRU loop; `normStatistics` as `HeapTrainingCell` declares them (none: the plain loop); `callsFor` picks
+ * the kernel calls of a recorded call once, before its step loop.
+ */
+function gruLoop(normStatistics: readonly NormStatistics[], callsFor: (r: Recording) => GruKernelCalls): HeapTrainingCell {
   const normalized = normStatistics.length > 0;
   return {
     normStatistics,
@@ -43,6 +46,7 @@ function gruLoop(normStatistics: readonly NormStatistics[], calls: GruKernelCall
       const [kernelZr, kernelH] = parts === null ? [r.kernel, r.kernel] : parts.map((part) => kernels.tensor(part));
       const resetTerms = resetAfter ? [] : stepViews(r, r.extra as HeapBuffer, units);
       const a = (buffer: HeapBuffer | null, offset = 0) => addressOf(r, buffer, offset);
+      const calls = callsFor(r);
       for (let t = 0; t < steps; t += 1) {
         kernels.matMul(recurrent, r.hMasked, resetAfter ? r.kernel : kernelZr);
         const [input, gates, resetTerm, h] = [a(r.input, t * 3 * size), a(r.gates, t * 3 * size), a(r.extra, t * size), r.states[0]];
@@ -68,6 +72,7 @@ function gruLoop(normStatistics: readonly NormStatistics[], calls: GruKernelCall
       const kernelHT = kernels.view(r.kernelT, 2 * units * units, [units, units]);
       const a = (buffer: HeapBuffer | null, offset = 0) => addressOf(r, buffer, offset);
       const h = r.states[0];
+      const calls = callsFor(r);
       for (let t = steps - 1; t >= 0; t -= 1) {
         const gates = a(r.gates, t * 3 * size);
         const dInputRow = a(dInput, t * 3 * size);
@@ -124,14 +129,16 @@ function writeGruSites(r: Recording): GruLoopSites {
 }
 
 /** The plain GRU (`assembly/train-gru.ts`). Arguments written out, not spread from arrays: these run once per step. */
-export const heapTrainingGru = gruLoop([], {
+const plainGruCalls: GruKernelCalls = {
   gatesForward: (r, t, input, recurrent, resetAfter, hMasked, gates, resetTerm) => r.kernels.cells.gruGatesForward(r.train, t, input, recurrent, resetAfter, hMasked, gates, resetTerm),
   stateForward: (r, t, input, candidateRecurrent, gates, resetTerm, h, hNext, out, hMaskedNext) =>
     r.kernels.cells.gruStateForward(r.train, t, input, candidateRecurrent, gates, resetTerm, h, hNext, out, hMaskedNext),
   stateBackward: (r, t, gates, resetTerm, h, outputGradient, recurrent, resetAfter, dh, dInput, dRecurrent, dCandidate) =>
     r.kernels.cells.gruStateBackward(r.train, t, gates, resetTerm, h, outputGradient, recurrent, resetAfter, dh, dInput, dRecurrent, dCandidate),
   resetBackward: (r, _t, gates, h, dResetProduct, dh, dInput, dRecurrent) => r.kernels.cells.gruResetBackward(r.train, gates, h, dResetProduct, dh, dInput, dRecurrent),
-});
+};
+
+export const heapTrainingGru = gruLoop([], () => plainGruCalls);
 
 /**
  * The GRU with norms inside the loop (`assembly/train-gru-norms.ts`), both reset positions: layer or RMS
@@ -140,28 +147,19 @@ export const heapTrainingGru = gruLoop([], {
  * (`normalizedGruPhases`), at the points the JS loop (`../fused/gru-norms.ts`) normalizes, its batch sums
  * reduced there.
  */
-export const heapTrainingNormalizedGru = gruLoop(['example', 'batch'], {
-  gatesForward(r, t, input, recurrent, resetAfter, hMasked, gates, resetTerm) {
-    const sites = r.sites as GruLoopSites;
-    if (sites.batch.length === 0) r.kernels.cells.gruNormsGatesForward(r.train, sites.struct, t, input, recurrent, resetAfter, hMasked, gates, resetTerm);
-    else normalizedGruPhases.gatesForward(r, t, input, recurrent, resetAfter, hMasked, gates, resetTerm);
-  },
-  stateForward(r, t, input, candidateRecurrent, gates, resetTerm, h, hNext, out, hMaskedNext) {
-    const sites = r.sites as GruLoopSites;
-    if (sites.batch.length === 0) r.kernels.cells.gruNormsStateForward(r.train, sites.struct, t, input, candidateRecurrent, gates, resetTerm, h, hNext, out, hMaskedNext);
-    else normalizedGruPhases.stateForward(r, t, input, candidateRecurrent, gates, resetTerm, h, hNext, out, hMaskedNext);
-  },
-  stateBackward(r, t, gates, resetTerm, h, outputGradient, recurrent, resetAfter, dh, dInput, dRecurrent, dCandidate) {
-    const sites = r.sites as GruLoopSites;
-    if (sites.batch.length > 0) normalizedGruPhases.stateBackward(r, t, gates, resetTerm, h, outputGradient, recurrent, resetAfter, dh, dInput, dRecurrent, dCandidate);
-    else r.kernels.cells.gruNormsStateBackward(r.train, sites.struct, t, gates, resetTerm, h, outputGradient, recurrent, resetAfter, dh, dInput, dRecurrent, dCandidate);
-  },
-  resetBackward(r, t, gates, h, dResetProduct, dh, dInput, dRecurrent) {
-    const sites = r.sites as GruLoopSites;
-    if (sites.batch.length > 0) normalizedGruPhases.resetBackward(r, t, gates, h, dResetProduct, dh, dInput, dRecurrent);
-    else r.kernels.cells.gruNormsResetBackward(r.train, sites.struct, t, gates, h, dResetProduct, dh, dInput, dRecurrent);
-  },
-});
+export const heapTrainingNormalizedGru = gruLoop(['example', 'batch'], (r) => ((r.sites as GruLoopSites).batch.length === 0 ? wholeStepNormsCalls : normalizedGruPhases));
+
+/** The normalized GRU's steps without batch norm: layer or RMS norms inside two kernel calls a step each way. */
+const wholeStepNormsCalls: GruKernelCalls = {
+  gatesForward: (r, t, input, recurrent, resetAfter, hMasked, gates, resetTerm) =>
+    r.kernels.cells.gruNormsGatesForward(r.train, (r.sites as GruLoopSites).struct, t, input, recurrent, resetAfter, hMasked, gates, resetTerm),
+  stateForward: (r, t, input, candidateRecurrent, gates, resetTerm, h, hNext, out, hMaskedNext) =>
+    r.kernels.cells.gruNormsStateForward(r.train, (r.sites as GruLoopSites).struct, t, input, candidateRecurrent, gates, resetTerm, h, hNext, out, hMaskedNext),
+  stateBackward: (r, t, gates, resetTerm, h, outputGradient, recurrent, resetAfter, dh, dInput, dRecurrent, dCandidate) =>
+    r.kernels.cells.gruNormsStateBackward(r.train, (r.sites as GruLoopSites).struct, t, gates, resetTerm, h, outputGradient, recurrent, resetAfter, dh, dInput, dRecurrent, dCandidate),
+  resetBackward: (r, t, gates, h, dResetProduct, dh, dInput, dRecurrent) =>
+    r.kernels.cells.gruNormsResetBackward(r.train, (r.sites as GruLoopSites).struct, t, gates, h, dResetProduct, dh, dInput, dRecurrent),
+};
 
 /** Bytes from a row's start to its gate block `block` (addresses are byte addresses; floats are 4 bytes). */
 const blockOffset = (r: Recording, block: number) => 4 * block * r.units;
