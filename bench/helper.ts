@@ -13,7 +13,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { MatMulHelper, MIN_SPLIT_WORK } from '../src/backend/matmul-helper.js';
+import { MatMulHelper, MIN_SPLIT_WORK, type UnitKind } from '../src/backend/matmul-helper.js';
 import { UNIT_POLICY_DEFAULTS } from '../src/backend/unit-policy.js';
 import { heapKernels } from '../src/runtime/recurrent/heap/kernels.js';
 import { setRowHelper } from '../src/runtime/recurrent/heap/split.js';
@@ -29,6 +29,33 @@ type SizeName = keyof typeof SIZES;
 
 /** Units the policy runs before the timed rounds: its warm-up, both ways' samples, and one more. */
 const SETTLE = UNIT_POLICY_DEFAULTS.warmup + 2 * UNIT_POLICY_DEFAULTS.samples + 1;
+
+/**
+ * A fresh helper under the whole-unit policy, and `body` as one unit of `kind` run with that helper
+ * registered (unregistered after), the policy settled on `SETTLE` untimed units: how this bench and the peers
+ * bench time seqnet as its commands run it.
+ */
+export async function settledPolicy(kind: UnitKind, body: () => Promise<void>, minWork?: number): Promise<{ helper: MatMulHelper; call: () => Promise<void> }> {
+  const helper = await MatMulHelper.start({ minWork });
+  const units = helper.units(kind);
+  const call = async () => {
+    setRowHelper(helper);
+    units.begin();
+    try {
+      await body();
+    } finally {
+      units.end();
+      setRowHelper(null);
+    }
+  };
+  try {
+    for (let unit = 0; unit < SETTLE; unit += 1) await call();
+  } catch (error) {
+    await helper.close();
+    throw error;
+  }
+  return { helper, call };
+}
 
 function option(options: string[], name: string): string | undefined {
   const index = options.indexOf(name);
@@ -54,18 +81,10 @@ interface CaseResult {
  * `rounds` times after one warm-up round, the policy settled first on its own helper.
  */
 async function alternate({ rounds, minWork, splitAll }: Settings, body: () => Promise<void>): Promise<CaseResult> {
-  const policy = await MatMulHelper.start({ minWork });
-  const units = policy.units('infer');
-  const asUnit = async () => {
-    units.begin();
-    await body();
-    units.end();
-  };
+  const { helper: policy, call: asUnit } = await settledPolicy('infer', body, minWork);
   const ways: [MatMulHelper | null, () => Promise<void>][] = [[null, body], [splitAll, body], [policy, asUnit]];
   const times: number[][] = ways.map(() => []);
   try {
-    setRowHelper(policy);
-    for (let unit = 0; unit < SETTLE; unit += 1) await asUnit();
     for (let round = 0; round <= rounds; round += 1) {
       for (const [index, [helper, call]] of ways.entries()) {
         setRowHelper(helper);

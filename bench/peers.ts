@@ -19,9 +19,7 @@ import { peerPython, peerEnvironment, PythonPeer } from './peer-process.js';
 import { matmulRequest, parseTimes, runRequest, PEER_SIZES } from './peers-protocol.js';
 import type { PeerCase } from './peers-protocol.js';
 import { renderRatioBarsSvg } from './peers-plot.js';
-import { MatMulHelper } from '../src/backend/matmul-helper.js';
-import { UNIT_POLICY_DEFAULTS } from '../src/backend/unit-policy.js';
-import { setRowHelper } from '../src/runtime/recurrent/heap/split.js';
+import { settledPolicy } from './helper.js';
 import { median, prepare, seqnetCases, timed } from './runtime.js';
 import type { Runner, SeqnetCaseId } from './runtime.js';
 
@@ -46,9 +44,6 @@ const SIZES: Record<PeerCase['size'], SizeSpec> = {
   s1: { batch: 32, steps: 50, features: 16, units: 128, rounds: { train: 7, forward: 11 } },
   s2: { batch: 64, steps: 100, features: 64, units: 256, rounds: { train: 5, forward: 7 } },
 };
-
-/** Units the helper's policy runs before the timed rounds: its warm-up, both ways' samples, and one more. */
-const SETTLE_UNITS = UNIT_POLICY_DEFAULTS.warmup + 2 * UNIT_POLICY_DEFAULTS.samples + 1;
 
 const CELL_LABELS: Record<SeqnetCaseId, string> = { lstm: 'LSTM', 'ln-lstm': 'LN-LSTM', 'bn-lstm': 'BN-LSTM', gru: 'GRU', 'ln-gru': 'LN-GRU' };
 
@@ -101,27 +96,6 @@ export function againstLnLstmPeer(rows: Row[]): Row[] {
     .map((row) => ({ label: `${row.label} (PyTorch: LN-LSTM)`, seqnetMs: row.seqnetMs, helperMs: row.helperMs, torchMs: lnLstm.torchMs, target: 2.5 }));
 }
 
-/**
- * One helper thread per case and mode with its own policy, run as seqnet runs it: a training step is a
- * `train` unit, a forward pass an `infer` unit; settled (warm-up and both ways sampled) before the rounds.
- */
-async function settledHelper(mode: PeerCase['mode'], call: () => Promise<void>): Promise<{ helper: MatMulHelper; call: () => Promise<void> }> {
-  const helper = await MatMulHelper.start();
-  const units = helper.units(mode === 'train' ? 'train' : 'infer');
-  const asUnit = async () => {
-    setRowHelper(helper);
-    units.begin();
-    try {
-      await call();
-    } finally {
-      units.end();
-      setRowHelper(null);
-    }
-  };
-  for (let unit = 0; unit < SETTLE_UNITS; unit += 1) await asUnit();
-  return { helper, call: asUnit };
-}
-
 async function timeLayerCases(peer: PythonPeer, size: PeerCase['size']): Promise<Row[]> {
   const spec = SIZES[size];
   const x = tf.randomNormal([spec.batch, spec.steps, spec.features], 0, 1, 'float32', 3);
@@ -132,9 +106,10 @@ async function timeLayerCases(peer: PythonPeer, size: PeerCase['size']): Promise
     const peerCases = layerCases.map((layerCase): PeerCase => ({ size, cell: layerCase.id, mode }));
     const [seqnetTimes, helperTimes, torchTimes] = [0, 1, 2].map(() => peerCases.map((): number[] => []));
     process.stderr.write(`peers: ${size} ${mode}, settling the matmul helper's policy\n`);
-    const helpers = [];
-    for (const runner of runners) helpers.push(await settledHelper(mode, runner[mode]));
+    const helpers: Awaited<ReturnType<typeof settledPolicy>>[] = [];
     try {
+      // One helper per case and mode with its own policy: a training step is a `train` unit, a forward pass an `infer` one.
+      for (const runner of runners) helpers.push(await settledPolicy(mode === 'train' ? 'train' : 'infer', runner[mode]));
       for (let round = 0; round <= spec.rounds[mode]; round += 1) {
         process.stderr.write(`peers: ${size} ${mode}, round ${round} of ${spec.rounds[mode]} (0 warms up)\n`);
         for (const [index, peerCase] of peerCases.entries()) {
